@@ -1,0 +1,157 @@
+"""pharmakg: drug mechanism-of-action monographs as a linked-data knowledge graph.
+
+>>> import pharmakg
+>>> kg = pharmakg.load()                       # the packaged ontology + graphs/*.ttl
+>>> report = pharmakg.validate(kg)             # SHACL + CURIE checks
+>>> [q.name for q in pharmakg.list_queries()]  # doctest: +SKIP
+>>> kg.query("mechanism", drug="imiquimod")    # doctest: +SKIP
+
+The stages live in their own modules (``load``, ``validate``, ``query``,
+``build``); this module is the public face, with a sorted ``__all__``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import build_release
+from .errors import (
+    AmbiguousEntityError,
+    InputError,
+    InvalidCurieError,
+    InvalidParameterError,
+    MissingParameterError,
+    ParseError,
+    PharmakgError,
+    ResourceError,
+    ShapesError,
+    UnknownEntityError,
+    UnknownFormatError,
+    UnknownParameterError,
+    UnknownPrefixError,
+    UnknownQueryError,
+    UnknownTermError,
+    UnsafeInputError,
+)
+from .load import LoadedGraph, load_graph
+from .model import (
+    BuildResult,
+    QueryInfo,
+    QueryParam,
+    QueryResult,
+    RdfFormat,
+    ResultFormat,
+    Severity,
+    ValidationReport,
+    ValidationResult,
+)
+from .query import list_queries as _list_queries
+from .query import run_query
+from .validate import validate_graph
+from .vocab import check_curie, compress, expand_curie
+
+__all__ = [
+    "AmbiguousEntityError",
+    "BuildResult",
+    "InputError",
+    "InvalidCurieError",
+    "InvalidParameterError",
+    "KnowledgeGraph",
+    "MissingParameterError",
+    "ParseError",
+    "PharmakgError",
+    "QueryInfo",
+    "QueryParam",
+    "QueryResult",
+    "RdfFormat",
+    "ResourceError",
+    "ResultFormat",
+    "Severity",
+    "ShapesError",
+    "UnknownEntityError",
+    "UnknownFormatError",
+    "UnknownParameterError",
+    "UnknownPrefixError",
+    "UnknownQueryError",
+    "UnknownTermError",
+    "UnsafeInputError",
+    "ValidationReport",
+    "ValidationResult",
+    "build",
+    "check_curie",
+    "compress",
+    "expand_curie",
+    "list_queries",
+    "load",
+    "query",
+    "validate",
+]
+
+__version__ = "0.1.0"
+
+
+@dataclass(frozen=True)
+class KnowledgeGraph(LoadedGraph):
+    """A loaded graph with the stages as methods. It is never changed by them."""
+
+    def query(
+        self, name_or_file: str | Path, *, engine: str = "oxigraph", **params: object
+    ) -> QueryResult:
+        """Run a named query on this graph; see :func:`pharmakg.query`."""
+        return run_query(self, name_or_file, params, engine=engine)
+
+    def validate(self) -> ValidationReport:
+        """Validate this graph; see :func:`pharmakg.validate`."""
+        return validate_graph(self)
+
+
+def load(*paths: str | Path, input_format: str | None = None) -> KnowledgeGraph:
+    """Load RDF files into a :class:`KnowledgeGraph`.
+
+    :param paths: Turtle, N-Triples, JSON-LD or RDF/XML files; none means the packaged
+        ontology and every ``graphs/*.ttl``.
+    :param input_format: ``turtle``, ``nt``, ``json-ld`` or ``xml``; default: by suffix.
+    :raises ParseError: a file does not parse (file, line, column).
+    :raises UnsafeInputError: a file asks for remote documents or XML entity expansion.
+    """
+    loaded = load_graph(*paths, input_format=input_format)
+    return KnowledgeGraph(graph=loaded.graph, sources=loaded.sources)
+
+
+def validate(
+    graph_or_paths: LoadedGraph | str | Path | list[str | Path] | tuple[str | Path, ...],
+    *,
+    shapes: str | Path | None = None,
+    ontology: str | Path | None = None,
+) -> ValidationReport:
+    """Validate a graph (or the files named) with SHACL and the CURIE checks.
+
+    The ontology is merged into the data first, so ``sh:targetClass`` follows
+    ``rdfs:subClassOf``; see :mod:`pharmakg.validate`.
+    """
+    if isinstance(graph_or_paths, str | Path):
+        graph_or_paths = [graph_or_paths]
+    return validate_graph(graph_or_paths, shapes=shapes, ontology=ontology)
+
+
+def query(
+    kg: LoadedGraph, name_or_file: str | Path, *, engine: str = "oxigraph", **params: object
+) -> QueryResult:
+    """Run the named query ``name_or_file`` (or a ``.rq`` file) with ``params`` bound.
+
+    :raises UnknownQueryError: the error lists the valid names.
+    :raises UnknownParameterError: the error lists the declared parameters.
+    :raises UnknownEntityError: an entity value matches nothing; it names the closest labels.
+    """
+    return run_query(kg, name_or_file, params, engine=engine)
+
+
+def list_queries() -> list[QueryInfo]:
+    """Every named query in the packaged ``queries/``, sorted by name."""
+    return _list_queries()
+
+
+def build(out_dir: str | Path = "dist") -> BuildResult:
+    """Load, validate and, if it conforms, write a release into ``out_dir`` atomically."""
+    return build_release(out_dir)

@@ -1,0 +1,162 @@
+"""The command line: a thin click layer over the public API.
+
+Results go to stdout, logs and errors to stderr (one line each). ``-o FILE``
+writes exactly what stdout would, through a temporary file and a rename.
+Exit codes: 0 ok, 1 the data do not conform, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+import pharmakg
+
+from .build import build_release
+from .errors import PharmakgError
+from .model import RdfFormat, ResultFormat
+from .query import parse_assignments
+from .resources import write_text_atomic
+from .store import ENGINES
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EPILOG = """\b
+Exit codes:
+  0  success (the data conform)
+  1  the data do not conform to the shapes
+  2  bad input or usage (parse error, unknown query/format/prefix/entity)
+"""
+
+
+def _errors_to_exit(func: F) -> F:
+    """Report a PharmakgError as one line on stderr and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PharmakgError as error:
+            click.echo(f"pharmakg: error: {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_text_atomic(output, text)
+        click.echo(f"pharmakg: wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+_INPUT_FORMAT = click.option(
+    "--input-format",
+    type=click.Choice(RdfFormat.names()),
+    default=None,
+    help="RDF format of the input files (default: by suffix).",
+)
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(pharmakg.__version__, prog_name="pharmakg")
+def main() -> None:
+    """Pharmakg: drug mechanism-of-action monographs as a linked-data knowledge graph."""
+
+
+@main.command(epilog=EPILOG)
+@click.option("-o", "--out-dir", default="dist", show_default=True, help="Release directory.")
+@_errors_to_exit
+def build(out_dir: str) -> None:
+    """Load, validate and, if the data conform, write a release (atomically)."""
+    result = build_release(out_dir)
+    if not result.conforms:
+        click.echo(result.report.to_text(), nl=False)
+        if result.removed_stale:
+            click.echo(f"pharmakg: removed the stale release {out_dir}/", err=True)
+        click.echo("pharmakg: the data do not conform; no release written", err=True)
+        sys.exit(EXIT_NONCONFORMING)
+    for path in result.files:
+        click.echo(str(path))
+    click.echo(f"pharmakg: released {result.triples} triples into {out_dir}/", err=True)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_INPUT_FORMAT
+@click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: packaged).")
+@click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@_errors_to_exit
+def validate(
+    files: tuple[str, ...],
+    fmt: str,
+    input_format: str | None,
+    shapes: str | None,
+    ontology: str | None,
+    output: str | None,
+) -> None:
+    """Validate FILES (default: the packaged ontology and graphs)."""
+    kg = pharmakg.load(*files, input_format=input_format)
+    report = pharmakg.validate(kg, shapes=shapes, ontology=ontology)
+    _emit(report.to_json() if fmt == "json" else report.to_text(), output)
+    sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
+
+
+@main.command(epilog=EPILOG)
+@_errors_to_exit
+def queries() -> None:
+    """List the named queries and what each answers."""
+    infos = pharmakg.list_queries()
+    width = max((len(q.name) for q in infos), default=0)
+    for info in infos:
+        params = ", ".join(p.name for p in info.params)
+        suffix = f"  [params: {params}]" if params else ""
+        click.echo(f"{info.name.ljust(width)}  {info.description}{suffix}")
+
+
+@main.command(epilog=EPILOG)
+@click.argument("name")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in ResultFormat]),
+    default="table",
+    show_default=True,
+)
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), default="oxigraph", show_default=True)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Query these RDF files instead."
+)
+@_INPUT_FORMAT
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
+@_errors_to_exit
+def query(
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    engine: str,
+    data: tuple[str, ...],
+    input_format: str | None,
+    output: str | None,
+) -> None:
+    """Run the named query NAME (or a FILE.rq)."""
+    bound = parse_assignments(params)
+    kg = pharmakg.load(*data, input_format=input_format)
+    result = pharmakg.query(kg, name, engine=engine, **bound)
+    _emit(result.render(ResultFormat.from_name(fmt)), output)

@@ -1,0 +1,155 @@
+"""The one error tree of pharmakg.
+
+Every error pharmakg raises on purpose is a :class:`PharmakgError`. Each one
+carries data (file, line, column, term, choices) as attributes, and its message
+is one line that says what is wrong and, where possible, how to fix it::
+
+    PharmakgError (ValueError)
+    ├── InputError                  bad input: exit code 2 in the CLI
+    │   ├── ParseError              a file does not parse (file, line, column)
+    │   ├── UnsafeInputError        hostile input refused (remote context, XML entities)
+    │   ├── UnknownFormatError      a format name or file suffix nobody reads (choices)
+    │   ├── UnknownQueryError       no such named query (choices)
+    │   ├── UnknownParameterError   a parameter the query does not declare (choices)
+    │   ├── MissingParameterError   a parameter given without a value
+    │   ├── InvalidParameterError   a value of the wrong kind (integer, …)
+    │   ├── UnknownPrefixError      a CURIE prefix not in the prefix map (choices)
+    │   ├── InvalidCurieError       a CURIE whose local ID fails its pattern
+    │   ├── UnknownEntityError      an entity value that matches nothing (closest labels)
+    │   ├── AmbiguousEntityError    an entity value that matches several entities
+    │   └── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
+    ├── ResourceError               a packaged file (ontology, shapes, …) is missing
+    └── UnknownTermError            a pkg: term the ontology does not declare (closed namespace)
+
+``AttributeError`` is also a base of :class:`UnknownTermError`, so ``hasattr``
+and ``getattr(ns, name, default)`` keep working on the closed namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = [
+    "AmbiguousEntityError",
+    "InputError",
+    "InvalidCurieError",
+    "InvalidParameterError",
+    "MissingParameterError",
+    "ParseError",
+    "PharmakgError",
+    "ResourceError",
+    "ShapesError",
+    "UnknownEntityError",
+    "UnknownFormatError",
+    "UnknownParameterError",
+    "UnknownPrefixError",
+    "UnknownQueryError",
+    "UnknownTermError",
+    "UnsafeInputError",
+]
+
+
+class PharmakgError(ValueError):
+    """Base of every error pharmakg raises on purpose.
+
+    :param message: what went wrong, one line.
+    :param file: the file the problem is in, if any.
+    :param line: 1-based line in ``file``.
+    :param column: 1-based column in ``line``.
+    :param term: the offending name, value, CURIE or IRI.
+    :param choices: the valid values, when a name was not recognised.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        term: str | None = None,
+        choices: Sequence[str] = (),
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.column = column
+        self.term = term
+        self.choices = tuple(choices)
+        super().__init__(self.__str__())
+
+    def location(self) -> str:
+        """Return ``file:line:column`` (the parts that are known), or ``""``."""
+        parts = [p for p in (self.file, self.line, self.column) if p is not None]
+        return ":".join(str(p) for p in parts)
+
+    def __str__(self) -> str:
+        """One line: location, message and the valid choices."""
+        text = self.message.replace("\n", " ")
+        where = self.location()
+        if where:
+            text = f"{where}: {text}"
+        if self.choices:
+            text = f"{text} (choose from: {', '.join(self.choices)})"
+        return text
+
+
+class InputError(PharmakgError):
+    """The user's input (a file, a name, a value) is wrong; exit code 2."""
+
+
+class ParseError(InputError):
+    """A file does not parse; carries file, line and column when known."""
+
+
+class UnsafeInputError(InputError):
+    """Input refused because parsing it could fetch remote data or explode in size."""
+
+
+class UnknownFormatError(InputError):
+    """A format name or a file suffix that no reader or writer handles."""
+
+
+class UnknownQueryError(InputError):
+    """No query by that name; ``choices`` lists the named queries."""
+
+
+class UnknownParameterError(InputError):
+    """A parameter the query does not declare; ``choices`` lists the declared ones."""
+
+
+class MissingParameterError(InputError):
+    """A parameter was named without a value (``--param drug`` instead of ``drug=…``)."""
+
+
+class InvalidParameterError(InputError):
+    """A parameter value that is not of the declared kind."""
+
+
+class UnknownPrefixError(InputError):
+    """A CURIE prefix that is not in the prefix map."""
+
+
+class InvalidCurieError(InputError):
+    """A CURIE that is malformed or whose local ID does not match its prefix's pattern."""
+
+
+class UnknownEntityError(InputError):
+    """An entity value (IRI, CURIE or label) that matches nothing in the graph."""
+
+
+class AmbiguousEntityError(InputError):
+    """An entity label that matches more than one entity; ``choices`` lists them."""
+
+
+class ShapesError(InputError):
+    """The SHACL shapes graph is not valid SHACL (the validator refused to run)."""
+
+
+class ResourceError(PharmakgError):
+    """A packaged data file (ontology, shapes, prefix map, …) cannot be found."""
+
+
+class UnknownTermError(PharmakgError, AttributeError):
+    """A ``pkg:`` term that the ontology does not declare."""

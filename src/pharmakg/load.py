@@ -1,0 +1,315 @@
+"""Stage 1: read RDF files into one graph, safely.
+
+Formats are chosen by suffix (``.ttl .nt .jsonld/.json .rdf/.owl/.xml``) or by
+``input_format``. Hostile input is refused, never followed:
+
+* **JSON-LD** never fetches a remote document: any ``@context`` given by
+  reference (a string, in a list or not) and any ``@import`` is refused
+  before rdflib sees the document (rdflib's JSON-LD parser would fetch it).
+* **RDF/XML** is pre-checked with defusedxml: external entities, external DTDs
+  and parameter entities are refused; internal entities are allowed only if
+  they are short and do not refer to other entities (so expansion is linear,
+  no billion laughs); element nesting is bounded by :data:`MAX_XML_DEPTH`.
+* Malformed input raises :class:`~pharmakg.errors.ParseError` naming the file
+  and, when the parser knows it, the line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError as XmlParseError
+from xml.etree.ElementTree import TreeBuilder
+from xml.sax import SAXParseException
+
+import pyoxigraph as ox
+from defusedxml.common import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from . import resources
+from .errors import InputError, ParseError, UnsafeInputError
+from .model import RdfFormat
+from .store import Store, open_store
+
+__all__ = [
+    "LoadedGraph",
+    "MAX_XML_DEPTH",
+    "MAX_XML_ENTITIES",
+    "default_paths",
+    "load_graph",
+    "parse_file",
+]
+
+#: Deepest element nesting accepted in RDF/XML.
+MAX_XML_DEPTH = 256
+#: Most internal entity declarations accepted in one RDF/XML file.
+MAX_XML_ENTITIES = 256
+_MAX_ENTITY_LENGTH = 4096
+
+
+@dataclass(frozen=True)
+class LoadedGraph:
+    """A merged graph and the files it came from. Stages read it and never change it."""
+
+    graph: Graph
+    sources: tuple[Path, ...] = ()
+    _stores: dict[str, Store] = field(default_factory=dict, compare=False, repr=False)
+
+    def store(self, engine: str = "oxigraph") -> Store:
+        """The graph loaded into ``engine`` (created once, then reused)."""
+        if engine not in self._stores:
+            self._stores[engine] = open_store(engine, self.graph)
+        return self._stores[engine]
+
+    def __len__(self) -> int:
+        """The number of triples."""
+        return len(self.graph)
+
+
+def default_paths() -> list[Path]:
+    """The packaged ontology followed by every ``graphs/*.ttl``."""
+    return [resources.ontology_file(), *resources.graph_files()]
+
+
+def load_graph(*paths: str | Path, input_format: str | None = None) -> LoadedGraph:
+    """Parse ``paths`` (default: :func:`default_paths`) into one merged graph."""
+    files = [Path(p) for p in paths] if paths else default_paths()
+    fmt = RdfFormat.from_name(input_format) if input_format else None
+    merged = Graph()
+    for path in files:
+        for triple in parse_file(path, fmt or RdfFormat.from_path(path)):
+            merged.add(triple)
+    return LoadedGraph(graph=merged, sources=tuple(files))
+
+
+def parse_file(path: str | Path, fmt: RdfFormat) -> Graph:
+    """Parse one file of format ``fmt`` safely into a new graph."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", file=path) from error
+    parsers = {
+        RdfFormat.TURTLE: _parse_turtle,
+        RdfFormat.NTRIPLES: _parse_ntriples,
+        RdfFormat.JSONLD: _parse_jsonld,
+        RdfFormat.RDFXML: _parse_rdfxml,
+    }
+    return parsers[fmt](data, path)
+
+
+def _text(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(data, error.start)
+        raise ParseError("not valid UTF-8", file=path, line=line, column=column) from error
+
+
+def _position(data: bytes | str, offset: int) -> tuple[int, int]:
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, offset) + 1
+    column = offset - (data.rfind(newline, 0, offset) + 1) + 1
+    return line, column
+
+
+def _oxigraph_position(text: str, fmt: ox.RdfFormat) -> tuple[int | None, int | None, str | None]:
+    """Ask pyoxigraph where the syntax error is (rdflib's N-Triples parser does not say)."""
+    try:
+        for _ in ox.parse(text.encode("utf-8"), format=fmt, base_iri="file:///"):
+            pass
+    except SyntaxError as error:
+        return error.lineno, error.offset, str(error.msg)
+    return None, None, None
+
+
+def _rdflib_parse(text: str, path: Path, fmt: str) -> Graph:
+    graph = Graph()
+    with warnings.catch_warnings():
+        # rdflib 7's JSON-LD parser builds a ConjunctiveGraph internally and warns about it.
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    return graph
+
+
+def _parse_turtle(data: bytes, path: Path) -> Graph:
+    text = _text(data, path)
+    try:
+        return _rdflib_parse(text, path, "turtle")
+    except BadSyntax as error:
+        raw: bytes = error._str
+        line, column = _position(raw, error._i)
+        raise ParseError(
+            f"Turtle syntax error: {error._why}", file=path, line=line, column=column
+        ) from error
+    except Exception as error:  # rdflib raises bare Exceptions for some bad input
+        where = _oxigraph_position(text, ox.RdfFormat.TURTLE)
+        raise ParseError(
+            f"Turtle syntax error: {where[2] or error}", file=path, line=where[0], column=where[1]
+        ) from error
+
+
+def _parse_ntriples(data: bytes, path: Path) -> Graph:
+    text = _text(data, path)
+    try:
+        return _rdflib_parse(text, path, "nt")
+    except Exception as error:  # rdflib's ParseError names the line's text, not its number
+        line: int | None
+        line, column, why = _oxigraph_position(text, ox.RdfFormat.N_TRIPLES)
+        if line is None:
+            line = next(
+                (
+                    i
+                    for i, t in enumerate(text.splitlines(), 1)
+                    if t.strip() and t.strip() in str(error)
+                ),
+                None,
+            )
+        raise ParseError(
+            f"N-Triples syntax error: {why or error}", file=path, line=line, column=column
+        ) from error
+
+
+def _remote_references(node: Any, in_context: bool = False) -> Iterator[str]:
+    """Yield every context given by reference (which a JSON-LD processor would fetch)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str):
+                        yield item
+                    else:
+                        yield from _remote_references(item, in_context=True)
+            elif key == "@import" and in_context:
+                yield str(value)
+            else:
+                yield from _remote_references(value, in_context=in_context)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_references(item, in_context=in_context)
+
+
+def _parse_jsonld(data: bytes, path: Path) -> Graph:
+    text = _text(data, path)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(
+            f"JSON syntax error: {error.msg}", file=path, line=error.lineno, column=error.colno
+        ) from error
+    except RecursionError as error:
+        raise UnsafeInputError("JSON nested too deeply", file=path) from error
+    remote = next(_remote_references(document), None)
+    if remote is not None:
+        raise UnsafeInputError(
+            f"JSON-LD context by reference refused ({remote}); pharmakg never fetches remote "
+            "documents: inline the context",
+            file=path,
+            term=remote,
+        )
+    try:
+        return _rdflib_parse(text, path, "json-ld")
+    except Exception as error:  # rdflib's JSON-LD parser raises many kinds
+        raise ParseError(f"JSON-LD error: {error}", file=path) from error
+
+
+class _DepthLimit(TreeBuilder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def start(self, tag: Any, attrs: Any) -> Any:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise UnsafeInputError(f"XML nested deeper than {MAX_XML_DEPTH} elements")
+        return super().start(tag, attrs)
+
+    def end(self, tag: Any) -> Any:
+        self.depth -= 1
+        return super().end(tag)
+
+
+class _BoundedXMLParser(DefusedXMLParser):  # type: ignore[misc]
+    """defusedxml's parser, allowing only short, non-nested internal entities."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            target=_DepthLimit(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+        self.entities = 0
+        self.parser.StartDoctypeDeclHandler = self._refuse_external_dtd
+
+    def _refuse_external_dtd(
+        self, name: str, sysid: str | None, pubid: str | None, has_internal: bool
+    ) -> None:
+        if sysid or pubid:
+            raise UnsafeInputError(f"external DTD refused ({sysid or pubid})", term=sysid or pubid)
+
+    def defused_entity_decl(
+        self,
+        name: str,
+        is_parameter_entity: bool,
+        value: str | None,
+        base: str | None,
+        sysid: str | None,
+        pubid: str | None,
+        notation_name: str | None,
+    ) -> None:
+        self.entities += 1
+        if sysid or pubid or value is None:
+            raise UnsafeInputError(
+                f"external XML entity {name!r} refused ({sysid or pubid})", term=name
+            )
+        if is_parameter_entity or "&" in value or "%" in value:
+            raise UnsafeInputError(
+                f"nested XML entity {name!r} refused (entity expansion)", term=name
+            )
+        if len(value) > _MAX_ENTITY_LENGTH or self.entities > MAX_XML_ENTITIES:
+            raise UnsafeInputError(f"XML entity {name!r} refused: too large or too many", term=name)
+
+
+def _check_xml(data: bytes, path: Path) -> None:
+    parser = _BoundedXMLParser()
+    try:
+        parser.feed(data)
+        parser.close()
+    except UnsafeInputError as error:
+        raise UnsafeInputError(error.message, file=path, term=error.term) from error
+    except DefusedXmlException as error:
+        raise UnsafeInputError(f"unsafe XML refused: {error}", file=path) from error
+    except XmlParseError as error:
+        line, column = error.position
+        raise ParseError(
+            f"XML syntax error: {error.msg}", file=path, line=line, column=column + 1
+        ) from error
+    except RecursionError as error:
+        raise UnsafeInputError("XML nested too deeply", file=path) from error
+
+
+def _parse_rdfxml(data: bytes, path: Path) -> Graph:
+    _check_xml(data, path)
+    graph = Graph()
+    try:
+        graph.parse(data=data, format="xml", publicID=path.resolve().as_uri())
+    except SAXParseException as error:
+        raise ParseError(
+            f"RDF/XML error: {error.getMessage()}",
+            file=path,
+            line=error.getLineNumber(),
+            column=error.getColumnNumber(),
+        ) from error
+    except Exception as error:  # rdflib's RDF/XML parser raises plain Exceptions
+        raise ParseError(f"RDF/XML error: {error}", file=path) from error
+    return graph
+
+
+def triples(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """Every triple of ``graph`` (a typed helper for callers)."""
+    yield from graph

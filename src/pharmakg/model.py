@@ -1,0 +1,403 @@
+"""Typed, frozen records that the stages return, and the format registries.
+
+* :class:`ValidationReport` / :class:`ValidationResult` / :class:`Severity`
+* :class:`QueryResult` (SELECT rows or an ASK boolean) with table/CSV/TSV/JSON writers;
+  JSON is `SPARQL 1.1 Query Results JSON <https://www.w3.org/TR/sparql11-results-json/>`_,
+  CSV and TSV follow `SPARQL 1.1 CSV and TSV <https://www.w3.org/TR/sparql11-results-csv-tsv/>`_.
+* :class:`QueryInfo` / :class:`QueryParam`, :class:`BuildResult`
+* :class:`RdfFormat` (input/output RDF formats) and :class:`ResultFormat`.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
+
+from . import vocab
+from .errors import UnknownFormatError
+
+__all__ = [
+    "BuildResult",
+    "QueryInfo",
+    "QueryParam",
+    "QueryResult",
+    "RdfFormat",
+    "ResultFormat",
+    "Severity",
+    "ValidationReport",
+    "ValidationResult",
+]
+
+
+class RdfFormat(enum.Enum):
+    """RDF serialisations pharmakg reads and writes: (rdflib name, suffixes, media type)."""
+
+    TURTLE = ("turtle", (".ttl",), "text/turtle")
+    NTRIPLES = ("nt", (".nt",), "application/n-triples")
+    JSONLD = ("json-ld", (".jsonld", ".json"), "application/ld+json")
+    RDFXML = ("xml", (".rdf", ".owl", ".xml"), "application/rdf+xml")
+
+    @property
+    def rdflib_name(self) -> str:
+        """The name rdflib's parser and serializer registry uses."""
+        name: str = self.value[0]
+        return name
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """File suffixes, the first one preferred."""
+        suffixes: tuple[str, ...] = self.value[1]
+        return suffixes
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type."""
+        media_type: str = self.value[2]
+        return media_type
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every accepted format name."""
+        return [f.rdflib_name for f in cls]
+
+    @classmethod
+    def from_name(cls, name: str) -> RdfFormat:
+        """Return the format called ``name`` (rdflib name, enum name or suffix)."""
+        wanted = name.strip().lower().lstrip(".")
+        aliases = {"ttl": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+        wanted = aliases.get(wanted, wanted)
+        for fmt in cls:
+            if wanted in (fmt.rdflib_name, fmt.name.lower()) or "." + wanted in fmt.suffixes:
+                return fmt
+        raise UnknownFormatError(f"unknown RDF format {name!r}", term=name, choices=cls.names())
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> RdfFormat:
+        """Guess the format from the file suffix."""
+        suffix = Path(path).suffix.lower()
+        for fmt in cls:
+            if suffix in fmt.suffixes:
+                return fmt
+        choices = [s for f in cls for s in f.suffixes]
+        raise UnknownFormatError(
+            f"cannot tell the RDF format of {Path(path).name!r} from its suffix; "
+            "pass --input-format",
+            file=path,
+            term=suffix,
+            choices=choices,
+        )
+
+
+class ResultFormat(enum.Enum):
+    """Formats for query results."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+
+    @classmethod
+    def from_name(cls, name: str) -> ResultFormat:
+        """Return the result format called ``name``."""
+        for fmt in cls:
+            if fmt.value == name.strip().lower():
+                return fmt
+        raise UnknownFormatError(
+            f"unknown result format {name!r}", term=name, choices=[f.value for f in cls]
+        )
+
+
+class Severity(enum.Enum):
+    """SHACL result severities, most severe first."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+    @property
+    def iri(self) -> URIRef:
+        """The ``sh:`` IRI of this severity."""
+        return URIRef(str(SH) + self.value)
+
+    @classmethod
+    def from_iri(cls, iri: Node | None) -> Severity:
+        """Map ``sh:Violation``/``sh:Warning``/``sh:Info`` to a severity (default Violation)."""
+        for severity in cls:
+            if iri == severity.iri:
+                return severity
+        return cls.VIOLATION
+
+
+def _show(term: Node | None) -> str:
+    """Render a term for people: CURIEs for IRIs, lexical forms for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return vocab.compress(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One problem found by SHACL or by the CURIE check."""
+
+    focus_node: Node
+    severity: Severity
+    message: str
+    source_shape: Node | None = None
+    path: Node | None = None
+    value: Node | None = None
+    focus_label: str | None = None
+    shape_label: str | None = None
+    component: Node | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def to_text(self) -> str:
+        """One line: severity, where, what."""
+        focus = _show(self.focus_node)
+        if self.focus_label:
+            focus = f"{focus} ({self.focus_label})"
+        where = f"{self.file}:{self.line}: " if self.file and self.line else ""
+        shape = _show(self.source_shape)
+        if self.shape_label:
+            shape = f"{shape} ({self.shape_label})"
+        parts = [f"{where}{self.severity.value}: {focus}"]
+        if self.path is not None:
+            parts.append(f"path {_show(self.path)}")
+        if self.value is not None:
+            parts.append(f"value {_show(self.value)}")
+        parts.append(f"shape {shape}")
+        return " | ".join(parts) + f": {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (terms as N-Triples-like strings)."""
+
+        def term(node: Node | None) -> str | None:
+            return None if node is None else _show(node)
+
+        return {
+            "severity": self.severity.value,
+            "focus_node": term(self.focus_node),
+            "focus_label": self.focus_label,
+            "path": term(self.path),
+            "value": term(self.value),
+            "source_shape": term(self.source_shape),
+            "shape_label": self.shape_label,
+            "component": term(self.component),
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`pharmakg.validate` found; ``conforms`` is False iff a Violation exists."""
+
+    conforms: bool
+    results: tuple[ValidationResult, ...] = ()
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Violation."""
+        return tuple(r for r in self.results if r.severity is Severity.VIOLATION)
+
+    def to_text(self) -> str:
+        """A readable report, one result per line, ending with a summary line."""
+        lines = [r.to_text() for r in self.results]
+        counts = {s: sum(1 for r in self.results if r.severity is s) for s in Severity}
+        summary = ", ".join(f"{n} {s.value.lower()}(s)" for s, n in counts.items())
+        verdict = "Conforms" if self.conforms else "Does not conform"
+        lines.append(f"{verdict}: {summary}.")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """The report as a JSON document."""
+        body = {"conforms": self.conforms, "results": [r.to_dict() for r in self.results]}
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+    def to_graph(self) -> Graph:
+        """The report as a SHACL validation-report graph (prefixes bound)."""
+        graph = vocab.bind_prefixes(Graph())
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        for result in self.results:
+            node = BNode()
+            graph.add((report, SH.result, node))
+            graph.add((node, RDF.type, SH.ValidationResult))
+            graph.add((node, SH.focusNode, result.focus_node))
+            graph.add((node, SH.resultSeverity, result.severity.iri))
+            graph.add((node, SH.resultMessage, Literal(result.message)))
+            for predicate, value in (
+                (SH.resultPath, result.path),
+                (SH.value, result.value),
+                (SH.sourceShape, result.source_shape),
+                (SH.sourceConstraintComponent, result.component),
+            ):
+                if value is not None:
+                    graph.add((node, predicate, value))
+        return graph
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None and term.datatype != XSD.string:
+            out["datatype"] = str(term.datatype)
+        return out
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _tsv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal) and term.datatype == XSD.integer:
+        return str(term)
+    return term.n3()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a SELECT (``variables`` and ``rows``) or an ASK (``boolean``)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...] = ()
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        """The number of rows."""
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Node | None]:
+        """Every value of one variable, in row order."""
+        index = self.variables.index(name)
+        return [row[index] for row in self.rows]
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        body: dict[str, Any]
+        if self.boolean is not None:
+            body = {"head": {}, "boolean": self.boolean}
+        else:
+            bindings = [
+                {
+                    v: _json_term(t)
+                    for v, t in zip(self.variables, row, strict=True)
+                    if t is not None
+                }
+                for row in self.rows
+            ]
+            body = {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+    def to_csv(self) -> str:
+        """SPARQL 1.1 CSV: plain values, CRLF line ends."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if self.boolean is not None:
+            writer.writerow(["boolean"])
+            writer.writerow(["true" if self.boolean else "false"])
+            return buffer.getvalue()
+        writer.writerow(self.variables)
+        for row in self.rows:
+            writer.writerow(["" if t is None else _csv_value(t) for t in row])
+        return buffer.getvalue()
+
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 TSV: terms in Turtle syntax, a ``?var`` header."""
+        if self.boolean is not None:
+            return f"?boolean\n{'true' if self.boolean else 'false'}\n"
+        lines = ["\t".join(f"?{v}" for v in self.variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_table(self, show: Callable[[Node | None], str] = _show) -> str:
+        """An aligned text table for people; IRIs compacted to CURIEs through the prefix map."""
+        if self.boolean is not None:
+            return ("yes" if self.boolean else "no") + "\n"
+        header = list(self.variables)
+        body = [[show(t).replace("\n", " ") for t in row] for row in self.rows]
+        widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+
+        def line(cells: Sequence[str]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        out = [line(header), line(["-" * w for w in widths])]
+        out += [line(r) for r in body]
+        out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+        return "\n".join(out) + "\n"
+
+    def render(self, fmt: ResultFormat) -> str:
+        """Render in ``fmt``."""
+        writers: dict[ResultFormat, Callable[[], str]] = {
+            ResultFormat.TABLE: self.to_table,
+            ResultFormat.CSV: self.to_csv,
+            ResultFormat.TSV: self.to_tsv,
+            ResultFormat.JSON: self.to_json,
+        }
+        return writers[fmt]()
+
+
+def _csv_value(term: Node) -> str:
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """One declared parameter of a named query (``# param: NAME (KIND) description``)."""
+
+    name: str
+    kind: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """A named query: its header and its file."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[QueryParam, ...] = ()
+    path: Path | None = None
+
+    def param(self, name: str) -> QueryParam | None:
+        """The declared parameter called ``name``, or None."""
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`pharmakg.build` did."""
+
+    conforms: bool
+    out_dir: Path
+    report: ValidationReport
+    files: tuple[Path, ...] = ()
+    removed_stale: bool = False
+    triples: int = 0
+    notes: tuple[str, ...] = field(default=())

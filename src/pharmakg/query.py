@@ -1,0 +1,284 @@
+"""Stage: run named SPARQL queries (``queries/NAME.rq``) with bound parameters.
+
+A query file starts with ``#`` header lines, then the SPARQL::
+
+    # title: Mechanism summary
+    # description: One line saying what it answers.
+    # param: drug (entity) The drug, by IRI, CURIE or label. Optional.
+
+Every parameter is optional: unbound, the query answers over everything; bound,
+it narrows. Values are bound through the engine's own mechanism (pyoxigraph
+``substitutions``, rdflib ``initBindings``), never formatted into the text.
+
+Kinds: ``entity`` (see :func:`resolve_entity`), ``string``, ``integer``.
+
+Rules for query authors, so that both engines give the same answer (checked
+by ``tests/test_query.py`` for every file in ``queries/``):
+
+1. Every parameter variable appears in the SELECT clause (pyoxigraph's
+   substitution refuses a variable that is not projected).
+2. Never test ``BOUND(?param)``: pyoxigraph substitutes the value but
+   ``BOUND`` still sees the variable unbound. Use the parameter in a triple
+   pattern (``?drug a pkg:Drug``) or through ``COALESCE(?param, default)``.
+3. Order on ``STR(?label)`` when labels mix language tags and plain strings;
+   the engines order such terms differently. Make ``ORDER BY`` total (end
+   with an IRI), or tied rows come back in different orders.
+4. ``GROUP_CONCAT`` order is engine-defined, and over an unbound value
+   (``STR(?unbound)`` from an OPTIONAL) rdflib gives ``""`` where pyoxigraph
+   leaves the result unbound: aggregate ``COALESCE(STR(?x), "")`` or avoid it.
+5. Aggregates over derived integer types (``xsd:positiveInteger``) come back
+   as ``xsd:integer`` from pyoxigraph and unchanged from rdflib: cast
+   (``xsd:integer(?x)``) before aggregating.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from . import resources, vocab
+from .errors import (
+    AmbiguousEntityError,
+    InputError,
+    InvalidCurieError,
+    InvalidParameterError,
+    MissingParameterError,
+    ParseError,
+    UnknownEntityError,
+    UnknownParameterError,
+    UnknownPrefixError,
+    UnknownQueryError,
+)
+from .load import LoadedGraph
+from .model import QueryInfo, QueryParam, QueryResult
+
+__all__ = [
+    "PARAM_KINDS",
+    "list_queries",
+    "parse_assignments",
+    "parse_header",
+    "resolve_entity",
+    "resolve_param",
+    "run_query",
+]
+
+#: Parameter kinds a query header may declare.
+PARAM_KINDS = ("entity", "integer", "string")
+
+_HEADER = re.compile(r"#\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+)\)\s*(?P<description>.*)"
+)
+_PKG_OWN = ("pkg", "pkr")
+
+_BY_CURIE = """
+SELECT DISTINCT ?entity ?curie WHERE {
+  { ?entity <https://w3id.org/pharmakg/ontology/id> ?curie }
+  UNION { ?entity <https://w3id.org/pharmakg/ontology/xref> ?curie }
+} ORDER BY ?entity
+"""
+_LABELS = """
+SELECT DISTINCT ?entity ?label WHERE {
+  { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+  UNION { ?entity <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
+} ORDER BY ?entity ?label
+"""
+
+
+def parse_header(path: Path, text: str | None = None) -> QueryInfo:
+    """Read the ``#`` header of a query file into a :class:`QueryInfo`."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    fields: dict[str, str] = {}
+    params: list[QueryParam] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        match = _HEADER.fullmatch(stripped)
+        if match is None:
+            continue  # a free comment line
+        key, value = match["key"].lower(), match["value"].strip()
+        if key == "param":
+            param = _PARAM.fullmatch(value)
+            if param is None:
+                raise ParseError(
+                    "bad param line; write '# param: NAME (KIND) description'",
+                    file=path,
+                    line=number,
+                    column=1,
+                )
+            if param["kind"] not in PARAM_KINDS:
+                raise ParseError(
+                    f"unknown param kind {param['kind']!r}",
+                    file=path,
+                    line=number,
+                    term=param["kind"],
+                    choices=PARAM_KINDS,
+                )
+            params.append(QueryParam(param["name"], param["kind"], param["description"].strip()))
+        else:
+            fields[key] = value
+    return QueryInfo(
+        name=path.stem,
+        title=fields.get("title", path.stem),
+        description=fields.get("description", ""),
+        params=tuple(params),
+        path=path,
+    )
+
+
+def list_queries(directory: Path | None = None) -> list[QueryInfo]:
+    """Every named query in ``directory`` (default: the packaged ``queries/``), by name."""
+    directory = resources.queries_dir() if directory is None else directory
+    if not directory.is_dir():
+        return []
+    return [parse_header(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def _find(name_or_file: str | Path) -> QueryInfo:
+    candidate = Path(name_or_file)
+    if candidate.suffix == ".rq" or candidate.is_file():
+        if not candidate.is_file():
+            raise UnknownQueryError(f"query file not found: {candidate}", file=candidate)
+        return parse_header(candidate)
+    queries = {q.name: q for q in list_queries()}
+    if str(name_or_file) not in queries:
+        raise UnknownQueryError(
+            f"unknown query {str(name_or_file)!r}", term=str(name_or_file), choices=sorted(queries)
+        )
+    return queries[str(name_or_file)]
+
+
+def _label_index(kg: LoadedGraph, engine: str) -> dict[str, set[Node]]:
+    index: dict[str, set[Node]] = {}
+    result = kg.store(engine).query(_LABELS)
+    for entity, label in result.rows:
+        if entity is not None and label is not None:
+            index.setdefault(str(label).casefold(), set()).add(entity)
+    return index
+
+
+def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> URIRef:
+    """Resolve an entity given by IRI, CURIE or label to its IRI in ``kg``.
+
+    1. ``<IRI>`` or an ``http(s)://`` IRI: taken as is.
+    2. A CURIE whose prefix is in the prefix map: ``pkr:``/``pkg:`` are expanded;
+       any other is looked up as the ``pkg:id`` or ``pkg:xref`` of an entity.
+    3. Otherwise a case-insensitive match on ``rdfs:label`` or ``skos:altLabel``.
+
+    :raises UnknownEntityError: nothing matches; the error names the closest labels.
+    :raises AmbiguousEntityError: a label or CURIE matches several entities.
+    """
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if re.match(r"https?://", text):
+        return URIRef(text)
+    match = vocab.CURIE.fullmatch(text)
+    if match is not None and (
+        match["prefix"] in vocab.prefix_map().entries
+        or match["prefix"] in vocab.prefix_map().synonyms
+    ):
+        try:
+            curie = vocab.normalize_curie(text)
+        except (InvalidCurieError, UnknownPrefixError) as error:
+            raise UnknownEntityError(f"entity {value!r}: {error.message}", term=value) from error
+        if curie.split(":", 1)[0] in _PKG_OWN:
+            return vocab.expand_curie(curie)
+        found = kg.store(engine).query(_BY_CURIE, {"curie": Literal(curie)}).column("entity")
+        entities = sorted({e for e in found if isinstance(e, URIRef)})
+        if len(entities) == 1:
+            return entities[0]
+        if len(entities) > 1:
+            raise AmbiguousEntityError(
+                f"{value!r} is the pkg:id or pkg:xref of several entities",
+                term=value,
+                choices=[vocab.compress(e) for e in entities],
+            )
+        raise UnknownEntityError(f"no entity has pkg:id or pkg:xref {curie!r}", term=value)
+    index = _label_index(kg, engine)
+    hits = sorted(e for e in index.get(text.casefold(), set()) if isinstance(e, URIRef))
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise AmbiguousEntityError(
+            f"label {value!r} names several entities; use a CURIE or IRI",
+            term=value,
+            choices=[vocab.compress(e) for e in hits],
+        )
+    close = difflib.get_close_matches(text.casefold(), list(index), n=5, cutoff=0.5)
+    raise UnknownEntityError(
+        f"no entity with IRI, CURIE or label {value!r}", term=value, choices=close
+    )
+
+
+def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str) -> Node:
+    """Turn one parameter value into an RDF term of the declared kind."""
+    if isinstance(value, URIRef | Literal):
+        return value
+    if param.kind == "entity":
+        return resolve_entity(kg, str(value), engine=engine)
+    if param.kind == "integer":
+        try:
+            return Literal(int(str(value)))
+        except ValueError as error:
+            raise InvalidParameterError(
+                f"parameter {param.name!r} must be an integer, not {value!r}", term=param.name
+            ) from error
+    return Literal(str(value))
+
+
+def run_query(
+    kg: LoadedGraph,
+    name_or_file: str | Path,
+    params: Mapping[str, object] | None = None,
+    *,
+    engine: str = "oxigraph",
+) -> QueryResult:
+    """Run a named query (or a ``.rq`` file) on ``kg`` with ``params`` bound.
+
+    :raises UnknownQueryError: no such query; the error lists the names.
+    :raises UnknownParameterError: a parameter the query does not declare.
+    """
+    info = _find(name_or_file)
+    assert info.path is not None  # noqa: S101 - _find always sets it
+    bindings: dict[str, Node] = {}
+    for name, value in (params or {}).items():
+        if value is None:
+            continue
+        param = info.param(name)
+        if param is None:
+            raise UnknownParameterError(
+                f"query {info.name!r} has no parameter {name!r}",
+                term=name,
+                choices=[p.name for p in info.params] or ["(none)"],
+            )
+        bindings[name] = resolve_param(kg, param, value, engine=engine)
+    sparql = info.path.read_text(encoding="utf-8")
+    try:
+        return kg.store(engine).query(sparql, bindings)
+    except InputError as error:
+        raise InputError(error.message, file=info.path) from error
+
+
+def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Turn ``["drug=imiquimod", …]`` into ``{"drug": "imiquimod", …}``.
+
+    :raises MissingParameterError: an item has no ``=`` or an empty name or value.
+    """
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise MissingParameterError(
+                f"parameter {item!r} has no value; write NAME=VALUE", term=name.strip() or item
+            )
+        params[name.strip()] = value.strip()
+    return params

@@ -1,0 +1,115 @@
+"""Find pharmakg's packaged data files: the one resolver.
+
+The card keeps ``ontology/``, ``graphs/``, ``queries/`` and ``sources/`` at the
+top of the repository. A wheel carries them as ``pharmakg/_data/<dir>`` (hatch
+``force-include``). :func:`data_root` looks in the installed package first
+(``importlib.resources``) and then in the checkout around ``src/pharmakg``
+(a plain checkout or an editable install). Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import ResourceError
+
+__all__ = [
+    "DATA_DIRS",
+    "data_root",
+    "graph_files",
+    "ontology_file",
+    "prefixes_file",
+    "queries_dir",
+    "shapes_file",
+    "source_file",
+    "write_text_atomic",
+]
+
+#: The top-level data directories a release needs.
+DATA_DIRS = ("ontology", "graphs", "queries", "sources")
+
+
+def _candidates() -> list[Path]:
+    candidates: list[Path] = []
+    packaged = importlib.resources.files("pharmakg") / "_data"
+    if isinstance(packaged, Path):
+        candidates.append(packaged)
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "pharmakg").is_dir():
+        candidates.append(checkout)
+    return candidates
+
+
+@functools.cache
+def data_root() -> Path:
+    """Return the directory that holds ``ontology/``, ``graphs/``, ``queries/``, ``sources/``.
+
+    :raises ResourceError: neither an installed copy nor a checkout has them.
+    """
+    candidates = _candidates()
+    for root in candidates:
+        if (root / "ontology").is_dir():
+            return root
+    tried = ", ".join(str(c) for c in candidates) or "(no candidate)"
+    raise ResourceError(
+        f"pharmakg data directories not found; looked in {tried}. "
+        "Reinstall pharmakg, or run from a checkout."
+    )
+
+
+def _existing(path: Path) -> Path:
+    if not path.exists():
+        raise ResourceError(f"packaged file missing: {path}", file=path)
+    return path
+
+
+def ontology_file() -> Path:
+    """Return ``ontology/pharmakg.ttl``, the OWL ontology."""
+    return _existing(data_root() / "ontology" / "pharmakg.ttl")
+
+
+def shapes_file() -> Path:
+    """Return ``ontology/shapes.ttl``, the SHACL shapes."""
+    return _existing(data_root() / "ontology" / "shapes.ttl")
+
+
+def prefixes_file() -> Path:
+    """Return ``ontology/prefixes.json``, the one prefix map."""
+    return _existing(data_root() / "ontology" / "prefixes.json")
+
+
+def graph_files() -> list[Path]:
+    """Return every ``graphs/*.ttl``, sorted by name (possibly none)."""
+    directory = data_root() / "graphs"
+    return sorted(directory.glob("*.ttl")) if directory.is_dir() else []
+
+
+def queries_dir() -> Path:
+    """Return the ``queries/`` directory of named ``.rq`` queries."""
+    return data_root() / "queries"
+
+
+def source_file(name: str) -> Path:
+    """Return ``sources/<name>`` (for example ``imiquimod-monograph.txt``)."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise ResourceError(f"not a plain file name: {name!r}", term=name)
+    return _existing(data_root() / "sources" / name)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,129 @@
+"""Tests for the validation stage (infrastructure only, on fixtures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+
+import pharmakg
+from pharmakg import vocab
+from pharmakg.errors import ShapesError
+from pharmakg.model import Severity
+from pharmakg.validate import KNOWN_CURIE, KNOWN_PREFIX, check_prefix_declarations
+
+
+def _validate(fixtures: Path, *names: str) -> pharmakg.ValidationReport:
+    kg = pharmakg.load(*(fixtures / n for n in names))
+    return pharmakg.validate(kg, shapes=fixtures / "shapes.ttl", ontology=fixtures / "ontology.ttl")
+
+
+def test_good_fixture_conforms(fixtures: Path) -> None:
+    report = _validate(fixtures, "good.ttl")
+    assert report.conforms
+    assert report.results == ()
+    assert report.to_text().startswith("Conforms")
+
+
+def test_bad_fixture_reports_each_problem(fixtures: Path) -> None:
+    report = _validate(fixtures, "bad.ttl")
+    assert not report.conforms
+    by_shape = {}
+    for result in report.results:
+        by_shape.setdefault(result.source_shape, []).append(result)
+    curie_values = sorted(str(r.value) for r in by_shape[KNOWN_CURIE])
+    assert curie_values == ["FOO:1", "NCBITaxon:123abc", "Orphanet:137583"]
+    [prefix] = by_shape[KNOWN_PREFIX]
+    assert prefix.line == 4
+    assert prefix.file is not None
+    assert prefix.file.endswith("bad.ttl")
+    [loop] = by_shape[vocab.PKGSH.NoSelfLoop]
+    assert loop.message == "A thing must not relate to itself."
+    assert loop.focus_label == "loop"
+    assert loop.shape_label == "no self loop"
+
+
+def test_target_class_follows_subclass_of_the_ontology(fixtures: Path) -> None:
+    """pkr:nolabel is a pkg:Drug; the shape targets pkg:Thing, a superclass in the ontology."""
+    report = _validate(fixtures, "bad.ttl")
+    label = [r for r in report.results if r.path == URIRef(str(vocab.RDFS.label))]
+    assert [r.focus_node for r in label] == [vocab.PKR.nolabel]
+    assert label[0].message == "A thing needs a label."  # the shape's sh:message
+    assert label[0].shape_label == "pkgsh:ThingShape, property rdfs:label"
+
+
+def test_validate_does_not_change_its_input(fixtures: Path) -> None:
+    kg = pharmakg.load(fixtures / "bad.ttl")
+    before = len(kg.graph)
+    pharmakg.validate(kg, shapes=fixtures / "shapes.ttl", ontology=fixtures / "ontology.ttl")
+    assert len(kg.graph) == before
+
+
+def test_report_json_and_graph(fixtures: Path) -> None:
+    report = _validate(fixtures, "bad.ttl")
+    body = json.loads(report.to_json())
+    assert body["conforms"] is False
+    assert len(body["results"]) == len(report.results)
+    assert {r["severity"] for r in body["results"]} == {"Violation"}
+    graph = report.to_graph()
+    conforms = list(graph.objects(None, vocab.RDF.type))
+    assert conforms
+    assert (None, URIRef("http://www.w3.org/ns/shacl#conforms"), Literal(False)) in graph
+    again = report.to_graph()
+    assert isomorphic(graph, again)
+
+
+def test_text_report_is_one_line_per_result(fixtures: Path) -> None:
+    report = _validate(fixtures, "bad.ttl")
+    lines = report.to_text().splitlines()
+    assert len(lines) == len(report.results) + 1
+    assert all(line.startswith(("Violation", str(fixtures))) for line in lines[:-1])
+    assert lines[-1].startswith("Does not conform: 6 violation(s)")
+
+
+def test_warnings_do_not_break_conformance(fixtures: Path, tmp_path: Path) -> None:
+    shapes = tmp_path / "warn.ttl"
+    shapes.write_text(
+        (fixtures / "shapes.ttl")
+        .read_text()
+        .replace(
+            'sh:message "A thing needs a label." ;',
+            'sh:message "A thing needs a label." ; sh:severity sh:Warning ;',
+        )
+    )
+    data = tmp_path / "nolabel.ttl"
+    data.write_text(
+        "@prefix pkg: <https://w3id.org/pharmakg/ontology/> .\n"
+        "@prefix pkr: <https://w3id.org/pharmakg/resource/> .\n"
+        'pkr:x a pkg:Drug ; pkg:id "CHEBI:1" .\n'
+    )
+    kg = pharmakg.load(data)
+    report = pharmakg.validate(kg, shapes=shapes, ontology=fixtures / "ontology.ttl")
+    assert report.conforms
+    assert [r.severity for r in report.results] == [Severity.WARNING]
+
+
+def test_invalid_shapes_raise_shapes_error(fixtures: Path) -> None:
+    kg = pharmakg.load(fixtures / "good.ttl")
+    with pytest.raises(ShapesError, match="VALUES") as info:
+        pharmakg.validate(
+            kg, shapes=fixtures / "bad_shapes.ttl", ontology=fixtures / "ontology.ttl"
+        )
+    assert info.value.file == str(fixtures / "bad_shapes.ttl")
+
+
+def test_prefix_declarations(tmp_path: Path) -> None:
+    path = tmp_path / "p.ttl"
+    path.write_text(
+        "@prefix CHEBI: <http://purl.obolibrary.org/obo/CHEBI_> .\n"
+        "@prefix mesh: <http://id.nlm.nih.gov/mesh/> .\n"
+        "PREFIX MONDO: <http://example.org/mondo/>\n"
+        "@prefix ex: <http://example.org/> .\n"
+    )
+    results = check_prefix_declarations(path)
+    assert [r.line for r in results] == [2, 3, 4]
+    assert "calls MESH:" in results[0].message
+    assert "prefix map" in results[1].message
