@@ -20,10 +20,14 @@ LAYERS = {
     "load": 5,
     "validate": 6,
     "query": 6,
-    "build": 7,
-    "__init__": 8,
-    "cli": 9,
-    "__main__": 10,
+    "reason": 6,
+    "paths": 7,
+    "export": 8,
+    "visualise": 8,
+    "build": 9,
+    "__init__": 10,
+    "cli": 11,
+    "__main__": 12,
 }
 
 
