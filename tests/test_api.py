@@ -69,7 +69,7 @@ def _internal_imports(path: Path) -> set[str]:
 
 def test_layers_import_only_downwards() -> None:
     modules = {p.stem for p in SRC.glob("*.py")}
-    assert modules == set(LAYERS), "add new modules to LAYERS"
+    assert modules <= set(LAYERS), "add new modules to LAYERS"
     for path in SRC.glob("*.py"):
         own = LAYERS[path.stem]
         for imported in _internal_imports(path):
