@@ -32,10 +32,10 @@ def _citations(term: Node | None) -> tuple[int, ...]:
     return tuple(sorted(int(part) for part in text.split(",") if part.strip()))
 
 
-def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph:
+def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph[str]:
     """Build the mechanism MultiDiGraph of every drug in ``kg`` (``kg`` is not changed)."""
     result = run_query(kg, "mechanism-edges", engine=engine)
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for values in result.rows:
         row = dict(zip(result.variables, values, strict=True))
         for end in ("subject", "object"):
