@@ -21,3 +21,21 @@ def fixtures() -> Path:
 def fixture_kg() -> pharmakg.KnowledgeGraph:
     """The fixture ontology + the fixture graph."""
     return pharmakg.load(FIXTURES / "ontology.ttl", FIXTURES / "good.ttl")
+
+
+ROOT = Path(__file__).parent.parent
+GRAPHS = sorted((ROOT / "graphs").glob("*.ttl"))
+DATA = Path(__file__).parent / "data"
+SYNTHETIC = DATA / "synthetic" / "examplinib.ttl"
+
+
+@pytest.fixture(scope="session")
+def monograph_kg() -> pharmakg.KnowledgeGraph:
+    """The release's own data: the packaged ontology and every graphs/*.ttl."""
+    return pharmakg.load()
+
+
+@pytest.fixture(scope="session")
+def two_drug_kg() -> pharmakg.KnowledgeGraph:
+    """The monograph plus the synthetic second drug (tests/data/synthetic/)."""
+    return pharmakg.load(ROOT / "ontology" / "pharmakg.ttl", *GRAPHS, SYNTHETIC)

@@ -125,3 +125,21 @@ def test_serialize_binds_prefixes_without_changing_input(fixtures: Path) -> None
     assert "pkr:imiquimod" in text
     assert dict(graph.namespaces()) == before
     assert isomorphic(Graph().parse(data=text, format="turtle"), graph)
+
+
+def test_a_second_drug_goes_through_the_same_build(tmp_path: Path) -> None:
+    """The synthetic second drug is released by the unchanged ontology, shapes and build."""
+    from click.testing import CliRunner
+
+    from pharmakg.cli import main
+
+    synthetic = Path(__file__).parent / "data" / "synthetic" / "examplinib.ttl"
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--graph", str(synthetic)])
+    assert result.exit_code == 0, result.output
+    released = pharmakg.load(out / "pharmakg.nt")
+    drugs = {str(d) for d in released.query("mechanism").column("drug")}
+    assert drugs == {
+        "https://w3id.org/pharmakg/resource/imiquimod",
+        "https://w3id.org/pharmakg/resource/synthetic-examplinib",
+    }

@@ -18,6 +18,7 @@ import pharmakg
 
 from .build import build_release
 from .errors import PharmakgError
+from .load import default_paths
 from .model import RdfFormat, ResultFormat
 from .query import parse_assignments
 from .resources import write_text_atomic
@@ -75,10 +76,18 @@ def main() -> None:
 
 @main.command(epilog=EPILOG)
 @click.option("-o", "--out-dir", default="dist", show_default=True, help="Release directory.")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Another graph file to release with the packaged ones (repeatable).",
+)
 @_errors_to_exit
-def build(out_dir: str) -> None:
+def build(out_dir: str, graphs: tuple[str, ...]) -> None:
     """Load, validate and, if the data conform, write a release (atomically)."""
-    result = build_release(out_dir)
+    kg = pharmakg.load(*default_paths(), *graphs) if graphs else None
+    result = build_release(out_dir, kg)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
         if result.removed_stale:

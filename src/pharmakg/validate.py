@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
@@ -150,7 +151,7 @@ def _shacl_results(
             ValidationResult(
                 focus_node=focus if focus is not None else URIRef("urn:pharmakg:unknown"),
                 focus_label=_label(data, focus),
-                path=report.value(node, SH.resultPath),
+                path=_readable_path(report.value(node, SH.resultPath), report, shapes),
                 value=report.value(node, SH.value),
                 source_shape=shape,
                 shape_label=_shape_label(shapes, shape),
@@ -160,6 +161,38 @@ def _shacl_results(
             )
         )
     return bool(conforms), results
+
+
+def _path_text(node: Node, graph: Graph) -> str:
+    """Write a SHACL property path in SPARQL's path syntax, with CURIEs."""
+    if isinstance(node, URIRef):
+        return vocab.compress(node)
+    for keyword, template in (
+        (SH.alternativePath, "({})"),
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = graph.value(node, keyword)
+        if inner is not None:
+            if keyword == SH.alternativePath:
+                items = Collection(graph, inner)
+                return template.format("|".join(_path_text(i, graph) for i in items))
+            return template.format(_path_text(inner, graph))
+    if graph.value(node, RDF.first) is not None:
+        return "/".join(_path_text(i, graph) for i in Collection(graph, node))
+    return f"_:{node}"
+
+
+def _readable_path(path: Node | None, report: Graph, shapes: Graph) -> Node | None:
+    """A complex path is a blank node in the report; curators read it as SPARQL path text."""
+    if not isinstance(path, BNode):
+        return path
+    for graph in (report, shapes):
+        if (path, None, None) in graph:
+            return Literal(_path_text(path, graph))
+    return path
 
 
 def _sort_key(result: ValidationResult) -> tuple[str, ...]:
