@@ -19,6 +19,8 @@ is one line that says what is wrong and, where possible, how to fix it::
     │   ├── AmbiguousEntityError    an entity value that matches several entities
     │   └── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
     ├── ResourceError               a packaged file (ontology, shapes, …) is missing
+    ├── ReasonerError               the OWL reasoner (HermiT) failed to run
+    │   └── JavaNotFoundError       no ``java`` to run HermiT (says how to install one)
     └── UnknownTermError            a pkg: term the ontology does not declare (closed namespace)
 
 ``AttributeError`` is also a base of :class:`UnknownTermError`, so ``hasattr``
@@ -35,9 +37,11 @@ __all__ = [
     "InputError",
     "InvalidCurieError",
     "InvalidParameterError",
+    "JavaNotFoundError",
     "MissingParameterError",
     "ParseError",
     "PharmakgError",
+    "ReasonerError",
     "ResourceError",
     "ShapesError",
     "UnknownEntityError",
@@ -149,6 +153,14 @@ class ShapesError(InputError):
 
 class ResourceError(PharmakgError):
     """A packaged data file (ontology, shapes, prefix map, …) cannot be found."""
+
+
+class ReasonerError(PharmakgError):
+    """The OWL reasoner (HermiT, run by owlready2 on Java) failed; the message has its error."""
+
+
+class JavaNotFoundError(ReasonerError):
+    """No Java runtime to run HermiT; the message says how to install one."""
 
 
 class UnknownTermError(PharmakgError, AttributeError):
