@@ -81,6 +81,8 @@ def build(out_dir: str) -> None:
     result = build_release(out_dir)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
+        for note in result.notes:
+            click.echo(f"pharmakg: {note}", err=True)
         if result.removed_stale:
             click.echo(f"pharmakg: removed the stale release {out_dir}/", err=True)
         click.echo("pharmakg: the data do not conform; no release written", err=True)
@@ -144,6 +146,11 @@ def queries() -> None:
     "--data", multiple=True, type=click.Path(dir_okay=False), help="Query these RDF files instead."
 )
 @_INPUT_FORMAT
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Query the asserted triples plus those the reasoner infers (default: asserted only).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
 @_errors_to_exit
 def query(
@@ -153,10 +160,43 @@ def query(
     engine: str,
     data: tuple[str, ...],
     input_format: str | None,
+    inferred: bool,
     output: str | None,
 ) -> None:
     """Run the named query NAME (or a FILE.rq)."""
-    bound = parse_assignments(params)
+    bound: dict[str, object] = dict(parse_assignments(params))
     kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.query(kg, name, engine=engine, **bound)
+    result = pharmakg.query(kg, name, engine=engine, inferred=inferred, **bound)
     _emit(result.render(ResultFormat.from_name(fmt)), output)
+
+
+REASON_EPILOG = """\b
+Exit codes:
+  0  the graph is consistent
+  1  the graph is inconsistent (the clashing individuals are printed)
+  2  bad input or usage, or no Java to run HermiT
+"""
+
+
+@main.command(epilog=REASON_EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_INPUT_FORMAT
+@click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@_errors_to_exit
+def reason(
+    files: tuple[str, ...],
+    fmt: str,
+    input_format: str | None,
+    ontology: str | None,
+    output: str | None,
+) -> None:
+    """Run the OWL reasoner (HermiT) on FILES (default: the packaged ontology and graphs)."""
+    kg = pharmakg.load(*files, input_format=input_format)
+    result = pharmakg.reason(kg, ontology=ontology)
+    _emit(result.to_json() if fmt == "json" else result.to_text(), output)
+    click.echo(f"pharmakg: HermiT took {result.seconds:.1f} s", err=True)
+    sys.exit(EXIT_OK if result.consistent else EXIT_NONCONFORMING)

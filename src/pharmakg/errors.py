@@ -17,7 +17,8 @@ is one line that says what is wrong and, where possible, how to fix it::
     │   ├── InvalidCurieError       a CURIE whose local ID fails its pattern
     │   ├── UnknownEntityError      an entity value that matches nothing (closest labels)
     │   ├── AmbiguousEntityError    an entity value that matches several entities
-    │   └── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
+    │   ├── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
+    │   └── InconsistentGraphError  inferences asked of a graph the reasoner finds inconsistent
     ├── ResourceError               a packaged file (ontology, shapes, …) is missing
     ├── ReasonerError               the OWL reasoner (HermiT) failed to run
     │   └── JavaNotFoundError       no ``java`` to run HermiT (says how to install one)
@@ -34,6 +35,7 @@ from pathlib import Path
 
 __all__ = [
     "AmbiguousEntityError",
+    "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
     "InvalidParameterError",
@@ -149,6 +151,10 @@ class AmbiguousEntityError(InputError):
 
 class ShapesError(InputError):
     """The SHACL shapes graph is not valid SHACL (the validator refused to run)."""
+
+
+class InconsistentGraphError(InputError):
+    """Inferences were asked of a graph that the reasoner finds inconsistent."""
 
 
 class ResourceError(PharmakgError):
