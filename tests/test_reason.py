@@ -53,6 +53,7 @@ def test_inferred_class_memberships(result: pharmakg.ReasoningResult) -> None:
         (_pkr("imiquimod"), _pkg("ImmuneResponseModifier")),
         (_pkr("imiquimod"), _pkg("TLRAgonist")),
         (_pkr("tlr7"), _pkg("TollLikeReceptor")),
+        (_pkr("tlr7-signaling"), _pkg("TollLikeReceptorSignalingPathway")),
     )
 
 
@@ -88,7 +89,7 @@ def test_sub_property_values(result: pharmakg.ReasoningResult) -> None:
 def test_inferred_graph_holds_only_new_triples_about_our_individuals(
     kg: pharmakg.KnowledgeGraph, result: pharmakg.ReasoningResult
 ) -> None:
-    assert len(result.graph) == len(result.memberships) + len(result.values) == 79
+    assert len(result.graph) == len(result.memberships) + len(result.values) == 80
     for s, p, o in result.graph:
         assert (s, p, o) not in kg.graph
         assert str(s).startswith(PKR)
@@ -181,7 +182,7 @@ def test_cli_reason_json_and_exit_codes(tmp_path: Path) -> None:
     body = json.loads(out.read_text())
     assert body["consistent"] is True
     assert {"individual": "pkr:tlr7", "class": "pkg:TollLikeReceptor"} in body["memberships"]
-    assert body["inferredTriples"] == 79
+    assert body["inferredTriples"] == 80
     fixture = INCONSISTENT / "drug-typed-as-disease.ttl"
     bad = runner.invoke(main, ["reason", str(ontology_file()), str(fixture)])
     assert bad.exit_code == 1

@@ -51,6 +51,14 @@ from .model import (
     ValidationReport,
     ValidationResult,
 )
+from .paths import (
+    GraphStats,
+    PathsResult,
+    export_graph,
+    graph_stats,
+    mechanism_graph,
+    mechanism_paths,
+)
 from .query import list_queries as _list_queries
 from .query import run_query
 from .reason import ReasoningResult
@@ -61,6 +69,7 @@ from .vocab import check_curie, compress, expand_curie
 __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
+    "GraphStats",
     "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
@@ -69,6 +78,7 @@ __all__ = [
     "KnowledgeGraph",
     "MissingParameterError",
     "ParseError",
+    "PathsResult",
     "PharmakgError",
     "QueryInfo",
     "QueryParam",
@@ -93,8 +103,12 @@ __all__ = [
     "check_curie",
     "compress",
     "expand_curie",
+    "export_graph",
+    "graph_stats",
     "list_queries",
     "load",
+    "mechanism_graph",
+    "mechanism_paths",
     "query",
     "reason",
     "validate",

@@ -19,6 +19,7 @@ import pharmakg
 from .build import build_release
 from .errors import PharmakgError
 from .model import RdfFormat, ResultFormat
+from .paths import GRAPH_EXPORT_FORMATS, MAX_HOPS, PATH_FORMATS
 from .query import parse_assignments
 from .resources import write_text_atomic
 from .store import ENGINES
@@ -200,3 +201,78 @@ def reason(
     _emit(result.to_json() if fmt == "json" else result.to_text(), output)
     click.echo(f"pharmakg: HermiT took {result.seconds:.1f} s", err=True)
     sys.exit(EXIT_OK if result.consistent else EXIT_NONCONFORMING)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("drug")
+@click.argument("indication", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(PATH_FORMATS)),
+    default="text",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most N paths per indication.")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=MAX_HOPS,
+    show_default=True,
+    help="Longest path.",
+)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the paths here.")
+@_errors_to_exit
+def paths(
+    drug: str,
+    indication: str | None,
+    fmt: str,
+    limit: int | None,
+    max_hops: int,
+    data: tuple[str, ...],
+    input_format: str | None,
+    output: str | None,
+) -> None:
+    """List the mechanism paths from DRUG to INDICATION (default: to each indication)."""
+    kg = pharmakg.load(*data, input_format=input_format)
+    result = pharmakg.mechanism_paths(kg, drug, indication, max_hops=max_hops, limit=limit)
+    _emit(result.render(fmt), output)
+
+
+@main.command(epilog=EPILOG)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the counts here.")
+@_errors_to_exit
+def stats(
+    fmt: str, top: int, data: tuple[str, ...], input_format: str | None, output: str | None
+) -> None:
+    """Count the mechanism graph's nodes by category and edges by predicate."""
+    kg = pharmakg.load(*data, input_format=input_format)
+    result = pharmakg.graph_stats(pharmakg.mechanism_graph(kg), top=top)
+    _emit(result.to_json() if fmt == "json" else result.to_text(), output)
+
+
+@main.command("graph-export", epilog=EPILOG)
+@click.option("--format", "fmt", type=click.Choice(list(GRAPH_EXPORT_FORMATS)), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
+@_errors_to_exit
+def graph_export(fmt: str, output: str, data: tuple[str, ...], input_format: str | None) -> None:
+    """Write the mechanism graph as GraphML or node-link JSON (Cytoscape, Gephi, D3)."""
+    kg = pharmakg.load(*data, input_format=input_format)
+    path = pharmakg.export_graph(pharmakg.mechanism_graph(kg), fmt, output)
+    click.echo(f"pharmakg: wrote {path}", err=True)
