@@ -7,7 +7,7 @@
 >>> kg.query("mechanism", drug="imiquimod")    # doctest: +SKIP
 
 The stages live in their own modules (``load``, ``validate``, ``query``,
-``build``); this module is the public face, with a sorted ``__all__``.
+``reason``, ``paths``, ``build``); this module is the public face, with a sorted ``__all__``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from .build import build_release
 from .errors import (
     AmbiguousEntityError,
+    InconsistentGraphError,
     InputError,
     InvalidCurieError,
     InvalidParameterError,
+    JavaNotFoundError,
     MissingParameterError,
     ParseError,
     PharmakgError,
+    ReasonerError,
     ResourceError,
     ShapesError,
     UnknownEntityError,
@@ -46,25 +51,41 @@ from .model import (
     ValidationReport,
     ValidationResult,
 )
+from .paths import (
+    GraphStats,
+    PathsResult,
+    export_graph,
+    graph_stats,
+    mechanism_graph,
+    mechanism_paths,
+)
 from .query import list_queries as _list_queries
 from .query import run_query
+from .reason import ReasoningResult
+from .reason import reason as _reason
 from .validate import validate_graph
 from .vocab import check_curie, compress, expand_curie
 
 __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
+    "GraphStats",
+    "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
     "InvalidParameterError",
+    "JavaNotFoundError",
     "KnowledgeGraph",
     "MissingParameterError",
     "ParseError",
+    "PathsResult",
     "PharmakgError",
     "QueryInfo",
     "QueryParam",
     "QueryResult",
     "RdfFormat",
+    "ReasonerError",
+    "ReasoningResult",
     "ResourceError",
     "ResultFormat",
     "Severity",
@@ -82,10 +103,16 @@ __all__ = [
     "check_curie",
     "compress",
     "expand_curie",
+    "export_graph",
+    "graph_stats",
     "list_queries",
     "load",
+    "mechanism_graph",
+    "mechanism_paths",
     "query",
+    "reason",
     "validate",
+    "with_inferences",
 ]
 
 __version__ = "0.1.0"
@@ -96,10 +123,19 @@ class KnowledgeGraph(LoadedGraph):
     """A loaded graph with the stages as methods. It is never changed by them."""
 
     def query(
-        self, name_or_file: str | Path, *, engine: str = "oxigraph", **params: object
+        self,
+        name_or_file: str | Path,
+        *,
+        engine: str = "oxigraph",
+        inferred: bool = False,
+        **params: object,
     ) -> QueryResult:
         """Run a named query on this graph; see :func:`pharmakg.query`."""
-        return run_query(self, name_or_file, params, engine=engine)
+        return query(self, name_or_file, engine=engine, inferred=inferred, **params)
+
+    def reason(self) -> ReasoningResult:
+        """Run the OWL reasoner on this graph; see :func:`pharmakg.reason`."""
+        return _reason(self)
 
     def validate(self) -> ValidationReport:
         """Validate this graph; see :func:`pharmakg.validate`."""
@@ -136,15 +172,53 @@ def validate(
 
 
 def query(
-    kg: LoadedGraph, name_or_file: str | Path, *, engine: str = "oxigraph", **params: object
+    kg: LoadedGraph,
+    name_or_file: str | Path,
+    *,
+    engine: str = "oxigraph",
+    inferred: bool = False,
+    **params: object,
 ) -> QueryResult:
     """Run the named query ``name_or_file`` (or a ``.rq`` file) with ``params`` bound.
 
+    :param inferred: ask the asserted triples plus those HermiT infers (see :func:`reason`);
+        by default only the asserted ones.
     :raises UnknownQueryError: the error lists the valid names.
     :raises UnknownParameterError: the error lists the declared parameters.
     :raises UnknownEntityError: an entity value matches nothing; it names the closest labels.
+    :raises InconsistentGraphError: ``inferred`` and the graph is inconsistent.
     """
+    if inferred:
+        kg = with_inferences(kg)
     return run_query(kg, name_or_file, params, engine=engine)
+
+
+def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningResult:
+    """Run HermiT on ``kg`` and return what it infers, apart from the asserted triples.
+
+    ``kg`` is never changed. See :mod:`pharmakg.reason`.
+
+    :raises JavaNotFoundError: no ``java`` to run HermiT; the message says how to install it.
+    """
+    return _reason(kg, ontology=ontology)
+
+
+def with_inferences(kg: LoadedGraph) -> KnowledgeGraph:
+    """A new graph: ``kg``'s triples plus the inferred ones (``kg`` is not changed).
+
+    :raises InconsistentGraphError: the graph is inconsistent, so everything would follow.
+    """
+    result = _reason(kg)
+    if not result.consistent:
+        raise InconsistentGraphError(
+            f"the graph is inconsistent, so nothing can be inferred: {result.explanation}"
+        )
+    merged = Graph()
+    for triple in kg.graph:
+        merged.add(triple)
+    for triple in result.graph:
+        merged.add(triple)
+    return KnowledgeGraph(graph=merged, sources=kg.sources)
 
 
 def list_queries() -> list[QueryInfo]:

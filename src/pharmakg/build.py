@@ -1,9 +1,10 @@
-"""Stage: the release pipeline, load → validate → export, written atomically.
+"""Stage: the release pipeline, load → validate → reason → export, written atomically.
 
 Everything is written into a temporary directory next to ``out_dir`` and then
 swapped in by renaming, so a failure never leaves a partial release. If the
-data do not conform, any earlier release in ``out_dir`` is removed, so no stale
-release claims to be current.
+data do not conform, or the reasoner finds them inconsistent, any earlier release
+in ``out_dir`` is removed, so no stale release claims to be current. The inferred
+triples go to ``pharmakg-inferred.ttl``, apart from the asserted ones.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rdflib.term import Node
 from . import vocab
 from .load import LoadedGraph, load_graph
 from .model import BuildResult, RdfFormat, ValidationReport
+from .reason import ReasoningResult, reason
 from .validate import validate_graph
 
 __all__ = ["RELEASE_FILES", "build_release", "jsonld_context", "serialize"]
@@ -32,6 +34,7 @@ RELEASE_FILES = (
     "pharmakg.nt",
     "validation-report.ttl",
     "validation-report.txt",
+    "pharmakg-inferred.ttl",
 )
 
 
@@ -81,6 +84,13 @@ def _write_release(kg: LoadedGraph, report: ValidationReport, directory: Path) -
     return [directory / name for name in RELEASE_FILES]
 
 
+def _write_inferred(inferred: ReasoningResult, directory: Path) -> Path:
+    """The reasoning step's output: the inferred triples only, as Turtle."""
+    path = directory / "pharmakg-inferred.ttl"
+    path.write_text(serialize(inferred.graph, RdfFormat.TURTLE), encoding="utf-8")
+    return path
+
+
 def build_release(
     out_dir: str | Path = "dist",
     kg: LoadedGraph | None = None,
@@ -98,17 +108,25 @@ def build_release(
     out = Path(out_dir)
     kg = load_graph() if kg is None else kg
     report = validate_graph(kg, shapes=shapes, ontology=ontology)
-    if not report.conforms:
+    inferred = reason(kg, ontology=ontology) if report.conforms else None
+    if inferred is None or not inferred.consistent:
         removed = out.exists()
         if removed:
             shutil.rmtree(out)
+        notes = () if inferred is None else (f"inconsistent: {inferred.explanation}",)
         return BuildResult(
-            conforms=False, out_dir=out, report=report, removed_stale=removed, triples=len(kg.graph)
+            conforms=False,
+            out_dir=out,
+            report=report,
+            removed_stale=removed,
+            triples=len(kg.graph),
+            notes=notes,
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         _write_release(kg, report, staging)
+        _write_inferred(inferred, staging)
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
             out.rename(retired / out.name)

@@ -20,6 +20,7 @@ from .build import build_release
 from .errors import PharmakgError
 from .load import default_paths
 from .model import RdfFormat, ResultFormat
+from .paths import GRAPH_EXPORT_FORMATS, MAX_HOPS, PATH_FORMATS
 from .query import parse_assignments
 from .resources import write_text_atomic
 from .store import ENGINES
@@ -90,6 +91,8 @@ def build(out_dir: str, graphs: tuple[str, ...]) -> None:
     result = build_release(out_dir, kg)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
+        for note in result.notes:
+            click.echo(f"pharmakg: {note}", err=True)
         if result.removed_stale:
             click.echo(f"pharmakg: removed the stale release {out_dir}/", err=True)
         click.echo("pharmakg: the data do not conform; no release written", err=True)
@@ -153,6 +156,11 @@ def queries() -> None:
     "--data", multiple=True, type=click.Path(dir_okay=False), help="Query these RDF files instead."
 )
 @_INPUT_FORMAT
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Query the asserted triples plus those the reasoner infers (default: asserted only).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
 @_errors_to_exit
 def query(
@@ -162,10 +170,118 @@ def query(
     engine: str,
     data: tuple[str, ...],
     input_format: str | None,
+    inferred: bool,
     output: str | None,
 ) -> None:
     """Run the named query NAME (or a FILE.rq)."""
-    bound = parse_assignments(params)
+    bound: dict[str, object] = dict(parse_assignments(params))
     kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.query(kg, name, engine=engine, **bound)
+    result = pharmakg.query(kg, name, engine=engine, inferred=inferred, **bound)
     _emit(result.render(ResultFormat.from_name(fmt)), output)
+
+
+REASON_EPILOG = """\b
+Exit codes:
+  0  the graph is consistent
+  1  the graph is inconsistent (the clashing individuals are printed)
+  2  bad input or usage, or no Java to run HermiT
+"""
+
+
+@main.command(epilog=REASON_EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_INPUT_FORMAT
+@click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@_errors_to_exit
+def reason(
+    files: tuple[str, ...],
+    fmt: str,
+    input_format: str | None,
+    ontology: str | None,
+    output: str | None,
+) -> None:
+    """Run the OWL reasoner (HermiT) on FILES (default: the packaged ontology and graphs)."""
+    kg = pharmakg.load(*files, input_format=input_format)
+    result = pharmakg.reason(kg, ontology=ontology)
+    _emit(result.to_json() if fmt == "json" else result.to_text(), output)
+    click.echo(f"pharmakg: HermiT took {result.seconds:.1f} s", err=True)
+    sys.exit(EXIT_OK if result.consistent else EXIT_NONCONFORMING)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("drug")
+@click.argument("indication", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(PATH_FORMATS)),
+    default="text",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most N paths per indication.")
+@click.option(
+    "--max-hops",
+    type=click.IntRange(min=1),
+    default=MAX_HOPS,
+    show_default=True,
+    help="Longest path.",
+)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the paths here.")
+@_errors_to_exit
+def paths(
+    drug: str,
+    indication: str | None,
+    fmt: str,
+    limit: int | None,
+    max_hops: int,
+    data: tuple[str, ...],
+    input_format: str | None,
+    output: str | None,
+) -> None:
+    """List the mechanism paths from DRUG to INDICATION (default: to each indication)."""
+    kg = pharmakg.load(*data, input_format=input_format)
+    result = pharmakg.mechanism_paths(kg, drug, indication, max_hops=max_hops, limit=limit)
+    _emit(result.render(fmt), output)
+
+
+@main.command(epilog=EPILOG)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the counts here.")
+@_errors_to_exit
+def stats(
+    fmt: str, top: int, data: tuple[str, ...], input_format: str | None, output: str | None
+) -> None:
+    """Count the mechanism graph's nodes by category and edges by predicate."""
+    kg = pharmakg.load(*data, input_format=input_format)
+    result = pharmakg.graph_stats(pharmakg.mechanism_graph(kg), top=top)
+    _emit(result.to_json() if fmt == "json" else result.to_text(), output)
+
+
+@main.command("graph-export", epilog=EPILOG)
+@click.option("--format", "fmt", type=click.Choice(list(GRAPH_EXPORT_FORMATS)), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
+@_errors_to_exit
+def graph_export(fmt: str, output: str, data: tuple[str, ...], input_format: str | None) -> None:
+    """Write the mechanism graph as GraphML or node-link JSON (Cytoscape, Gephi, D3)."""
+    kg = pharmakg.load(*data, input_format=input_format)
+    path = pharmakg.export_graph(pharmakg.mechanism_graph(kg), fmt, output)
+    click.echo(f"pharmakg: wrote {path}", err=True)

@@ -17,8 +17,11 @@ is one line that says what is wrong and, where possible, how to fix it::
     │   ├── InvalidCurieError       a CURIE whose local ID fails its pattern
     │   ├── UnknownEntityError      an entity value that matches nothing (closest labels)
     │   ├── AmbiguousEntityError    an entity value that matches several entities
-    │   └── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
+    │   ├── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
+    │   └── InconsistentGraphError  inferences asked of a graph the reasoner finds inconsistent
     ├── ResourceError               a packaged file (ontology, shapes, …) is missing
+    ├── ReasonerError               the OWL reasoner (HermiT) failed to run
+    │   └── JavaNotFoundError       no ``java`` to run HermiT (says how to install one)
     └── UnknownTermError            a pkg: term the ontology does not declare (closed namespace)
 
 ``AttributeError`` is also a base of :class:`UnknownTermError`, so ``hasattr``
@@ -32,12 +35,15 @@ from pathlib import Path
 
 __all__ = [
     "AmbiguousEntityError",
+    "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
     "InvalidParameterError",
+    "JavaNotFoundError",
     "MissingParameterError",
     "ParseError",
     "PharmakgError",
+    "ReasonerError",
     "ResourceError",
     "ShapesError",
     "UnknownEntityError",
@@ -147,8 +153,20 @@ class ShapesError(InputError):
     """The SHACL shapes graph is not valid SHACL (the validator refused to run)."""
 
 
+class InconsistentGraphError(InputError):
+    """Inferences were asked of a graph that the reasoner finds inconsistent."""
+
+
 class ResourceError(PharmakgError):
     """A packaged data file (ontology, shapes, prefix map, …) cannot be found."""
+
+
+class ReasonerError(PharmakgError):
+    """The OWL reasoner (HermiT, run by owlready2 on Java) failed; the message has its error."""
+
+
+class JavaNotFoundError(ReasonerError):
+    """No Java runtime to run HermiT; the message says how to install one."""
 
 
 class UnknownTermError(PharmakgError, AttributeError):

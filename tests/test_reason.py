@@ -1,0 +1,200 @@
+"""Tests for the reasoning stage: HermiT on the monograph graph and the inconsistent fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import owlready2
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+import pharmakg
+from pharmakg import vocab
+from pharmakg.cli import main
+from pharmakg.errors import InconsistentGraphError, JavaNotFoundError
+from pharmakg.load import default_paths
+from pharmakg.reason import reason
+from pharmakg.resources import ontology_file
+
+INCONSISTENT = Path(__file__).parent / "data" / "inconsistent"
+PKG, PKR = vocab.PKG_URI, vocab.PKR_URI
+
+
+def _pkg(name: str) -> URIRef:
+    return URIRef(PKG + name)
+
+
+def _pkr(name: str) -> URIRef:
+    return URIRef(PKR + name)
+
+
+@pytest.fixture(scope="module")
+def kg() -> pharmakg.KnowledgeGraph:
+    return pharmakg.load()
+
+
+@pytest.fixture(scope="module")
+def result(kg: pharmakg.KnowledgeGraph) -> pharmakg.ReasoningResult:
+    return pharmakg.reason(kg)
+
+
+def test_monograph_is_consistent(result: pharmakg.ReasoningResult) -> None:
+    assert result.consistent
+    assert result.offenders == ()
+    assert result.explanation == ""
+    assert result.seconds < 60  # about 3 s on a 2-core machine for ~2,000 triples
+
+
+def test_inferred_class_memberships(result: pharmakg.ReasoningResult) -> None:
+    assert result.memberships == (
+        (_pkr("imiquimod"), _pkg("ImmuneResponseModifier")),
+        (_pkr("imiquimod"), _pkg("TLRAgonist")),
+        (_pkr("tlr7"), _pkg("TollLikeReceptor")),
+        (_pkr("tlr7-signaling"), _pkg("TollLikeReceptorSignalingPathway")),
+    )
+
+
+def test_property_chain_treats(result: pharmakg.ReasoningResult) -> None:
+    treats = sorted(o for s, p, o in result.values if p == _pkg("treats"))
+    assert all(s == _pkr("imiquimod") for s, p, _ in result.values if p == _pkg("treats"))
+    assert treats == sorted(
+        _pkr(name)
+        for name in (
+            "actinic-keratosis",
+            "anogenital-warts",
+            "bowen-disease",
+            "bowenoid-papulosis",
+            "other-hpv-related-lesions",
+            "superficial-basal-cell-carcinoma",
+            "vulvar-intraepithelial-neoplasia",
+        )
+    )
+
+
+def test_sub_property_values(result: pharmakg.ReasoningResult) -> None:
+    values = set(result.values)
+    imiquimod, tlr7 = _pkr("imiquimod"), _pkr("tlr7")
+    # agonistOf ⊑ activates ⊑ actsOn ⊑ mechanismRelation; activates is asserted too.
+    assert (imiquimod, _pkg("actsOn"), tlr7) in values
+    assert (imiquimod, _pkg("mechanismRelation"), tlr7) in values
+    assert (imiquimod, _pkg("activates"), tlr7) not in values  # asserted, so not "inferred"
+    # positivelyRegulates ⊑ leadsTo
+    assert (imiquimod, _pkg("leadsTo"), _pkr("tlr7-signaling")) in values
+    assert len(values) == 76
+
+
+def test_inferred_graph_holds_only_new_triples_about_our_individuals(
+    kg: pharmakg.KnowledgeGraph, result: pharmakg.ReasoningResult
+) -> None:
+    assert len(result.graph) == len(result.memberships) + len(result.values) == 80
+    for s, p, o in result.graph:
+        assert (s, p, o) not in kg.graph
+        assert str(s).startswith(PKR)
+        assert str(p).startswith(PKG) or p == vocab.RDF.type
+        assert str(o).startswith((PKR, PKG))
+        assert o != URIRef("http://www.w3.org/2002/07/owl#Thing")
+
+
+def test_reasoning_does_not_change_its_input() -> None:
+    kg = pharmakg.load()
+    before = Graph()
+    for triple in kg.graph:
+        before.add(triple)
+    reason(kg)
+    assert len(kg.graph) == len(before)
+    assert isomorphic(kg.graph, before)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "negation"),
+    [
+        (
+            "direct-antiviral-activity-asserted.ttl",
+            ("hasDirectActivity", "direct-antiviral-activity"),
+        ),
+        ("drug-typed-as-disease.ttl", None),
+    ],
+)
+def test_inconsistent_fixture_names_the_offenders(
+    fixture: str, negation: tuple[str, str] | None
+) -> None:
+    kg = pharmakg.load(*default_paths(), INCONSISTENT / fixture)
+    found = reason(kg)
+    assert not found.consistent
+    assert [o.iri for o in found.offenders] == [_pkr("imiquimod")]
+    [offender] = found.offenders
+    assert "pkr:imiquimod" in found.explanation
+    if negation is None:
+        assert offender.types == (_pkg("Disease"), _pkg("Drug"))
+        assert offender.negations == ()
+    else:
+        assert offender.negations == ((_pkr("imiquimod"), _pkg(negation[0]), _pkr(negation[1])),)
+        assert "negative property assertion" in found.to_text()
+    assert len(found.graph) == 0
+
+
+def test_every_inconsistent_fixture_is_tested() -> None:
+    names = {p.name for p in INCONSISTENT.glob("*.ttl")}
+    assert names == {"direct-antiviral-activity-asserted.ttl", "drug-typed-as-disease.ttl"}
+
+
+def test_negative_claim_is_still_queryable(kg: pharmakg.KnowledgeGraph) -> None:
+    """The NegativeClaim stays SPARQL-queryable next to the OWL negative assertion."""
+    rows = kg.query("negatives").rows
+    assert rows, "the negatives query must still answer"
+
+
+def test_missing_java_says_how_to_install(
+    kg: pharmakg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "no-such-java-binary")
+    with pytest.raises(JavaNotFoundError) as info:
+        reason(kg)
+    assert "apt-get install -y default-jre-headless" in str(info.value)
+
+
+def test_query_asserted_or_inferred(kg: pharmakg.KnowledgeGraph, tmp_path: Path) -> None:
+    query = tmp_path / "treats.rq"
+    query.write_text(
+        "PREFIX pkg: <https://w3id.org/pharmakg/ontology/>\n"
+        "PREFIX pkr: <https://w3id.org/pharmakg/resource/>\n"
+        "SELECT ?disease WHERE { pkr:imiquimod pkg:treats ?disease } ORDER BY ?disease\n"
+    )
+    assert len(kg.query(query)) == 0
+    assert len(kg.query(query, inferred=True)) == 7
+
+
+def test_query_inferred_refuses_an_inconsistent_graph() -> None:
+    # The ontology and the fixture alone: few individuals, so the clash search is quick.
+    kg = pharmakg.load(ontology_file(), INCONSISTENT / "drug-typed-as-disease.ttl")
+    with pytest.raises(InconsistentGraphError, match="pkr:imiquimod"):
+        kg.query("indications", inferred=True)
+
+
+def test_cli_reason_json_and_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "reasoning.json"
+    done = runner.invoke(main, ["reason", "--format", "json", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    body = json.loads(out.read_text())
+    assert body["consistent"] is True
+    assert {"individual": "pkr:tlr7", "class": "pkg:TollLikeReceptor"} in body["memberships"]
+    assert body["inferredTriples"] == 80
+    fixture = INCONSISTENT / "drug-typed-as-disease.ttl"
+    bad = runner.invoke(main, ["reason", str(ontology_file()), str(fixture)])
+    assert bad.exit_code == 1
+    assert bad.stdout.startswith("Inconsistent")
+    assert "pkr:imiquimod" in bad.stdout
+
+
+def test_build_writes_the_inferred_layer(tmp_path: Path) -> None:
+    result = pharmakg.build(tmp_path / "dist")
+    assert result.conforms
+    inferred = Graph().parse(tmp_path / "dist" / "pharmakg-inferred.ttl")
+    assert (_pkr("imiquimod"), vocab.RDF.type, _pkg("TLRAgonist")) in inferred
+    assert (_pkr("imiquimod"), _pkg("treats"), _pkr("superficial-basal-cell-carcinoma")) in inferred
+    asserted = Graph().parse(tmp_path / "dist" / "pharmakg.nt")
+    assert not any(triple in asserted for triple in inferred)
