@@ -22,6 +22,7 @@ from .errors import (
     InvalidCurieError,
     InvalidParameterError,
     MissingParameterError,
+    MissingToolError,
     ParseError,
     PharmakgError,
     ResourceError,
@@ -49,6 +50,8 @@ from .model import (
 from .query import list_queries as _list_queries
 from .query import run_query
 from .validate import validate_graph
+from .visualise import DEFAULT_MAX_NODES, Pathway, VisualFormat, build_pathway, render
+from .visualise import visualise as _visualise
 from .vocab import check_curie, compress, expand_curie
 
 __all__ = [
@@ -59,7 +62,9 @@ __all__ = [
     "InvalidParameterError",
     "KnowledgeGraph",
     "MissingParameterError",
+    "MissingToolError",
     "ParseError",
+    "Pathway",
     "PharmakgError",
     "QueryInfo",
     "QueryParam",
@@ -78,14 +83,18 @@ __all__ = [
     "UnsafeInputError",
     "ValidationReport",
     "ValidationResult",
+    "VisualFormat",
     "build",
+    "build_pathway",
     "check_curie",
     "compress",
     "expand_curie",
     "list_queries",
     "load",
     "query",
+    "render",
     "validate",
+    "visualise",
 ]
 
 __version__ = "0.1.0"
@@ -155,3 +164,20 @@ def list_queries() -> list[QueryInfo]:
 def build(out_dir: str | Path = "dist") -> BuildResult:
     """Load, validate and, if it conforms, write a release into ``out_dir`` atomically."""
     return build_release(out_dir)
+
+
+def visualise(
+    kg: LoadedGraph,
+    drug: str,
+    fmt: VisualFormat | str = VisualFormat.HTML,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> bytes:
+    """Draw the pathway of ``drug`` (label, CURIE or IRI) as a file's bytes.
+
+    Formats: ``html``, ``svg``, ``png`` or ``mermaid``; see :mod:`pharmakg.visualise`.
+
+    :raises UnknownEntityError: not a drug; the error lists the closest matches.
+    :raises MissingToolError: ``svg``/``png`` without Graphviz's ``dot``.
+    """
+    return _visualise(kg, drug, fmt, max_nodes=max_nodes)

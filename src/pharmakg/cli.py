@@ -20,8 +20,10 @@ from .build import build_release
 from .errors import PharmakgError
 from .model import RdfFormat, ResultFormat
 from .query import parse_assignments
-from .resources import write_text_atomic
+from .resources import write_bytes_atomic, write_text_atomic
 from .store import ENGINES
+from .visualise import DEFAULT_MAX_NODES, VisualFormat
+from .visualise import visualise as draw_pathway
 
 __all__ = ["main"]
 
@@ -160,3 +162,30 @@ def query(
     kg = pharmakg.load(*data, input_format=input_format)
     result = pharmakg.query(kg, name, engine=engine, **bound)
     _emit(result.render(ResultFormat.from_name(fmt)), output)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("drug")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(VisualFormat.names()),
+    default="html",
+    show_default=True,
+    help="html: interactive page (offline); svg/png: static (Graphviz dot); mermaid: text.",
+)
+@click.option(
+    "--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, help="Draw at most this many."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the picture here.")
+@_errors_to_exit
+def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
+    """Draw the pathway of DRUG (label, CURIE or IRI), layered by mechanism stage."""
+    data = draw_pathway(pharmakg.load(), drug, fmt, max_nodes=max_nodes)
+    if output:
+        write_bytes_atomic(output, data)
+        click.echo(f"pharmakg: wrote {output}", err=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

@@ -19,6 +19,7 @@ is one line that says what is wrong and, where possible, how to fix it::
     │   ├── AmbiguousEntityError    an entity value that matches several entities
     │   └── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
     ├── ResourceError               a packaged file (ontology, shapes, …) is missing
+    ├── MissingToolError            an outside program (Graphviz dot) is missing or failed
     └── UnknownTermError            a pkg: term the ontology does not declare (closed namespace)
 
 ``AttributeError`` is also a base of :class:`UnknownTermError`, so ``hasattr``
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidCurieError",
     "InvalidParameterError",
     "MissingParameterError",
+    "MissingToolError",
     "ParseError",
     "PharmakgError",
     "ResourceError",
@@ -149,6 +151,10 @@ class ShapesError(InputError):
 
 class ResourceError(PharmakgError):
     """A packaged data file (ontology, shapes, prefix map, …) cannot be found."""
+
+
+class MissingToolError(PharmakgError):
+    """An outside program a format needs (Graphviz ``dot``) is missing or failed."""
 
 
 class UnknownTermError(PharmakgError, AttributeError):
