@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -186,6 +187,40 @@ def test_mermaid_structure(pathway: Pathway) -> None:
     assert sum(1 for link in links if link[1] == "-.->") == 2
     ifn = "interferon-alpha #40;IFN-\N{GREEK SMALL LETTER ALPHA}#41;"
     assert {label for _, label in declared} >= {"imiquimod", ifn}
+
+
+MERMAID_PARSE = Path(__file__).resolve().parents[1] / "tools" / "mermaid-parse"
+
+
+def test_mermaid_parses_with_mermaid(pathway: Pathway, tmp_path: Path) -> None:
+    """Mermaid's own parser (``tools/mermaid-parse``: mermaid.parse in Node.js with jsdom)."""
+    node = shutil.which("node")
+    if node is None or not (MERMAID_PARSE / "node_modules" / "mermaid").is_dir():
+        reason = "needs node and `npm install --prefix tools/mermaid-parse` (.ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    hostile = Pathway(
+        DRUG,
+        'a "b" #c <d> [e] (f) {g} |h| `i` & end',
+        (
+            PathwayNode(DRUG, 'a "b" #c <d> [e] (f) {g} |h| `i` & end', "pkg:Drug", None, 0),
+            PathwayNode("urn:x:y", "subgraph end click", None, None, 3),
+        ),
+        (PathwayEdge(DRUG, "urn:x:y", "pkg:x", 'x --> y | "z"'),),
+    )
+    for number, text in enumerate((to_mermaid(pathway), to_mermaid(hostile))):
+        source = tmp_path / f"pathway-{number}.mmd"
+        source.write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            [node, str(MERMAID_PARSE / "parse.mjs"), str(source)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "flowchart-v2"
 
 
 @needs_dot
