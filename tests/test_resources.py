@@ -89,6 +89,8 @@ def test_wheel_in_fresh_venv_finds_its_data(tmp_path: Path) -> None:
         "assert 'site-packages' in str(root) and root.name == '_data', root; "
         "assert r.ontology_file().is_file() and r.prefixes_file().is_file(); "
         "assert r.source_file('imiquimod-monograph.txt').is_file(); "
+        "page = pharmakg.visualise(pharmakg.load(), 'imiquimod', 'html'); "
+        "assert b'Cytoscape Consortium' in page and b'pharmakgGraph' in page; "
         "print(len(pharmakg.load()))"
     )
     done = subprocess.run(

@@ -26,6 +26,7 @@ from .errors import (
     InvalidParameterError,
     JavaNotFoundError,
     MissingParameterError,
+    MissingToolError,
     ParseError,
     PharmakgError,
     ReasonerError,
@@ -64,6 +65,8 @@ from .query import run_query
 from .reason import ReasoningResult
 from .reason import reason as _reason
 from .validate import validate_graph
+from .visualise import DEFAULT_MAX_NODES, Pathway, VisualFormat, build_pathway, render
+from .visualise import visualise as _visualise
 from .vocab import check_curie, compress, expand_curie
 
 __all__ = [
@@ -77,8 +80,10 @@ __all__ = [
     "JavaNotFoundError",
     "KnowledgeGraph",
     "MissingParameterError",
+    "MissingToolError",
     "ParseError",
     "PathsResult",
+    "Pathway",
     "PharmakgError",
     "QueryInfo",
     "QueryParam",
@@ -99,7 +104,9 @@ __all__ = [
     "UnsafeInputError",
     "ValidationReport",
     "ValidationResult",
+    "VisualFormat",
     "build",
+    "build_pathway",
     "check_curie",
     "compress",
     "expand_curie",
@@ -111,7 +118,9 @@ __all__ = [
     "mechanism_paths",
     "query",
     "reason",
+    "render",
     "validate",
+    "visualise",
     "with_inferences",
 ]
 
@@ -229,3 +238,20 @@ def list_queries() -> list[QueryInfo]:
 def build(out_dir: str | Path = "dist") -> BuildResult:
     """Load, validate and, if it conforms, write a release into ``out_dir`` atomically."""
     return build_release(out_dir)
+
+
+def visualise(
+    kg: LoadedGraph,
+    drug: str,
+    fmt: VisualFormat | str = VisualFormat.HTML,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> bytes:
+    """Draw the pathway of ``drug`` (label, CURIE or IRI) as a file's bytes.
+
+    Formats: ``html``, ``svg``, ``png`` or ``mermaid``; see :mod:`pharmakg.visualise`.
+
+    :raises UnknownEntityError: not a drug; the error lists the closest matches.
+    :raises MissingToolError: ``svg``/``png`` without Graphviz's ``dot``.
+    """
+    return _visualise(kg, drug, fmt, max_nodes=max_nodes)

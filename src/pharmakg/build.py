@@ -24,6 +24,7 @@ from .load import LoadedGraph, load_graph
 from .model import BuildResult, RdfFormat, ValidationReport
 from .reason import ReasoningResult, reason
 from .validate import validate_graph
+from .visualise import VisualFormat, build_pathway, drug_slug, drugs_with_mechanism, render
 
 __all__ = ["RELEASE_FILES", "build_release", "jsonld_context", "serialize"]
 
@@ -91,6 +92,23 @@ def _write_inferred(inferred: ReasoningResult, directory: Path) -> Path:
     return path
 
 
+def _write_visuals(kg: LoadedGraph, directory: Path) -> list[Path]:
+    """Draw every drug's pathway: ``<drug>-pathway.html``, ``.svg``, ``.png`` and ``.mmd``.
+
+    SVG and PNG need Graphviz's ``dot``; without it they are left out (the HTML and Mermaid
+    files need nothing).
+    """
+    written: list[Path] = []
+    formats = [f for f in VisualFormat if not f.needs_dot or shutil.which("dot")]
+    for iri, label in drugs_with_mechanism(kg):
+        pathway = build_pathway(kg, iri)
+        for fmt in formats:
+            path = directory / f"{drug_slug(label)}-pathway{fmt.suffix}"
+            path.write_bytes(render(pathway, fmt))
+            written.append(path)
+    return written
+
+
 def build_release(
     out_dir: str | Path = "dist",
     kg: LoadedGraph | None = None,
@@ -125,8 +143,11 @@ def build_release(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        _write_release(kg, report, staging)
-        _write_inferred(inferred, staging)
+        written = [
+            *_write_release(kg, report, staging),
+            _write_inferred(inferred, staging),
+            *_write_visuals(kg, staging),
+        ]
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
             out.rename(retired / out.name)
@@ -137,7 +158,7 @@ def build_release(
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    files = tuple(out / name for name in RELEASE_FILES)
+    files = tuple(out / path.name for path in written)
     return BuildResult(
         conforms=True, out_dir=out, report=report, files=files, triples=len(kg.graph)
     )

@@ -22,8 +22,10 @@ from .load import default_paths
 from .model import RdfFormat, ResultFormat
 from .paths import GRAPH_EXPORT_FORMATS, MAX_HOPS, PATH_FORMATS
 from .query import parse_assignments
-from .resources import write_text_atomic
+from .resources import write_bytes_atomic, write_text_atomic
 from .store import ENGINES
+from .visualise import DEFAULT_MAX_NODES, VisualFormat
+from .visualise import visualise as draw_pathway
 
 __all__ = ["main"]
 
@@ -285,3 +287,30 @@ def graph_export(fmt: str, output: str, data: tuple[str, ...], input_format: str
     kg = pharmakg.load(*data, input_format=input_format)
     path = pharmakg.export_graph(pharmakg.mechanism_graph(kg), fmt, output)
     click.echo(f"pharmakg: wrote {path}", err=True)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("drug")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(VisualFormat.names()),
+    default="html",
+    show_default=True,
+    help="html: interactive page (offline); svg/png: static (Graphviz dot); mermaid: text.",
+)
+@click.option(
+    "--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, help="Draw at most this many."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the picture here.")
+@_errors_to_exit
+def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
+    """Draw the pathway of DRUG (label, CURIE or IRI), layered by mechanism stage."""
+    data = draw_pathway(pharmakg.load(), drug, fmt, max_nodes=max_nodes)
+    if output:
+        write_bytes_atomic(output, data)
+        click.echo(f"pharmakg: wrote {output}", err=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()

@@ -22,6 +22,7 @@ is one line that says what is wrong and, where possible, how to fix it::
     ├── ResourceError               a packaged file (ontology, shapes, …) is missing
     ├── ReasonerError               the OWL reasoner (HermiT) failed to run
     │   └── JavaNotFoundError       no ``java`` to run HermiT (says how to install one)
+    ├── MissingToolError            an outside program (Graphviz dot) is missing or failed
     └── UnknownTermError            a pkg: term the ontology does not declare (closed namespace)
 
 ``AttributeError`` is also a base of :class:`UnknownTermError`, so ``hasattr``
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidParameterError",
     "JavaNotFoundError",
     "MissingParameterError",
+    "MissingToolError",
     "ParseError",
     "PharmakgError",
     "ReasonerError",
@@ -167,6 +169,10 @@ class ReasonerError(PharmakgError):
 
 class JavaNotFoundError(ReasonerError):
     """No Java runtime to run HermiT; the message says how to install one."""
+
+
+class MissingToolError(PharmakgError):
+    """An outside program a format needs (Graphviz ``dot``) is missing or failed."""
 
 
 class UnknownTermError(PharmakgError, AttributeError):
