@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: release test lint clean
+.PHONY: release test lint clean bench
 
 # (Re)install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -16,8 +16,8 @@ release: $(STAMP)
 	$(BIN)/pharmakg build
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff format --check src tests tools benchmarks
 	$(BIN)/mypy src/
 
 test: lint
@@ -25,3 +25,7 @@ test: lint
 
 clean:
 	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache
+
+# Speed and memory, as ratios against baselines measured in the same run (benchmarks/RESULTS.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 1,8,80 --repeat 3

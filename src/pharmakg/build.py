@@ -82,7 +82,7 @@ def _write_release(kg: LoadedGraph, report: ValidationReport, directory: Path) -
     }
     for name, text in outputs.items():
         (directory / name).write_text(text, encoding="utf-8")
-    return [directory / name for name in RELEASE_FILES]
+    return [directory / name for name in outputs]
 
 
 def _write_inferred(inferred: ReasoningResult, directory: Path) -> Path:
