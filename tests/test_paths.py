@@ -27,26 +27,9 @@ FDA_APPROVED = {
 }
 
 #: Every path from imiquimod to an FDA-approved indication, best first, up to the drug's
-#: mechanism node: local names, each hop's citation numbers before ">" ("-": uncited). The
+#: mechanism node. A mechanism path starts with the drug acting on its target (TLR7): local names, each hop's citation numbers before ">" ("-": uncited). The
 #: last hop is always "mechanism makes the drug effective for the disease", cited 4, 5.
 EXPECTED = [
-    "imiquimod 1,5> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 1,4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 1> adaptive-immune-response 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 5> immune-surveillance 5> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 1> innate-immune-response 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> ifn-alpha 1> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 3> ifn-alpha 1> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> ifn-alpha 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 3> il-12 1> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 3> il-12 1> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> il-12 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 1> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 1> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> tnf-alpha 1> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 3> tnf-alpha 1> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> tnf-alpha 1> immunoregulatory-effect 1> imiquimod-mechanism",
     "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> antitumor-effect 1> imiquimod-mechanism",
     "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> antiviral-effect 1> imiquimod-mechanism",
     "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> immunoregulatory-effect 1> imiquimod-mechanism",
@@ -56,12 +39,6 @@ EXPECTED = [
     "imiquimod 1,2> tlr7 1,3> tnf-alpha 1> antitumor-effect 1> imiquimod-mechanism",
     "imiquimod 1,2> tlr7 1,3> tnf-alpha 1> antiviral-effect 1> imiquimod-mechanism",
     "imiquimod 1,2> tlr7 1,3> tnf-alpha 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 3> ifn-alpha -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> ifn-alpha -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> il-12 -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> il-12 -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> tnf-alpha -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 3> tnf-alpha -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",
     "imiquimod 1,2> tlr7 1,3> ifn-alpha -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
     "imiquimod 1,2> tlr7 1,3> ifn-alpha -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
     "imiquimod 1,2> tlr7 1,3> il-12 -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
@@ -146,15 +123,16 @@ def test_every_indication_fda_approved_first(kg: pharmakg.KnowledgeGraph) -> Non
 def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     result = mechanism_paths(kg, "imiquimod", "actinic keratosis", limit=1)
     text = result.render("text")
-    assert "has therapeutic effect [1, 5]--> antitumor effect [GO:0002418]" in text
+    assert "activates [1]; agonist of [2]; binds to [2]--> Toll-like receptor 7 (TLR-7)" in text
+    assert "induces production of [1, 3]--> interferon-alpha (IFN-α) [MESH:D016898]" in text
     assert "makes the drug effective for [4, 5]--> actinic keratosis [MONDO:0005173]" in text
     markdown = result.render("markdown")
     assert "## imiquimod → actinic keratosis (FDA-approved)" in markdown
     assert "| from | statement [citations] | to |" in markdown
     body = json.loads(result.render("json"))
     [path] = body["indications"][0]["paths"]
-    assert path["length"] == 3
-    assert path["hops"][2]["citations"] == [4, 5]
+    assert path["length"] == 5
+    assert path["hops"][4]["citations"] == [4, 5]
     assert path["nodes"][0]["id"] == "pkr:imiquimod"
     with pytest.raises(UnknownFormatError):
         result.render("html")

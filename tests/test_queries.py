@@ -210,3 +210,11 @@ def test_unparameterised_queries_answer_for_both_drugs(
     assert {str(d) for d in narrowed.column("drug")} == {
         "https://w3id.org/pharmakg/resource/synthetic-examplinib"
     }
+
+
+def test_an_unknown_curie_prefix_names_the_prefix(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+    with pytest.raises(pharmakg.UnknownPrefixError) as info:
+        monograph_kg.query("mechanism", drug="CHEBBI:36704")
+    assert info.value.term == "CHEBBI"
+    assert "CHEBI" in info.value.choices
+    assert "CHEBBI" in str(info.value)

@@ -364,6 +364,21 @@ def _resolve_in(
     return iri
 
 
+#: The drug's actions on a molecular target: a mechanism path starts with one of them.
+TARGET_ACTIONS = frozenset(
+    {"pkg:actsOn", "pkg:activates", "pkg:agonistOf", "pkg:inhibits", "pkg:antagonistOf"}
+)
+
+
+def _starts_at_a_target(graph: nx.MultiDiGraph[str], nodes: list[str]) -> bool:
+    """Whether the path's first hop is the drug acting on a molecular target.
+
+    Without this, the shortest "paths" skip the mechanism altogether (drug → has therapeutic
+    effect → effect → mechanism → disease) and say nothing about how the drug works.
+    """
+    return len(nodes) > 1 and bool(TARGET_ACTIONS & set(graph[nodes[0]][nodes[1]]))
+
+
 def mechanism_paths(
     kg: LoadedGraph,
     drug: str,
@@ -376,7 +391,8 @@ def mechanism_paths(
     """The mechanism paths from ``drug`` to ``indication`` (default: to each of its indications).
 
     A path runs drug → target → mediators → cells or processes → effects → the drug's mechanism
-    of action → the disease, along the monograph's mechanism statements. Paths are ranked:
+    of action → the disease, along the monograph's mechanism statements; it starts with the
+    drug's action on a molecular target (:data:`TARGET_ACTIONS`). Paths are ranked:
     shortest first, then fewer uncited hops, then more citations. Parallel statements between
     the same two nodes make one hop.
 
@@ -419,6 +435,7 @@ def mechanism_paths(
         found = {
             tuple(nodes)
             for nodes in nx.all_simple_paths(allowed, drug_iri, target, cutoff=max_hops)
+            if _starts_at_a_target(graph, nodes)
         }
         paths = sorted(
             (

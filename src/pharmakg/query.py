@@ -213,6 +213,15 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> 
             term=value,
             choices=[vocab.compress(e) for e in hits],
         )
+    if match is not None and not any(c.isspace() for c in text):
+        # Shaped like a CURIE, matched by no label: the prefix is the likely mistake.
+        prefixes = sorted(vocab.prefix_map().entries)
+        raise UnknownPrefixError(
+            f"unknown CURIE prefix {match['prefix']!r} in {value!r}",
+            term=match["prefix"],
+            choices=difflib.get_close_matches(match["prefix"], prefixes, n=5, cutoff=0.3)
+            or prefixes,
+        )
     close = difflib.get_close_matches(text.casefold(), list(index), n=5, cutoff=0.5)
     raise UnknownEntityError(
         f"no entity with IRI, CURIE or label {value!r}", term=value, choices=close
