@@ -27,7 +27,8 @@ FDA_APPROVED = {
 }
 
 #: Every path from imiquimod to an FDA-approved indication, best first, up to the drug's
-#: mechanism node. A mechanism path starts with the drug acting on its target (TLR7): local names, each hop's citation numbers before ">" ("-": uncited). The
+#: mechanism node. A mechanism path starts with the drug acting on its target (TLR7): local
+#: names, each hop's citation numbers before ">" ("-": uncited). The
 #: last hop is always "mechanism makes the drug effective for the disease", cited 4, 5.
 EXPECTED = [
     "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> antitumor-effect 1> imiquimod-mechanism",
@@ -124,7 +125,7 @@ def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     result = mechanism_paths(kg, "imiquimod", "actinic keratosis", limit=1)
     text = result.render("text")
     assert "activates [1]; agonist of [2]; binds to [2]--> Toll-like receptor 7 (TLR-7)" in text
-    assert "induces production of [1, 3]--> interferon-alpha (IFN-α) [MESH:D016898]" in text
+    assert "induces production of [1, 3]--> interferon-alpha (IFN-α) [MESH:D016898]" in text  # noqa: RUF001
     assert "makes the drug effective for [4, 5]--> actinic keratosis [MONDO:0005173]" in text
     markdown = result.render("markdown")
     assert "## imiquimod → actinic keratosis (FDA-approved)" in markdown
