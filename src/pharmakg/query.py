@@ -139,7 +139,7 @@ def list_queries(directory: Path | None = None) -> list[QueryInfo]:
     directory = resources.queries_dir() if directory is None else directory
     if not directory.is_dir():
         return []
-    return [parse_header(p) for p in sorted(directory.glob("*.rq"))]
+    return [parse_header(p) for p in sorted(directory.glob("*.rq"), key=lambda p: p.stem)]
 
 
 def _find(name_or_file: str | Path) -> QueryInfo:
