@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from .build import build_release
 from .errors import (
     AmbiguousEntityError,
@@ -34,6 +36,16 @@ from .errors import (
     UnknownTermError,
     UnsafeInputError,
 )
+from .export import (
+    DEFAULT_BASE,
+    ExportFormat,
+    ExportOptions,
+    ExportOutput,
+    Release,
+    prepare_release,
+    write_export,
+)
+from .export import export as _export
 from .load import LoadedGraph, load_graph
 from .model import (
     BuildResult,
@@ -54,6 +66,10 @@ from .vocab import check_curie, compress, expand_curie
 __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
+    "DEFAULT_BASE",
+    "ExportFormat",
+    "ExportOptions",
+    "ExportOutput",
     "InputError",
     "InvalidCurieError",
     "InvalidParameterError",
@@ -65,6 +81,7 @@ __all__ = [
     "QueryParam",
     "QueryResult",
     "RdfFormat",
+    "Release",
     "ResourceError",
     "ResultFormat",
     "Severity",
@@ -82,10 +99,13 @@ __all__ = [
     "check_curie",
     "compress",
     "expand_curie",
+    "export",
     "list_queries",
     "load",
+    "prepare_release",
     "query",
     "validate",
+    "write_export",
 ]
 
 __version__ = "0.1.0"
@@ -152,6 +172,27 @@ def list_queries() -> list[QueryInfo]:
     return _list_queries()
 
 
-def build(out_dir: str | Path = "dist") -> BuildResult:
-    """Load, validate and, if it conforms, write a release into ``out_dir`` atomically."""
-    return build_release(out_dir)
+def build(out_dir: str | Path = "dist", *, options: ExportOptions | None = None) -> BuildResult:
+    """Load, validate and, if it conforms, write a release into ``out_dir`` atomically.
+
+    :param options: base IRI, creation date and SPARQL endpoint of the exports.
+    """
+    return build_release(out_dir, options=options)
+
+
+def export(
+    kg: LoadedGraph,
+    fmt: ExportFormat | str,
+    *,
+    inferred: Graph | None = None,
+    options: ExportOptions | None = None,
+) -> ExportOutput:
+    """Export ``kg`` (and the reasoner's ``inferred`` triples) in ``fmt``; nothing is written.
+
+    ``fmt`` is a name, alias, suffix or media type (``turtle``, ``ttl``, ``text/turtle``).
+    Write the result with :func:`write_export`.
+
+    :raises UnknownFormatError: the error lists the format names.
+    """
+    fmt = fmt if isinstance(fmt, ExportFormat) else ExportFormat.from_name(fmt)
+    return _export(prepare_release(kg, inferred, options), fmt)
