@@ -549,3 +549,24 @@ def test_literals_survive_every_format(text: str, lang: str | None) -> None:
         assert isomorphic(_ox_graph(out, ox_fmt), expected), fmt
     document = json.loads(ex.export(release, "json-ld").text())
     assert isomorphic(_pyld_graph(document), expected)
+
+
+def test_build_writes_every_export_with_the_options(fixtures: Path, tmp_path: Path) -> None:
+    from pharmakg.build import RELEASE_FILES, build_release
+    from pharmakg.load import load_graph
+
+    kg = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl")
+    options = ex.ExportOptions(
+        base_iri=OTHER_BASE, sparql_endpoint="https://example.org/sparql", created=None
+    )
+    out = tmp_path / "dist"
+    result = build_release(
+        out, kg, shapes=fixtures / "shapes.ttl", ontology=fixtures / "ontology.ttl", options=options
+    )
+    assert result.conforms
+    assert sorted(p.name for p in out.iterdir()) == sorted(RELEASE_FILES)
+    assert list((out / "drugs").glob("*.jsonld"))
+    void = Graph().parse(out / "void.ttl")
+    assert (URIRef(OTHER_BASE + "dataset"), VOID.sparqlEndpoint, None) in void
+    for name in ("pharmakg.ttl", "pharmakg.nq", "pharmakg.jsonld", "nodes.tsv", "void.ttl"):
+        assert ex.DEFAULT_BASE not in (out / name).read_text(), name
