@@ -192,7 +192,7 @@ def test_inferred_triples_get_their_own_graph(kg: pharmakg.KnowledgeGraph) -> No
     assert set(release.inferred) == {treats}
     assert treats not in release.asserted
     edges = ex.export(release, "kgx").files[0][1]
-    rows = list(csv.DictReader(edges.splitlines(), delimiter="\t"))
+    rows = list(csv.DictReader(edges.split("\n")[:-1], delimiter="\t", quoting=csv.QUOTE_NONE))
     row = next(r for r in rows if r["original_predicate"] == "pkg:treats")
     assert (row["predicate"], row["knowledge_level"], row["agent_type"]) == (
         "biolink:treats",
@@ -371,8 +371,12 @@ def test_schema_org_dataset(
 
 def _kgx_rows(output: ex.ExportOutput) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     files = dict(output.files)
-    nodes = list(csv.DictReader(files["nodes.tsv"].splitlines(), delimiter="\t"))
-    edges = list(csv.DictReader(files["edges.tsv"].splitlines(), delimiter="\t"))
+    nodes = list(
+        csv.DictReader(files["nodes.tsv"].split("\n")[:-1], delimiter="\t", quoting=csv.QUOTE_NONE)
+    )
+    edges = list(
+        csv.DictReader(files["edges.tsv"].split("\n")[:-1], delimiter="\t", quoting=csv.QUOTE_NONE)
+    )
     return nodes, edges
 
 
@@ -570,3 +574,14 @@ def test_build_writes_every_export_with_the_options(fixtures: Path, tmp_path: Pa
     assert (URIRef(OTHER_BASE + "dataset"), VOID.sparqlEndpoint, None) in void
     for name in ("pharmakg.ttl", "pharmakg.nq", "pharmakg.jsonld", "nodes.tsv", "void.ttl"):
         assert ex.DEFAULT_BASE not in (out / name).read_text(), name
+
+
+def test_kgx_values_with_quotes_tabs_and_newlines(kg: pharmakg.KnowledgeGraph) -> None:
+    graph = Graph()
+    for triple in kg.graph:
+        graph.add(triple)
+    drug = URIRef(ex.DEFAULT_BASE + "resource/imiquimod")
+    graph.remove((drug, RDFS.label, None))
+    graph.add((drug, RDFS.label, Literal('imi"quimod\tA\nB', lang="en")))
+    nodes, _ = _kgx_rows(ex.export(ex.prepare_release(graph), "kgx"))
+    assert next(n for n in nodes if n["id"] == "CHEBI:36704")["name"] == 'imi"quimod A B'

@@ -48,7 +48,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
@@ -208,23 +208,6 @@ class Release:
         return _sorted_graph(
             self.base_iri, self.asserted, self.provenance, self.inferred, self.description
         )
-
-    def dataset(self) -> Dataset:
-        """The named graphs (description in the default graph)."""
-        ds = Dataset()
-        _bind(ds, self.base_iri)
-        parts = {
-            self.graph_names["asserted"]: self.asserted,
-            self.graph_names["provenance"]: self.provenance,
-            self.graph_names["inferred"]: self.inferred,
-        }
-        for triple in sorted(self.description, key=_key):
-            ds.default_graph.add(triple)
-        for name, part in parts.items():
-            target = ds.graph(name)
-            for triple in sorted(part, key=_key):
-                target.add(triple)
-        return ds
 
     def namespace(self, prefix: str) -> str:
         """The URI prefix of ``prefix`` in this release."""
@@ -1014,8 +997,9 @@ EDGE_COLUMNS = (
 
 def _tsv(columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> str:
     buffer = io.StringIO()
+    # No quoting at all (KGX reads TSV unquoted); tabs and line ends in values become spaces.
     writer = csv.writer(
-        buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar=None
+        buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None
     )
     writer.writerow(columns)
     for row in rows:
