@@ -79,6 +79,9 @@ OWN = {
     "dcterms": ("http://purl.org/dc/terms/", "W3C/DCMI (Biolink spells it dct)"),
     "sh": ("http://www.w3.org/ns/shacl#", "W3C SHACL"),
     "unit": ("http://qudt.org/vocab/unit/", "QUDT"),
+    # The release's dataset description (pharmakg.export).
+    "dcat": ("http://www.w3.org/ns/dcat#", "W3C DCAT"),
+    "void": ("http://rdfs.org/ns/void#", "W3C VoID"),
     "FPLX": ("https://sorgerlab.github.io/famplex/", "bioregistry:fplx (not in Biolink)"),
 }
 
@@ -90,6 +93,8 @@ NO_PATTERN = {
     "dcterms",
     "sh",
     "unit",
+    "dcat",
+    "void",
     "owl",
     "rdf",
     "rdfs",

@@ -40,6 +40,16 @@ from .errors import (
     UnknownTermError,
     UnsafeInputError,
 )
+from .export import (
+    DEFAULT_BASE,
+    ExportFormat,
+    ExportOptions,
+    ExportOutput,
+    Release,
+    prepare_release,
+    write_export,
+)
+from .export import export as _export
 from .load import LoadedGraph, load_graph
 from .model import (
     BuildResult,
@@ -72,6 +82,10 @@ from .vocab import check_curie, compress, expand_curie
 __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
+    "DEFAULT_BASE",
+    "ExportFormat",
+    "ExportOptions",
+    "ExportOutput",
     "GraphStats",
     "InconsistentGraphError",
     "InputError",
@@ -91,6 +105,7 @@ __all__ = [
     "RdfFormat",
     "ReasonerError",
     "ReasoningResult",
+    "Release",
     "ResourceError",
     "ResultFormat",
     "Severity",
@@ -110,18 +125,21 @@ __all__ = [
     "check_curie",
     "compress",
     "expand_curie",
+    "export",
     "export_graph",
     "graph_stats",
     "list_queries",
     "load",
     "mechanism_graph",
     "mechanism_paths",
+    "prepare_release",
     "query",
     "reason",
     "render",
     "validate",
     "visualise",
     "with_inferences",
+    "write_export",
 ]
 
 __version__ = "0.1.0"
@@ -235,9 +253,30 @@ def list_queries() -> list[QueryInfo]:
     return _list_queries()
 
 
-def build(out_dir: str | Path = "dist") -> BuildResult:
-    """Load, validate and, if it conforms, write a release into ``out_dir`` atomically."""
-    return build_release(out_dir)
+def build(out_dir: str | Path = "dist", *, options: ExportOptions | None = None) -> BuildResult:
+    """Load, validate and, if it conforms, write a release into ``out_dir`` atomically.
+
+    :param options: base IRI, creation date and SPARQL endpoint of the exports.
+    """
+    return build_release(out_dir, options=options)
+
+
+def export(
+    kg: LoadedGraph,
+    fmt: ExportFormat | str,
+    *,
+    inferred: Graph | None = None,
+    options: ExportOptions | None = None,
+) -> ExportOutput:
+    """Export ``kg`` (and the reasoner's ``inferred`` triples) in ``fmt``; nothing is written.
+
+    ``fmt`` is a name, alias, suffix or media type (``turtle``, ``ttl``, ``text/turtle``).
+    Write the result with :func:`write_export`.
+
+    :raises UnknownFormatError: the error lists the format names.
+    """
+    fmt = fmt if isinstance(fmt, ExportFormat) else ExportFormat.from_name(fmt)
+    return _export(prepare_release(kg, inferred, options), fmt)
 
 
 def visualise(

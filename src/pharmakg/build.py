@@ -1,5 +1,7 @@
 """Stage: the release pipeline, load → validate → reason → export, written atomically.
 
+The export formats are :mod:`pharmakg.export`'s.
+
 Everything is written into a temporary directory next to ``out_dir`` and then
 swapped in by renaming, so a failure never leaves a partial release. If the
 data do not conform, or the reasoner finds them inconsistent, any earlier release
@@ -9,17 +11,15 @@ triples go to ``pharmakg-inferred.ttl``, apart from the asserted ones.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib import Graph
 
-from . import vocab
+from . import export
+from .export import ExportFormat, ExportOptions
 from .load import LoadedGraph, load_graph
 from .model import BuildResult, RdfFormat, ValidationReport
 from .reason import ReasoningResult, reason
@@ -28,55 +28,56 @@ from .visualise import VisualFormat, build_pathway, drug_slug, drugs_with_mechan
 
 __all__ = ["RELEASE_FILES", "build_release", "jsonld_context", "serialize"]
 
-#: The files a release holds.
+#: The files and directories a release holds (``drugs/`` holds one framed JSON-LD per drug).
 RELEASE_FILES = (
-    "pharmakg.ttl",
+    "context.jsonld",
+    "dataset.jsonld",
+    "drugs",
+    "edges.tsv",
+    "nodes.tsv",
     "pharmakg.jsonld",
+    "pharmakg.nq",
     "pharmakg.nt",
+    "pharmakg.rdf",
+    "pharmakg.trig",
+    "pharmakg.ttl",
+    "pharmakg-inferred.ttl",
     "validation-report.ttl",
     "validation-report.txt",
-    "pharmakg-inferred.ttl",
+    "void.ttl",
 )
 
 
 def jsonld_context() -> dict[str, Any]:
-    """A JSON-LD context built from the prefix map (inline; never a remote context)."""
-    return dict(sorted(vocab.prefix_map().namespaces().items()))
-
-
-def _release_term(term: Node) -> Node:
-    """Spell ``"3"^^xsd:decimal`` as ``"3.0"``, as rdflib's Turtle writer will anyway.
-
-    rdflib writes the decimal ``"3"`` as the Turtle token ``3.0``, which reads back
-    as a different term; spelling it ``3.0`` in every format keeps the Turtle,
-    JSON-LD and N-Triples files isomorphic. The value does not change.
-    """
-    if isinstance(term, Literal) and term.datatype == XSD.decimal:
-        text = str(term)
-        if not any(c in text for c in ".eE"):
-            return Literal(text + ".0", datatype=XSD.decimal)
-    return term
+    """The release's JSON-LD context (see :func:`pharmakg.export.jsonld_context`)."""
+    return export.jsonld_context()
 
 
 def serialize(graph: Graph, fmt: RdfFormat) -> str:
-    """Serialise ``graph`` (a prefix-bound copy) in ``fmt``; N-Triples lines are sorted."""
-    bound = vocab.bind_prefixes(Graph())
-    for subject, predicate, obj in graph:
-        bound.add((subject, predicate, _release_term(obj)))
-    if fmt is RdfFormat.NTRIPLES:
-        lines = sorted(line for line in bound.serialize(format="nt").splitlines() if line.strip())
-        return "\n".join(lines) + "\n"
-    if fmt is RdfFormat.JSONLD:
-        text = bound.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
-    return bound.serialize(format=fmt.rdflib_name)
+    """Serialise ``graph`` in ``fmt`` (see :func:`pharmakg.export.serialize`)."""
+    return export.serialize(graph, ExportFormat.from_name(fmt.rdflib_name))
 
 
-def _write_release(kg: LoadedGraph, report: ValidationReport, directory: Path) -> list[Path]:
+def _write_exports(
+    kg: LoadedGraph, inferred: Graph, directory: Path, options: ExportOptions | None
+) -> None:
+    """Write every export format (:mod:`pharmakg.export`) into ``directory``.
+
+    The reasoner's triples go into the ``inferred`` named graph of the TriG and N-Quads files.
+    """
+    release = export.prepare_release(kg, inferred, options)
+    export.write_release_files(release, directory)
+
+
+def _write_release(
+    kg: LoadedGraph,
+    report: ValidationReport,
+    inferred: Graph,
+    directory: Path,
+    options: ExportOptions | None = None,
+) -> list[Path]:
+    _write_exports(kg, inferred, directory, options)
     outputs = {
-        "pharmakg.ttl": serialize(kg.graph, RdfFormat.TURTLE),
-        "pharmakg.jsonld": serialize(kg.graph, RdfFormat.JSONLD),
-        "pharmakg.nt": serialize(kg.graph, RdfFormat.NTRIPLES),
         "validation-report.ttl": report.to_graph().serialize(format="turtle"),
         "validation-report.txt": report.to_text(),
     }
@@ -115,6 +116,7 @@ def build_release(
     *,
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
+    options: ExportOptions | None = None,
 ) -> BuildResult:
     """Load, validate and, if the graph conforms, write a release into ``out_dir``.
 
@@ -122,6 +124,7 @@ def build_release(
         packaged ontology and graphs).
     :param shapes: SHACL shapes (default: the packaged ones); see :func:`validate_graph`.
     :param ontology: the ontology merged for validation (default: the packaged one).
+    :param options: base IRI, creation date and SPARQL endpoint of the exports.
     """
     out = Path(out_dir)
     kg = load_graph() if kg is None else kg
@@ -143,11 +146,10 @@ def build_release(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        written = [
-            *_write_release(kg, report, staging),
-            _write_inferred(inferred, staging),
-            *_write_visuals(kg, staging),
-        ]
+        _write_release(kg, report, inferred.graph, staging, options)
+        _write_inferred(inferred, staging)
+        _write_visuals(kg, staging)
+        names = sorted(path.name for path in staging.iterdir())
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
             out.rename(retired / out.name)
@@ -158,7 +160,7 @@ def build_release(
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    files = tuple(out / path.name for path in written)
+    files = tuple(out / name for name in names)
     return BuildResult(
         conforms=True, out_dir=out, report=report, files=files, triples=len(kg.graph)
     )

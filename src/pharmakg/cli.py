@@ -18,6 +18,7 @@ import pharmakg
 
 from .build import build_release
 from .errors import PharmakgError
+from .export import DEFAULT_BASE, ExportFormat, ExportOptions, parse_date
 from .load import default_paths
 from .model import RdfFormat, ResultFormat
 from .paths import GRAPH_EXPORT_FORMATS, MAX_HOPS, PATH_FORMATS
@@ -77,6 +78,32 @@ def main() -> None:
     """Pharmakg: drug mechanism-of-action monographs as a linked-data knowledge graph."""
 
 
+def _export_options(
+    base_iri: str, sparql_endpoint: str | None, created: str | None
+) -> ExportOptions:
+    return ExportOptions(
+        base_iri=base_iri,
+        created=parse_date(created) if created else None,
+        sparql_endpoint=sparql_endpoint,
+    )
+
+
+_BASE_IRI = click.option(
+    "--base-iri",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="Mint pharmakg's own IRIs (resources, ontology, shapes) under this base.",
+)
+_SPARQL = click.option(
+    "--sparql-endpoint", metavar="URL", help="Name this SPARQL endpoint in the description."
+)
+_CREATED = click.option(
+    "--created",
+    metavar="YYYY-MM-DD",
+    help="Creation date (default: $SOURCE_DATE_EPOCH, else the monograph's date).",
+)
+
+
 @main.command(epilog=EPILOG)
 @click.option("-o", "--out-dir", default="dist", show_default=True, help="Release directory.")
 @click.option(
@@ -86,11 +113,21 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Another graph file to release with the packaged ones (repeatable).",
 )
+@_BASE_IRI
+@_SPARQL
+@_CREATED
 @_errors_to_exit
-def build(out_dir: str, graphs: tuple[str, ...]) -> None:
+def build(
+    out_dir: str,
+    graphs: tuple[str, ...],
+    base_iri: str,
+    sparql_endpoint: str | None,
+    created: str | None,
+) -> None:
     """Load, validate and, if the data conform, write a release (atomically)."""
+    options = _export_options(base_iri, sparql_endpoint, created)
     kg = pharmakg.load(*default_paths(), *graphs) if graphs else None
-    result = build_release(out_dir, kg)
+    result = build_release(out_dir, kg, options=options)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
         for note in result.notes:
@@ -102,6 +139,44 @@ def build(out_dir: str, graphs: tuple[str, ...]) -> None:
     for path in result.files:
         click.echo(str(path))
     click.echo(f"pharmakg: released {result.triples} triples into {out_dir}/", err=True)
+
+
+@main.command("export", epilog=EPILOG)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    metavar="FORMAT",
+    help="A name, suffix or media type: " + ", ".join(ExportFormat.names()) + ".",
+)
+@click.option("-o", "--output", help="FILE (one-file formats; default stdout) or DIR.")
+@_BASE_IRI
+@_SPARQL
+@_CREATED
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Export these RDF files instead."
+)
+@_INPUT_FORMAT
+@_errors_to_exit
+def export_command(
+    fmt: str,
+    output: str | None,
+    base_iri: str,
+    sparql_endpoint: str | None,
+    created: str | None,
+    data: tuple[str, ...],
+    input_format: str | None,
+) -> None:
+    """Export the graph in one release FORMAT (turtle, nt, nquads, kgx, ...)."""
+    chosen = ExportFormat.from_name(fmt)
+    options = _export_options(base_iri, sparql_endpoint, created)
+    kg = pharmakg.load(*data, input_format=input_format)
+    result = pharmakg.export(kg, chosen, options=options)
+    if output:
+        for path in pharmakg.write_export(result, output):
+            click.echo(f"pharmakg: wrote {path}", err=True)
+    else:
+        click.echo(result.text(), nl=False)
 
 
 @main.command(epilog=EPILOG)
