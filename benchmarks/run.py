@@ -59,8 +59,15 @@ def timed(action: Callable[[], object], repeat: int) -> float:
 
 
 def peak_rss_mb(code: str) -> float:
-    """Peak resident memory of a fresh Python process running ``code``, in MB."""
-    script = f"{code}\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """Peak resident memory of a fresh Python process running ``code``, in MB.
+
+    Read from ``VmHWM`` in /proc: ``ru_maxrss`` would carry over the parent's peak, because
+    Linux keeps it across fork and exec.
+    """
+    script = (
+        f"{code}\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    )
     output = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", script], check=True, capture_output=True, text=True
     ).stdout

@@ -153,3 +153,30 @@ def test_graph_round_trips_turtle_jsonld_ntriples(path: Path, tmp_path: Path) ->
     from_ntriples = pharmakg.load(ntriples).graph
     assert isomorphic(original, from_jsonld)
     assert isomorphic(original, from_ntriples)
+
+
+#: Biolink terms the ontology maps to that are not entity categories or predicates (so not in
+#: the category/predicate lists of tests/data/biolink-4.4.4.json): association classes and
+#: node/edge slots of Biolink 4.4.4, each checked in the model's published files.
+BIOLINK_SLOTS_AND_ASSOCIATIONS = {
+    "Association",
+    "ChemicalToDiseaseOrPhenotypicFeatureAssociation",
+    "has_evidence",
+    "id",
+    "object",
+    "predicate",
+    "publications",
+    "routes_of_delivery",
+    "subject",
+    "xref",
+}
+
+
+def test_every_biolink_term_of_the_ontology_exists() -> None:
+    import json
+
+    lists = json.loads((ROOT / "tests" / "data" / "biolink-4.4.4.json").read_text())
+    known = {name.removeprefix("biolink:") for name in [*lists["categories"], *lists["predicates"]]}
+    text = (ROOT / "ontology" / "pharmakg.ttl").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bbiolink:([A-Za-z_]+)", text))
+    assert used - known - BIOLINK_SLOTS_AND_ASSOCIATIONS == set()

@@ -272,4 +272,4 @@ def test_build_writes_the_pictures(tmp_path: Path) -> None:
     assert {"imiquimod-pathway.html", "imiquimod-pathway.mmd"} <= names
     if shutil.which("dot"):
         assert {"imiquimod-pathway.svg", "imiquimod-pathway.png"} <= names
-    assert all(p.is_file() for p in result.files)
+    assert all(p.exists() for p in result.files)  # files, and the drugs/ directory

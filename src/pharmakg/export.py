@@ -200,14 +200,17 @@ class Release:
         return {n: self.iri(f"graph/{n}") for n in ("asserted", "provenance", "inferred")}
 
     def data(self) -> Graph:
-        """Asserted + provenance + inferred (without the description)."""
-        return _sorted_graph(self.base_iri, self.asserted, self.provenance, self.inferred)
+        """Asserted + provenance (without the description and the inferred triples)."""
+        return _sorted_graph(self.base_iri, self.asserted, self.provenance)
 
     def graph(self) -> Graph:
-        """Everything: the data and the dataset description (what single-graph files hold)."""
-        return _sorted_graph(
-            self.base_iri, self.asserted, self.provenance, self.inferred, self.description
-        )
+        """What single-graph files hold: the data and the dataset description.
+
+        The reasoner's triples stay apart from the asserted ones: they are only in the
+        ``inferred`` named graph of the TriG and N-Quads files (and in the build's
+        ``pharmakg-inferred.ttl``).
+        """
+        return _sorted_graph(self.base_iri, self.asserted, self.provenance, self.description)
 
     def namespace(self, prefix: str) -> str:
         """The URI prefix of ``prefix`` in this release."""
@@ -1008,7 +1011,8 @@ def _tsv(columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> str:
 
 
 def _kgx(release: Release) -> dict[str, str]:
-    graph = release.data()
+    # KGX carries the reasoner's edges too, marked knowledge_level=logical_entailment.
+    graph = _sorted_graph(release.base_iri, release.data(), release.inferred)
     pkg, pkr = release.namespace("pkg"), release.namespace("pkr")
     prefixes = release_prefixes(release.base_iri)
     entity_class = URIRef(pkg + "BiomedicalEntity")
