@@ -431,7 +431,8 @@ def test_biolink_predicates_follow_the_ontology(kg: pharmakg.KnowledgeGraph) -> 
         "treats": "biolink:treats",
         "hasParticipant": "biolink:has_participant",
         "positivelyRegulates": "biolink:affects",
-        "partOfMechanism": "biolink:related_to",
+        "partOfMechanism": "biolink:part_of",
+        "hasRole": "biolink:has_chemical_role",
     }
     for local, predicate in expected.items():
         assert ex.biolink_predicate(kg.graph, URIRef(pkg + local), pkg).predicate == predicate
