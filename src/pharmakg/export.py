@@ -43,7 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import networkx as nx
@@ -57,6 +57,7 @@ from rdflib.term import Node
 from . import paths, resources, vocab
 from .errors import InputError, UnknownFormatError, UnsafeInputError
 from .load import LoadedGraph
+from .store import to_oxigraph_term
 
 __all__ = [
     "DEFAULT_BASE",
@@ -648,27 +649,19 @@ def serialize(graph: Graph, fmt: ExportFormat, base_iri: str = DEFAULT_BASE) -> 
     )
 
 
-def _ox_term(term: Node) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 def _rdfxml(graph: Graph, base_iri: str) -> str:
     """RDF/XML through pyoxigraph's writer, which keeps the (sorted) input order.
 
     rdflib's RDF/XML writer orders subjects by hash, so its bytes change between runs.
     """
     triples = [
-        ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in sorted(graph, key=_key)
+        # An RDF subject is never a literal, and a predicate is always an IRI.
+        ox.Triple(
+            cast("ox.NamedNode | ox.BlankNode", to_oxigraph_term(s)),
+            ox.NamedNode(str(p)),
+            to_oxigraph_term(o),
+        )
+        for s, p, o in sorted(graph, key=_key)
     ]
     predicates = {str(p) for p in graph.predicates()} | {
         str(o) for o in graph.objects(None, RDF.type)

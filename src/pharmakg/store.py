@@ -23,7 +23,7 @@ from rdflib.term import Node
 from .errors import InputError
 from .model import QueryResult
 
-__all__ = ["ENGINES", "OxigraphStore", "RdflibStore", "Store", "open_store"]
+__all__ = ["ENGINES", "OxigraphStore", "RdflibStore", "Store", "open_store", "to_oxigraph_term"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -89,7 +89,8 @@ class RdflibStore:
         return QueryResult(variables=variables, rows=_normalise(rows))
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib term (IRI, blank node or literal)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -134,7 +135,7 @@ class OxigraphStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:  # noqa: D102
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()
+            ox.Variable(k): to_oxigraph_term(v) for k, v in (bindings or {}).items()
         }
         try:
             result = self.store.query(sparql, substitutions=subs)
