@@ -37,6 +37,8 @@ RELEASE_FILES = (
     "nodes.tsv",
     "pharmakg.jsonld",
     "pharmakg.nq",
+    "pharmakg.graphml",
+    "pharmakg.nodelink.json",
     "pharmakg.nt",
     "pharmakg.rdf",
     "pharmakg.trig",

@@ -1195,6 +1195,8 @@ RELEASE_LAYOUT: tuple[tuple[ExportFormat, str], ...] = (
     (ExportFormat.KGX, ""),
     (ExportFormat.VOID, ""),
     (ExportFormat.DATASET, ""),
+    (ExportFormat.GRAPHML, ""),
+    (ExportFormat.NODE_LINK, ""),
 )
 
 
