@@ -198,3 +198,8 @@ def test_build_writes_the_inferred_layer(tmp_path: Path) -> None:
     assert (_pkr("imiquimod"), _pkg("treats"), _pkr("superficial-basal-cell-carcinoma")) in inferred
     asserted = Graph().parse(tmp_path / "dist" / "pharmakg.nt")
     assert not any(triple in asserted for triple in inferred)
+    # KGX takes the inferences that add a link: imiquimod treats each of its 7 indications.
+    edges = (tmp_path / "dist" / "edges.tsv").read_text(encoding="utf-8").splitlines()
+    entailed = [line.split("\t") for line in edges if "\tlogical_entailment\t" in line]
+    assert {(row[1], row[2]) for row in entailed} == {("CHEBI:36704", "biolink:treats")}
+    assert len(entailed) == 7

@@ -1036,8 +1036,13 @@ def _kgx(release: Release) -> dict[str, str]:
     edges: list[dict[str, str]] = []
     used: set[Node] = set()
     inferred = set(release.inferred)
+    # An inferred triple between two nodes that an asserted edge already joins only restates
+    # that edge with a super-property (leadsTo, mechanismRelation): KGX gets the new links only.
+    asserted_pairs = {(s, o) for s, _, o in release.data() if isinstance(o, URIRef)}
     for s, p, o in sorted(graph, key=_key):
         if p not in object_props or s not in candidates or o not in candidates:
+            continue
+        if (s, p, o) in inferred and (s, o) in asserted_pairs:
             continue
         mapped = biolink_predicate(graph, p, pkg)
         claims = _sorted_nodes(claims_by_triple.get((s, p, o), []))
