@@ -98,6 +98,14 @@ def test_negatives_are_negated_not_positive(pathway: Pathway) -> None:
     assert not positive_targets & {e.target for e in negated}
 
 
+def test_every_positive_edge_quotes_the_monograph(pathway: Pathway) -> None:
+    """Clicking a step shows its evidence: the monograph's own words, not only the triple."""
+    positive = [e for e in pathway.edges if not e.negated]
+    assert all(e.statement for e in positive)
+    [agonist] = [e for e in positive if e.predicate == "pkg:agonistOf"]
+    assert agonist.statement == "Acts as a TLR-7 agonist, triggering immune cascade reactions"
+
+
 def test_approval_status(pathway: Pathway) -> None:
     status = {n.label: n.status for n in pathway.nodes if n.status}
     assert status["actinic keratosis"] == "FDA-approved"

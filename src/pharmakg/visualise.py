@@ -41,7 +41,7 @@ from .errors import InvalidCurieError, MissingToolError, UnknownEntityError, Unk
 from .load import LoadedGraph
 from .paths import mechanism_graph
 from .query import resolve_entity, run_query
-from .vocab import expand_curie
+from .vocab import compress, expand_curie
 
 __all__ = [
     "CATEGORY_STYLES",
@@ -299,6 +299,12 @@ def build_pathway(
         )
         for n in kept
     ]
+    # The monograph's words behind each edge, shown when the edge is clicked.
+    quotes: dict[tuple[str, str, str], list[str]] = {}
+    for _, subject, predicate, obj, text in run_query(
+        kg, "statements", {"drug": URIRef(iri)}, engine=engine
+    ).rows:
+        quotes.setdefault((str(subject), compress(str(predicate)), str(obj)), []).append(str(text))
     edges = [
         PathwayEdge(
             source=u,
@@ -306,6 +312,7 @@ def build_pathway(
             predicate=str(data["predicate"]),
             label=str(data["predicate_label"]),
             citations=tuple(data["citations"]),
+            statement=" / ".join(quotes.get((u, str(data["predicate"]), v), [])) or None,
         )
         for u, v, data in sorted(graph.subgraph(kept).edges(data=True), key=_edge_key)
     ]
