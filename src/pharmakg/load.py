@@ -16,6 +16,7 @@ Formats are chosen by suffix (``.ttl .nt .jsonld/.json .rdf/.owl/.xml``) or by
 
 from __future__ import annotations
 
+import collections
 import json
 import warnings
 from collections.abc import Iterator
@@ -123,8 +124,8 @@ def _position(data: bytes | str, offset: int) -> tuple[int, int]:
 def _oxigraph_position(text: str, fmt: ox.RdfFormat) -> tuple[int | None, int | None, str | None]:
     """Ask pyoxigraph where the syntax error is (rdflib's N-Triples parser does not say)."""
     try:
-        for _ in ox.parse(text.encode("utf-8"), format=fmt, base_iri="file:///"):
-            pass
+        # Parsing to the end is the point: the triples themselves are not needed.
+        collections.deque(ox.parse(text.encode("utf-8"), format=fmt, base_iri="file:///"), 0)
     except SyntaxError as error:
         return error.lineno, error.offset, str(error.msg)
     return None, None, None
