@@ -593,7 +593,7 @@ def test_graphml_and_node_link_are_release_formats(tmp_path: Path) -> None:
     """The mechanism network exports (shared with paths.py) go through the same registry."""
     import networkx as nx
 
-    from pharmakg.paths import mechanism_graph
+    from pharmakg.mechanism import mechanism_graph
 
     kg = pharmakg.load()
     expected = mechanism_graph(kg)

@@ -12,13 +12,8 @@ from click.testing import CliRunner
 import pharmakg
 from pharmakg.cli import main
 from pharmakg.errors import UnknownEntityError, UnknownFormatError
-from pharmakg.paths import (
-    MechanismPath,
-    export_graph,
-    graph_stats,
-    mechanism_graph,
-    mechanism_paths,
-)
+from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph
+from pharmakg.paths import MechanismPath, mechanism_paths
 
 FDA_APPROVED = {
     "anogenital-warts": "external genital and perianal warts",
@@ -123,11 +118,11 @@ def test_every_indication_fda_approved_first(kg: pharmakg.KnowledgeGraph) -> Non
 
 def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     result = mechanism_paths(kg, "imiquimod", "actinic keratosis", limit=1)
-    text = result.render("text")
+    text = result.render("text").decode()
     assert "activates [1]; agonist of [2]; binds to [2]--> Toll-like receptor 7 (TLR-7)" in text
     assert "induces production of [1, 3]--> interferon-alpha (IFN-α) [MESH:D016898]" in text  # noqa: RUF001
     assert "makes the drug effective for [4, 5]--> actinic keratosis [MONDO:0005173]" in text
-    markdown = result.render("markdown")
+    markdown = result.render("markdown").decode()
     assert "## imiquimod → actinic keratosis (FDA-approved)" in markdown
     assert "| from | statement [citations] | to |" in markdown
     body = json.loads(result.render("json"))
@@ -154,7 +149,8 @@ def test_stats(kg: pharmakg.KnowledgeGraph) -> None:
 
 def test_graphml_round_trips_through_networkx(kg: pharmakg.KnowledgeGraph, tmp_path: Path) -> None:
     graph = mechanism_graph(kg)
-    out = export_graph(graph, "graphml", tmp_path / "mechanism.graphml")
+    out = tmp_path / "mechanism.graphml"
+    out.write_text(graph_text(graph, "graphml"))
     back = nx.read_graphml(out, force_multigraph=True)
     assert set(back.nodes) == set(graph.nodes)
     assert sorted((u, v, k) for u, v, k in back.edges(keys=True)) == sorted(
@@ -166,17 +162,15 @@ def test_graphml_round_trips_through_networkx(kg: pharmakg.KnowledgeGraph, tmp_p
     for node, data in graph.nodes(data=True):
         assert back.nodes[node]["label"] == data["label"]
         assert back.nodes[node]["identifier"] == (data["identifier"] or "")
-    assert [p.name for p in tmp_path.iterdir()] == ["mechanism.graphml"]  # no temp file left
 
 
 def test_node_link_round_trips(kg: pharmakg.KnowledgeGraph, tmp_path: Path) -> None:
     graph = mechanism_graph(kg)
-    out = export_graph(graph, "node-link", tmp_path / "mechanism.json")
-    back = nx.node_link_graph(json.loads(out.read_text()), edges="links")
+    back = nx.node_link_graph(json.loads(graph_text(graph, "node-link")), edges="links")
     assert back.number_of_nodes() == graph.number_of_nodes()
     assert back.number_of_edges() == graph.number_of_edges()
     with pytest.raises(UnknownFormatError):
-        export_graph(graph, "gexf", tmp_path / "x.gexf")
+        graph_text(graph, "gexf")
 
 
 def test_cli(tmp_path: Path) -> None:
@@ -190,6 +184,6 @@ def test_cli(tmp_path: Path) -> None:
     stats = runner.invoke(main, ["stats", "--format", "json"])
     assert json.loads(stats.stdout)["edges"] == 55
     out = tmp_path / "g.graphml"
-    export = runner.invoke(main, ["graph-export", "--format", "graphml", "-o", str(out)])
+    export = runner.invoke(main, ["export", "--format", "graphml", "-o", str(out)])
     assert export.exit_code == 0
     assert nx.read_graphml(out, force_multigraph=True).number_of_edges() == 55

@@ -17,7 +17,7 @@ from defusedxml import ElementTree
 import pharmakg
 from pharmakg.build import build_release
 from pharmakg.errors import MissingToolError, UnknownEntityError, UnknownFormatError
-from pharmakg.paths import mechanism_graph
+from pharmakg.mechanism import mechanism_graph
 from pharmakg.visualise import (
     STAGES,
     Pathway,

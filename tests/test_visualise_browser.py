@@ -22,7 +22,7 @@ import networkx as nx
 import pytest
 
 import pharmakg
-from pharmakg.paths import mechanism_graph
+from pharmakg.mechanism import mechanism_graph
 from pharmakg.visualise import build_pathway, to_html
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -51,6 +51,7 @@ from .export import (
 )
 from .export import export as _export
 from .load import LoadedGraph, load_graph
+from .mechanism import GraphStats, graph_stats, graph_text, mechanism_graph
 from .model import (
     BuildResult,
     QueryInfo,
@@ -62,14 +63,7 @@ from .model import (
     ValidationReport,
     ValidationResult,
 )
-from .paths import (
-    GraphStats,
-    PathsResult,
-    export_graph,
-    graph_stats,
-    mechanism_graph,
-    mechanism_paths,
-)
+from .paths import PathsResult, mechanism_paths
 from .query import list_queries as _list_queries
 from .query import run_query
 from .reason import ReasoningResult
@@ -126,8 +120,8 @@ __all__ = [
     "compress",
     "expand_curie",
     "export",
-    "export_graph",
     "graph_stats",
+    "graph_text",
     "list_queries",
     "load",
     "mechanism_graph",

@@ -19,9 +19,10 @@ import pharmakg
 from .build import build_release
 from .errors import PharmakgError
 from .export import DEFAULT_BASE, ExportFormat, ExportOptions, parse_date
+from .formats import Kind, choices
 from .load import default_paths
 from .model import RdfFormat, ResultFormat
-from .paths import GRAPH_EXPORT_FORMATS, MAX_HOPS, PATH_FORMATS
+from .paths import MAX_HOPS
 from .query import parse_assignments
 from .resources import write_bytes_atomic, write_text_atomic
 from .store import ENGINES
@@ -295,7 +296,7 @@ def reason(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(PATH_FORMATS)),
+    type=click.Choice(choices(Kind.PATHS)),
     default="text",
     show_default=True,
 )
@@ -326,7 +327,7 @@ def paths(
     """List the mechanism paths from DRUG to INDICATION (default: to each indication)."""
     kg = pharmakg.load(*data, input_format=input_format)
     result = pharmakg.mechanism_paths(kg, drug, indication, max_hops=max_hops, limit=limit)
-    _emit(result.render(fmt), output)
+    _emit(result.render(fmt).decode("utf-8"), output)
 
 
 @main.command(epilog=EPILOG)
@@ -347,21 +348,6 @@ def stats(
     kg = pharmakg.load(*data, input_format=input_format)
     result = pharmakg.graph_stats(pharmakg.mechanism_graph(kg), top=top)
     _emit(result.to_json() if fmt == "json" else result.to_text(), output)
-
-
-@main.command("graph-export", epilog=EPILOG)
-@click.option("--format", "fmt", type=click.Choice(list(GRAPH_EXPORT_FORMATS)), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
-@click.option(
-    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
-)
-@_INPUT_FORMAT
-@_errors_to_exit
-def graph_export(fmt: str, output: str, data: tuple[str, ...], input_format: str | None) -> None:
-    """Write the mechanism graph as GraphML or node-link JSON (Cytoscape, Gephi, D3)."""
-    kg = pharmakg.load(*data, input_format=input_format)
-    path = pharmakg.export_graph(pharmakg.mechanism_graph(kg), fmt, output)
-    click.echo(f"pharmakg: wrote {path}", err=True)
 
 
 @main.command(epilog=EPILOG)

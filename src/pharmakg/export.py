@@ -54,7 +54,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from . import paths, resources, vocab
+from . import mechanism, resources, vocab
 from .errors import InputError, UnknownFormatError, UnsafeInputError
 from .load import LoadedGraph
 from .store import to_oxigraph_term
@@ -1109,7 +1109,7 @@ def _kgx(release: Release) -> dict[str, str]:
 
 
 def _mechanism_network(release: Release) -> nx.MultiDiGraph[str]:
-    """The mechanism graph of :mod:`pharmakg.paths`, with node IRIs under the release's base.
+    """The mechanism graph of :mod:`pharmakg.mechanism`, with node IRIs under the release's base.
 
     The named queries are written against the default namespaces, so the graph is built from
     the release's triples moved back under :data:`DEFAULT_BASE`, then its nodes are renamed.
@@ -1126,7 +1126,7 @@ def _mechanism_network(release: Release) -> nx.MultiDiGraph[str]:
     for part in (release.asserted, release.provenance):
         for s, p, o in part:
             graph.add((back(s), back(p), back(o)))
-    network = paths.mechanism_graph(LoadedGraph(graph=graph))
+    network = mechanism.mechanism_graph(LoadedGraph(graph=graph))
     moved = {n: base + n[len(DEFAULT_BASE) :] for n in network if n.startswith(DEFAULT_BASE)}
     renamed: nx.MultiDiGraph[str] = nx.relabel_nodes(network, moved)
     return renamed
@@ -1155,10 +1155,10 @@ EXPORTERS: dict[ExportFormat, Callable[[Release], dict[str, str]]] = {
     ExportFormat.DATASET: lambda r: {"dataset.jsonld": _dump(schema_org(r))},
     ExportFormat.CONTEXT: lambda r: {"context.jsonld": context_document(r.base_iri)},
     ExportFormat.GRAPHML: lambda r: {
-        ExportFormat.GRAPHML.filename: paths.graphml_text(_mechanism_network(r))
+        ExportFormat.GRAPHML.filename: mechanism.graphml_text(_mechanism_network(r))
     },
     ExportFormat.NODE_LINK: lambda r: {
-        ExportFormat.NODE_LINK.filename: paths.node_link_text(_mechanism_network(r))
+        ExportFormat.NODE_LINK.filename: mechanism.node_link_text(_mechanism_network(r))
     },
 }
 

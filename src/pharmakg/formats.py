@@ -165,8 +165,6 @@ FORMATS: tuple[Format, ...] = (
     # the mechanism graph
     Format(G, "graphml", "application/graphml+xml", (".graphml",)),
     Format(G, "node-link", "application/json", (".json",), ("nodelink",)),
-    Format(G, "text", "text/plain", (".txt",)),
-    Format(G, "json", "application/json", (".json",)),
     # pathway pictures
     Format(P, "html", "text/html", (".html", ".htm")),
     Format(P, "svg", "image/svg+xml", (".svg",)),

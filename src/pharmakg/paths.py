@@ -1,100 +1,39 @@
-"""The mechanism graph: the monograph's mechanism statements as a networkx MultiDiGraph.
+"""Mechanism paths: "why does this drug treat that disease?".
 
-Nodes are entity IRIs (strings) with attributes ``label``, ``category`` (the pharmakg class
-as a CURIE, e.g. ``pkg:Cytokine``) and ``identifier`` (the entity's standard CURIE, or
-``None``). Edges are keyed by the predicate CURIE and carry ``predicate``, ``predicate_label``
-and ``citations`` (a tuple of citation numbers, ascending; empty when the monograph prints
-none).
-
-The edges come from the named query ``mechanism-edges`` (every triple whose predicate is a
-sub-property of ``pkg:mechanismRelation``), so the graph, the SPARQL answers and the
-pictures all show the same statements.
-
-On top of it:
-
-* :func:`mechanism_paths` answers "why does this drug treat that disease?": every path
-  drug → target → mediators → cells or processes → effects → mechanism → indication,
-  ranked shortest first, then by how well each hop is cited (:class:`PathsResult`, as text,
-  Markdown or JSON);
-* :func:`graph_stats` counts nodes by category and edges by predicate (:class:`GraphStats`);
-* :func:`export_graph` writes GraphML or node-link JSON, atomically.
+:func:`mechanism_paths` walks the mechanism graph (:mod:`pharmakg.mechanism`) from a drug
+to its indications: every path drug → target → mediators → cells or processes → effects →
+mechanism → indication, ranked shortest first, then by how well each hop is cited
+(:class:`PathsResult`, rendered as text, Markdown or JSON through the format registry).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from rdflib import URIRef
-from rdflib.term import Node
 
-from .errors import UnknownEntityError, UnknownFormatError
+from .errors import UnknownEntityError
+from .formats import Format, Kind, find
 from .load import LoadedGraph
+from .mechanism import PathNode, mechanism_graph, node_for
 from .query import resolve_entity, run_query
-from .resources import write_text_atomic
 from .vocab import PKG_URI, compress
 
 __all__ = [
-    "GRAPH_EXPORT_FORMATS",
-    "GraphStats",
     "Hop",
     "IndicationPaths",
     "MAX_HOPS",
     "MechanismPath",
-    "PATH_FORMATS",
     "PathEdge",
-    "PathNode",
     "PathsResult",
-    "export_graph",
-    "graph_stats",
-    "graphml_text",
-    "mechanism_graph",
     "mechanism_paths",
-    "node_link_text",
 ]
 
 PKG_HAS_MECHANISM = URIRef(PKG_URI + "hasMechanism")
-
-
-def _curie(term: Node | None) -> str | None:
-    return None if term is None else compress(str(term))
-
-
-def _citations(term: Node | None) -> tuple[int, ...]:
-    text = "" if term is None else str(term)
-    return tuple(sorted(int(part) for part in text.split(",") if part.strip()))
-
-
-def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph[str]:
-    """Build the mechanism MultiDiGraph of every drug in ``kg`` (``kg`` is not changed)."""
-    result = run_query(kg, "mechanism-edges", engine=engine)
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for values in result.rows:
-        row = dict(zip(result.variables, values, strict=True))
-        for end in ("subject", "object"):
-            node = str(row[end])
-            if node not in graph:
-                graph.add_node(
-                    node,
-                    label=str(row[f"{end}Label"] or node),
-                    category=_curie(row[f"{end}Type"]),
-                    identifier=None if row[f"{end}Id"] is None else str(row[f"{end}Id"]),
-                )
-        predicate = _curie(row["predicate"])
-        graph.add_edge(
-            str(row["subject"]),
-            str(row["object"]),
-            key=predicate,
-            predicate=predicate,
-            predicate_label=str(row["predicateLabel"] or predicate),
-            citations=_citations(row["citations"]),
-        )
-    return graph
 
 
 # ---------------------------------------------------------------- mechanism paths
@@ -108,29 +47,6 @@ _READABLE = {
     "pkg:partOfMechanism": "is part of",
     "pkg:makesEffectiveFor": "makes the drug effective for",
 }
-
-
-@dataclass(frozen=True)
-class PathNode:
-    """A node of a path: its IRI, label, pharmakg class (CURIE) and standard identifier."""
-
-    iri: str
-    label: str
-    category: str | None = None
-    identifier: str | None = None
-
-    def to_text(self) -> str:
-        """``label [CURIE]`` (the identifier, when it has one)."""
-        return f"{self.label} [{self.identifier}]" if self.identifier else self.label
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; the IRI is compacted to a CURIE."""
-        return {
-            "id": compress(self.iri),
-            "label": self.label,
-            "category": self.category,
-            "identifier": self.identifier,
-        }
 
 
 @dataclass(frozen=True)
@@ -295,32 +211,14 @@ class PathsResult:
         }
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
-    def render(self, fmt: str) -> str:
-        """Render as ``text``, ``markdown`` or ``json``."""
+    def render(self, fmt: Format | str) -> bytes:
+        """The paths as a :attr:`Kind.PATHS` format: ``text``, ``markdown`` or ``json``."""
         writers = {"text": self.to_text, "markdown": self.to_markdown, "json": self.to_json}
-        if fmt not in writers:
-            raise UnknownFormatError(
-                f"unknown paths format {fmt!r}", term=fmt, choices=PATH_FORMATS
-            )
-        return writers[fmt]()
-
-
-#: The formats :meth:`PathsResult.render` writes.
-PATH_FORMATS = ("text", "markdown", "json")
+        return writers[find(Kind.PATHS, fmt).name]().encode("utf-8")
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
-
-
-def _node(graph: nx.MultiDiGraph[str], iri: str) -> PathNode:
-    data = graph.nodes[iri]
-    return PathNode(
-        iri=iri,
-        label=str(data.get("label") or iri),
-        category=data.get("category"),
-        identifier=data.get("identifier"),
-    )
 
 
 def _hop(graph: nx.MultiDiGraph[str], source: str, target: str) -> Hop:
@@ -335,7 +233,7 @@ def _hop(graph: nx.MultiDiGraph[str], source: str, target: str) -> Hop:
         ),
         key=lambda e: (not e.citations, -len(e.citations), e.predicate),
     )
-    return Hop(source=_node(graph, source), target=_node(graph, target), edges=tuple(edges))
+    return Hop(source=node_for(graph, source), target=node_for(graph, target), edges=tuple(edges))
 
 
 def _statuses(kg: LoadedGraph, drug: str, engine: str) -> dict[str, str]:
@@ -446,117 +344,10 @@ def mechanism_paths(
         )
         groups.append(
             IndicationPaths(
-                indication=_node(graph, target),
+                indication=node_for(graph, target),
                 status=statuses.get(target),
                 paths=tuple(paths[:limit] if limit is not None else paths),
             )
         )
     groups.sort(key=lambda g: (g.status or "~", g.indication.label.casefold()))
-    return PathsResult(drug=_node(graph, drug_iri), indications=tuple(groups))
-
-
-# ---------------------------------------------------------------- statistics
-
-
-@dataclass(frozen=True)
-class GraphStats:
-    """Node and edge counts of the mechanism graph, and its most connected entities."""
-
-    nodes: int
-    edges: int
-    nodes_by_category: tuple[tuple[str, int], ...]
-    edges_by_predicate: tuple[tuple[str, int], ...]
-    most_connected: tuple[tuple[PathNode, int], ...]
-
-    def to_text(self) -> str:
-        """Aligned text tables."""
-        lines = [f"{self.nodes} nodes, {self.edges} edges", "", "Nodes by category:"]
-        width = max((len(c) for c, _ in self.nodes_by_category), default=0)
-        lines += [f"  {c.ljust(width)}  {n:>4}" for c, n in self.nodes_by_category]
-        lines += ["", "Edges by predicate:"]
-        width = max((len(p) for p, _ in self.edges_by_predicate), default=0)
-        lines += [f"  {p.ljust(width)}  {n:>4}" for p, n in self.edges_by_predicate]
-        lines += ["", "Most connected (in + out degree):"]
-        lines += [f"  {d:>4}  {node.to_text()}" for node, d in self.most_connected]
-        return "\n".join(lines) + "\n"
-
-    def to_json(self) -> str:
-        """The same as JSON."""
-        body = {
-            "nodes": self.nodes,
-            "edges": self.edges,
-            "nodesByCategory": dict(self.nodes_by_category),
-            "edgesByPredicate": dict(self.edges_by_predicate),
-            "mostConnected": [
-                {**node.to_dict(), "degree": degree} for node, degree in self.most_connected
-            ],
-        }
-        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-
-
-def graph_stats(graph: nx.MultiDiGraph[str], *, top: int = 10) -> GraphStats:
-    """Count the nodes by category and the edges by predicate; list the ``top`` hubs."""
-    categories = Counter(str(d.get("category")) for _, d in graph.nodes(data=True))
-    predicates = Counter(str(k) for _, _, k in graph.edges(keys=True))
-    degrees = sorted(
-        ((int(d), str(n)) for n, d in graph.degree()),
-        key=lambda pair: (-pair[0], str(graph.nodes[pair[1]].get("label", "")).casefold()),
-    )
-    return GraphStats(
-        nodes=graph.number_of_nodes(),
-        edges=graph.number_of_edges(),
-        nodes_by_category=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
-        edges_by_predicate=tuple(sorted(predicates.items(), key=lambda kv: (-kv[1], kv[0]))),
-        most_connected=tuple((_node(graph, n), d) for d, n in degrees[:top]),
-    )
-
-
-# ---------------------------------------------------------------- exports
-
-#: Graph export formats: name → (suffix, writer).
-GRAPH_EXPORT_FORMATS = ("graphml", "node-link")
-
-
-def _legal(value: object) -> str | int | float | bool:
-    """A GraphML-legal attribute value: tuples become ``"1, 3"``, ``None`` becomes ``""``."""
-    if isinstance(value, bool | int | float | str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _plain(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
-    """A copy with GraphML-legal attributes (``graph`` is not changed)."""
-    plain: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for node, data in graph.nodes(data=True):
-        plain.add_node(node, **{k: _legal(v) for k, v in data.items()})
-    for source, target, key, data in graph.edges(keys=True, data=True):
-        plain.add_edge(source, target, key=key, **{k: _legal(v) for k, v in data.items()})
-    return plain
-
-
-def graphml_text(graph: nx.MultiDiGraph[str]) -> str:
-    """The graph as GraphML (for Cytoscape desktop, Gephi, yEd); citations as ``"1, 3"``."""
-    return "\n".join(nx.generate_graphml(_plain(graph))) + "\n"
-
-
-def node_link_text(graph: nx.MultiDiGraph[str]) -> str:
-    """The graph as node-link JSON (for D3 and Cytoscape.js); citations as lists."""
-    data = nx.node_link_data(graph, edges="links")
-    return json.dumps(data, indent=2, ensure_ascii=False, default=list) + "\n"
-
-
-def export_graph(graph: nx.MultiDiGraph[str], fmt: str, path: str | Path) -> Path:
-    """Write ``graph`` as ``graphml`` or ``node-link`` JSON to ``path`` (atomically).
-
-    :raises UnknownFormatError: ``fmt`` is neither; the error lists both.
-    """
-    writers = {"graphml": graphml_text, "node-link": node_link_text}
-    if fmt not in writers:
-        raise UnknownFormatError(
-            f"unknown graph export format {fmt!r}", term=fmt, choices=GRAPH_EXPORT_FORMATS
-        )
-    return write_text_atomic(path, writers[fmt](graph))
+    return PathsResult(drug=node_for(graph, drug_iri), indications=tuple(groups))

@@ -1,7 +1,7 @@
 """Stage: pictures of a drug's pathway, layered left to right by mechanism stage.
 
 One :class:`Pathway` is built from the shared mechanism graph
-(:func:`pharmakg.paths.mechanism_graph`): the drug and everything downstream of it, plus the
+(:func:`pharmakg.mechanism.mechanism_graph`): the drug and everything downstream of it, plus the
 monograph's negative statements (named query ``negatives``) as negated nodes, the approval
 status of each indication (``indications``), the reference titles (``references``) and the
 cross-references (``identifiers``). It is then drawn in one of four formats
@@ -39,7 +39,7 @@ from rdflib import URIRef
 
 from .errors import InvalidCurieError, MissingToolError, UnknownEntityError, UnknownFormatError
 from .load import LoadedGraph
-from .paths import mechanism_graph
+from .mechanism import mechanism_graph
 from .query import resolve_entity, run_query
 from .vocab import compress, expand_curie
 

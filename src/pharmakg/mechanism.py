@@ -1,0 +1,215 @@
+"""The mechanism graph: the monograph's mechanism statements as a networkx MultiDiGraph.
+
+Nodes are entity IRIs (strings) with attributes ``label``, ``category`` (the pharmakg class
+as a CURIE, e.g. ``pkg:Cytokine``) and ``identifier`` (the entity's standard CURIE, or
+``None``). Edges are keyed by the predicate CURIE and carry ``predicate``, ``predicate_label``
+and ``citations`` (a tuple of citation numbers, ascending; empty when the monograph prints
+none).
+
+The edges come from the named query ``mechanism-edges`` (every triple whose predicate is a
+sub-property of ``pkg:mechanismRelation``), so the graph, the SPARQL answers, the paths
+(:mod:`pharmakg.paths`) and the pictures (:mod:`pharmakg.visualise`) all show the same
+statements. :func:`graph_stats` counts it; :func:`graphml_text` and :func:`node_link_text`
+write it for Cytoscape desktop, Gephi and D3.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+from rdflib.term import Node
+
+from .formats import Format, Kind, find
+from .load import LoadedGraph
+from .query import run_query
+from .vocab import compress
+
+__all__ = [
+    "GraphStats",
+    "PathNode",
+    "graph_stats",
+    "graph_text",
+    "graphml_text",
+    "mechanism_graph",
+    "node_for",
+    "node_link_text",
+]
+
+
+def _curie(term: Node | None) -> str | None:
+    return None if term is None else compress(str(term))
+
+
+def _citations(term: Node | None) -> tuple[int, ...]:
+    text = "" if term is None else str(term)
+    return tuple(sorted(int(part) for part in text.split(",") if part.strip()))
+
+
+def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph[str]:
+    """Build the mechanism MultiDiGraph of every drug in ``kg`` (``kg`` is not changed)."""
+    result = run_query(kg, "mechanism-edges", engine=engine)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for values in result.rows:
+        row = dict(zip(result.variables, values, strict=True))
+        for end in ("subject", "object"):
+            node = str(row[end])
+            if node not in graph:
+                graph.add_node(
+                    node,
+                    label=str(row[f"{end}Label"] or node),
+                    category=_curie(row[f"{end}Type"]),
+                    identifier=None if row[f"{end}Id"] is None else str(row[f"{end}Id"]),
+                )
+        predicate = _curie(row["predicate"])
+        graph.add_edge(
+            str(row["subject"]),
+            str(row["object"]),
+            key=predicate,
+            predicate=predicate,
+            predicate_label=str(row["predicateLabel"] or predicate),
+            citations=_citations(row["citations"]),
+        )
+    return graph
+
+
+@dataclass(frozen=True)
+class PathNode:
+    """A node of a path: its IRI, label, pharmakg class (CURIE) and standard identifier."""
+
+    iri: str
+    label: str
+    category: str | None = None
+    identifier: str | None = None
+
+    def to_text(self) -> str:
+        """``label [CURIE]`` (the identifier, when it has one)."""
+        return f"{self.label} [{self.identifier}]" if self.identifier else self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; the IRI is compacted to a CURIE."""
+        return {
+            "id": compress(self.iri),
+            "label": self.label,
+            "category": self.category,
+            "identifier": self.identifier,
+        }
+
+
+def node_for(graph: nx.MultiDiGraph[str], iri: str) -> PathNode:
+    """The :class:`PathNode` of ``iri`` in ``graph``."""
+    data = graph.nodes[iri]
+    return PathNode(
+        iri=iri,
+        label=str(data.get("label") or iri),
+        category=data.get("category"),
+        identifier=data.get("identifier"),
+    )
+
+
+# ---------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Node and edge counts of the mechanism graph, and its most connected entities."""
+
+    nodes: int
+    edges: int
+    nodes_by_category: tuple[tuple[str, int], ...]
+    edges_by_predicate: tuple[tuple[str, int], ...]
+    most_connected: tuple[tuple[PathNode, int], ...]
+
+    def to_text(self) -> str:
+        """Aligned text tables."""
+        lines = [f"{self.nodes} nodes, {self.edges} edges", "", "Nodes by category:"]
+        width = max((len(c) for c, _ in self.nodes_by_category), default=0)
+        lines += [f"  {c.ljust(width)}  {n:>4}" for c, n in self.nodes_by_category]
+        lines += ["", "Edges by predicate:"]
+        width = max((len(p) for p, _ in self.edges_by_predicate), default=0)
+        lines += [f"  {p.ljust(width)}  {n:>4}" for p, n in self.edges_by_predicate]
+        lines += ["", "Most connected (in + out degree):"]
+        lines += [f"  {d:>4}  {node.to_text()}" for node, d in self.most_connected]
+        return "\n".join(lines) + "\n"
+
+    def render(self, fmt: Format | str) -> bytes:
+        """The counts as a :attr:`Kind.REPORT` format: ``text`` or ``json``."""
+        chosen = find(Kind.REPORT, fmt)
+        return (self.to_json() if chosen.name == "json" else self.to_text()).encode("utf-8")
+
+    def to_json(self) -> str:
+        """The same as JSON."""
+        body = {
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "nodesByCategory": dict(self.nodes_by_category),
+            "edgesByPredicate": dict(self.edges_by_predicate),
+            "mostConnected": [
+                {**node.to_dict(), "degree": degree} for node, degree in self.most_connected
+            ],
+        }
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def graph_stats(graph: nx.MultiDiGraph[str], *, top: int = 10) -> GraphStats:
+    """Count the nodes by category and the edges by predicate; list the ``top`` hubs."""
+    categories = Counter(str(d.get("category")) for _, d in graph.nodes(data=True))
+    predicates = Counter(str(k) for _, _, k in graph.edges(keys=True))
+    degrees = sorted(
+        ((int(d), str(n)) for n, d in graph.degree()),
+        key=lambda pair: (-pair[0], str(graph.nodes[pair[1]].get("label", "")).casefold()),
+    )
+    return GraphStats(
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        nodes_by_category=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+        edges_by_predicate=tuple(sorted(predicates.items(), key=lambda kv: (-kv[1], kv[0]))),
+        most_connected=tuple((node_for(graph, n), d) for d, n in degrees[:top]),
+    )
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _legal(value: object) -> str | int | float | bool:
+    """A GraphML-legal attribute value: tuples become ``"1, 3"``, ``None`` becomes ``""``."""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _plain(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """A copy with GraphML-legal attributes (``graph`` is not changed)."""
+    plain: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        plain.add_node(node, **{k: _legal(v) for k, v in data.items()})
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        plain.add_edge(source, target, key=key, **{k: _legal(v) for k, v in data.items()})
+    return plain
+
+
+def graphml_text(graph: nx.MultiDiGraph[str]) -> str:
+    """The graph as GraphML (for Cytoscape desktop, Gephi, yEd); citations as ``"1, 3"``."""
+    return "\n".join(nx.generate_graphml(_plain(graph))) + "\n"
+
+
+def node_link_text(graph: nx.MultiDiGraph[str]) -> str:
+    """The graph as node-link JSON (for D3 and Cytoscape.js); citations as lists."""
+    data = nx.node_link_data(graph, edges="links")
+    return json.dumps(data, indent=2, ensure_ascii=False, default=list) + "\n"
+
+
+def graph_text(graph: nx.MultiDiGraph[str], fmt: Format | str) -> str:
+    """``graph`` in a mechanism-graph format of the registry: GraphML or node-link JSON.
+
+    :raises UnknownFormatError: ``fmt`` is not a :attr:`Kind.GRAPH` format; the error lists them.
+    """
+    writers = {"graphml": graphml_text, "node-link": node_link_text}
+    return writers[find(Kind.GRAPH, fmt).name](graph)
