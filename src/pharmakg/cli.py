@@ -16,11 +16,8 @@ import click
 
 import pharmakg
 
-from .build import build_release
 from .errors import PharmakgError
-from .export import DEFAULT_BASE, ExportFormat, ExportOptions, parse_date
 from .formats import Kind, choices
-from .load import default_paths
 from .model import RdfFormat, ResultFormat
 from .paths import MAX_HOPS
 from .query import parse_assignments
@@ -52,9 +49,16 @@ def _errors_to_exit(func: F) -> F:
             return func(*args, **kwargs)
         except PharmakgError as error:
             click.echo(f"pharmakg: error: {error}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(error.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _write_stdout(data: bytes) -> None:
+    """Write bytes to stdout (after any text click has buffered)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -81,17 +85,17 @@ def main() -> None:
 
 def _export_options(
     base_iri: str, sparql_endpoint: str | None, created: str | None
-) -> ExportOptions:
-    return ExportOptions(
+) -> pharmakg.ExportOptions:
+    return pharmakg.ExportOptions(
         base_iri=base_iri,
-        created=parse_date(created) if created else None,
+        created=pharmakg.parse_date(created) if created else None,
         sparql_endpoint=sparql_endpoint,
     )
 
 
 _BASE_IRI = click.option(
     "--base-iri",
-    default=DEFAULT_BASE,
+    default=pharmakg.DEFAULT_BASE,
     show_default=True,
     help="Mint pharmakg's own IRIs (resources, ontology, shapes) under this base.",
 )
@@ -127,8 +131,8 @@ def build(
 ) -> None:
     """Load, validate and, if the data conform, write a release (atomically)."""
     options = _export_options(base_iri, sparql_endpoint, created)
-    kg = pharmakg.load(*default_paths(), *graphs) if graphs else None
-    result = build_release(out_dir, kg, options=options)
+    kg = pharmakg.load(*pharmakg.default_paths(), *graphs) if graphs else None
+    result = pharmakg.build(out_dir, kg, options=options)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
         for note in result.notes:
@@ -148,7 +152,7 @@ def build(
     "fmt",
     required=True,
     metavar="FORMAT",
-    help="A name, suffix or media type: " + ", ".join(ExportFormat.names()) + ".",
+    help="A name, suffix or media type: " + ", ".join(choices(Kind.RELEASE)) + ".",
 )
 @click.option("-o", "--output", help="FILE (one-file formats; default stdout) or DIR.")
 @_BASE_IRI
@@ -169,15 +173,14 @@ def export_command(
     input_format: str | None,
 ) -> None:
     """Export the graph in one release FORMAT (turtle, nt, nquads, kgx, ...)."""
-    chosen = ExportFormat.from_name(fmt)
     options = _export_options(base_iri, sparql_endpoint, created)
     kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.export(kg, chosen, options=options)
+    result = pharmakg.export(kg, fmt, options=options)
     if output:
         for path in pharmakg.write_export(result, output):
             click.echo(f"pharmakg: wrote {path}", err=True)
     else:
-        click.echo(result.text(), nl=False)
+        _write_stdout(result.single())
 
 
 @main.command(epilog=EPILOG)
@@ -372,6 +375,4 @@ def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
         write_bytes_atomic(output, data)
         click.echo(f"pharmakg: wrote {output}", err=True)
     else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_stdout(data)
