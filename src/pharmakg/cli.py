@@ -2,7 +2,9 @@
 
 Results go to stdout, logs and errors to stderr (one line each). ``-o FILE``
 writes exactly what stdout would, through a temporary file and a rename.
-Exit codes: 0 ok, 1 the data do not conform, 2 bad input or usage.
+Exit codes come from the error tree (:mod:`pharmakg.errors`): 0 ok, 1 the data do not
+conform (or are inconsistent), 2 bad input, output or usage, 3 a broken installation or
+environment (no Java for HermiT, a packaged file missing).
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ EPILOG = """\b
 Exit codes:
   0  success (the data conform)
   1  the data do not conform to the shapes
-  2  bad input or usage (parse error, unknown query/format/prefix/entity)
+  2  bad input, output or usage (parse error, unknown query/format/prefix/entity,
+     an output path that cannot be written)
+  3  a broken installation or environment (a packaged file missing, no Java)
 """
 
 
 def _errors_to_exit(func: F) -> F:
-    """Report a PharmakgError as one line on stderr and exit 2."""
+    """Report a PharmakgError as one line on stderr and exit with its code (errors.py)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -265,7 +269,8 @@ REASON_EPILOG = """\b
 Exit codes:
   0  the graph is consistent
   1  the graph is inconsistent (the clashing individuals are printed)
-  2  bad input or usage, or no Java to run HermiT
+  2  bad input, output or usage
+  3  no Java to run HermiT, or HermiT failed
 """
 
 
