@@ -189,6 +189,7 @@ def _page(title: str, body: str, *, head: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f"<title>{_e(title)} · pharmakg</title><style>{_STYLE}</style>{head}</head><body>"
         '<nav><a href="/">dataset</a><a href="/sparql">SPARQL query</a>'
         '<a href="/.well-known/void">VoID</a></nav>'
