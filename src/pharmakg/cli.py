@@ -430,6 +430,7 @@ def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
 @click.option(
     "--cors-origin", multiple=True, default=("*",), show_default=True, help="CORS origins."
 )
+@click.option("--access-log/--no-access-log", default=False, help="Log every request.")
 @_errors_to_exit
 def serve_command(
     files: tuple[str, ...],
@@ -446,6 +447,7 @@ def serve_command(
     allow_service: tuple[str, ...],
     update_token: str | None,
     cors_origin: tuple[str, ...],
+    access_log: bool,
 ) -> None:
     """Serve the graph: SPARQL 1.1 Protocol at /sparql, linked data for every IRI under the base."""
     from pathlib import Path
@@ -464,4 +466,4 @@ def serve_command(
         update_token=update_token,
         cors_origins=cors_origin,
     )
-    serve(options, host=host, port=port)
+    serve(options, host=host, port=port, access_log=access_log)

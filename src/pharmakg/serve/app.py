@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import re
 import tempfile
@@ -142,6 +143,7 @@ def _text(status: int, message: str, **headers: str) -> Response:
     return Response(message + "\n", status, headers=headers or None, media_type="text/plain")
 
 
+@functools.cache
 def _describe_query() -> str:
     return (importlib_resources.files("pharmakg.serve") / "describe.rq").read_text("utf-8")
 
