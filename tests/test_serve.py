@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import doctest
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -696,3 +698,28 @@ def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.Knowled
         assert refused.status_code == 403
         assert "read-only" in refused.text
         assert _count(on_disk) == expected
+
+
+# ---------------------------------------------------------------- the README's examples
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_serving_examples(server: Server) -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Serving") : text.index("## Exit codes")]
+    curl = re.search(r"\$ curl (.*?)'query=(.*?)'\n(.*?)```", section, re.S)
+    assert curl is not None
+    assert "-H 'Accept: text/csv'" in curl.group(1)
+    answer = httpx.post(
+        server.sparql, data={"query": curl.group(2)}, headers={"Accept": "text/csv"}
+    )
+    assert answer.text.replace("\r\n", "\n") == curl.group(3)
+    pycon = re.search(r"```pycon\n(.*?)```", section, re.S)
+    assert pycon is not None
+    session = pycon.group(1).replace("http://127.0.0.1:8000", server.url)
+    test = doctest.DocTestParser().get_doctest(session, {}, "README Serving", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0
+    assert runner.tries == len(test.examples) > 3

@@ -217,12 +217,14 @@ def service_refusal(query: str, allowed: Sequence[str]) -> str | None:
 
     A SERVICE runs only if its endpoint is a full ``<IRI>`` starting with one of ``allowed``.
     """
-    for endpoint in sorted(find_service(query), key=lambda e: e or ""):
+    endpoints = find_service(query)
+    if endpoints and not allowed:
+        return (
+            "SERVICE (federated query) is refused: this server makes no outbound requests "
+            "unless started with --allow-service PREFIX"
+        )
+    for endpoint in sorted(endpoints, key=lambda e: e or ""):
         if endpoint is None:
-            if not allowed:
-                return (
-                    "SERVICE (federated query) is refused: this server makes no outbound requests"
-                )
             return "SERVICE is allowed only to an endpoint written as a full <IRI>"
         if not any(endpoint.startswith(prefix) for prefix in allowed):
             return (
