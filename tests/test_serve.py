@@ -16,6 +16,7 @@ import doctest
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -439,8 +440,19 @@ def test_heavy_query_is_stopped_while_others_are_answered(server: Server) -> Non
     assert _count(server) > 0
 
 
-def test_queries_beyond_the_workers_wait_then_get_503(tmp_path: Path) -> None:
-    args = ("--timeout", "3", "--workers", "1", "--queue-timeout", "0.5")
+def test_queries_beyond_the_workers_wait_then_get_503_and_results_are_capped(
+    tmp_path: Path,
+) -> None:
+    args = (
+        "--timeout",
+        "3",
+        "--workers",
+        "1",
+        "--queue-timeout",
+        "0.5",
+        "--max-result-bytes",
+        "20000",
+    )
     with running_server(tmp_path / "server.log", *args) as small:
 
         async def scenario() -> tuple[int, int]:
@@ -453,6 +465,10 @@ def test_queries_beyond_the_workers_wait_then_get_503(tmp_path: Path) -> None:
         waiting_status, heavy_status = asyncio.run(scenario())
         assert waiting_status == 503
         assert heavy_status == 503
+        assert _count(small) > 0
+        everything = httpx.get(small.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert everything.status_code == 503
+        assert "cap of 20000 bytes" in everything.text
         assert _count(small) > 0
 
 
@@ -651,9 +667,19 @@ def test_html_escapes_everything() -> None:
 # ---------------------------------------------------------------- updates with a token
 
 
-def test_update_with_token(tmp_path: Path) -> None:
+def test_inferred_graph_and_update_with_token(tmp_path: Path, kg: pharmakg.KnowledgeGraph) -> None:
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no java for HermiT; CI must run this test")
+        pytest.skip("no java to run HermiT (apt-get install default-jre-headless)")
     env = {"PHARMAKG_UPDATE_TOKEN": TOKEN}
-    with running_server(tmp_path / "server.log", "--workers", "2", env=env) as writable:
+    args = ("--workers", "2", "--inferred")
+    with running_server(tmp_path / "server.log", *args, env=env) as writable:
+        inferred = prepare_release(kg, pharmakg.reason(kg).graph).inferred
+        assert len(inferred) > 0
+        in_graph = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        named = {"named-graph-uri": BASE + "graph/inferred"}
+        assert _count(writable, in_graph, **named) == len(inferred)
         before = _count(writable)
         insert = {"update": "INSERT DATA { <https://example.org/a> <https://example.org/b> 'c' }"}
         assert httpx.post(writable.sparql, data=insert).status_code == 401

@@ -431,6 +431,9 @@ def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
     "--cors-origin", multiple=True, default=("*",), show_default=True, help="CORS origins."
 )
 @click.option("--access-log/--no-access-log", default=False, help="Log every request.")
+@click.option(
+    "--inferred", is_flag=True, help="Add HermiT's inferences as <base>graph/inferred (needs Java)."
+)
 @_errors_to_exit
 def serve_command(
     files: tuple[str, ...],
@@ -448,6 +451,7 @@ def serve_command(
     update_token: str | None,
     cors_origin: tuple[str, ...],
     access_log: bool,
+    inferred: bool,
 ) -> None:
     """Serve the graph: SPARQL 1.1 Protocol at /sparql, linked data for every IRI under the base."""
     from pathlib import Path
@@ -465,5 +469,6 @@ def serve_command(
         service_allow=allow_service,
         update_token=update_token,
         cors_origins=cors_origin,
+        inferred=inferred,
     )
     serve(options, host=host, port=port, access_log=access_log)

@@ -16,9 +16,14 @@ The parts: :mod:`~pharmakg.serve.app` (the Starlette routes), :mod:`~pharmakg.se
 
 from __future__ import annotations
 
-from .app import ServeOptions, create_app
+import tempfile
+from pathlib import Path
 
-__all__ = ["ServeOptions", "create_app", "serve"]
+import uvicorn
+
+from .app import ServedData, ServeOptions, create_app, prepare_data
+
+__all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data", "serve"]
 
 
 def serve(
@@ -28,16 +33,17 @@ def serve(
 
     :param access_log: log every request to stderr (off by default: it costs about a tenth
         of a millisecond per request).
+    :raises PharmakgError: the data cannot be loaded or the store cannot be opened.
     """
-    import uvicorn
-
-    uvicorn.run(
-        create_app(options),
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=access_log,
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-    )
+    with tempfile.TemporaryDirectory(prefix="pharmakg-serve-") as workdir:
+        data = prepare_data(options, Path(workdir))  # bad input fails here, before uvicorn
+        uvicorn.run(
+            create_app(options, data),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=5,
+        )

@@ -37,17 +37,18 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import InputError, UnknownEntityError
+from ..errors import InconsistentGraphError, InputError, UnknownEntityError
 from ..export import ExportFormat, ExportOptions, export, prepare_release
 from ..load import LoadedGraph, load_graph
 from ..query import list_queries
+from ..reason import reason
 from ..visualise import visualise
 from .pages import Neighbourhood, entity_page, query_page
 from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
 from .protocol import negotiate, parse_accept, service_refusal
 from .worker import RDF_FORMATS, Reply, Request, StoreSource
 
-__all__ = ["ServeOptions", "create_app"]
+__all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data"]
 
 _HTML = "text/html"
 _RDF_OFFERS = [
@@ -79,6 +80,31 @@ _PICTURE_POLICY = (
     "img-src data: blob:; base-uri 'none'"
 )
 SD = "http://www.w3.org/ns/sparql-service-description#"
+_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": SD,
+    "sh": "http://www.w3.org/ns/shacl#",
+    "schema": "https://schema.org/",
+}
+
+
+def _prefixes(base: str) -> dict[str, str]:
+    """The prefixes written into Turtle, TriG and JSON-LD answers, ours under ``base``."""
+    return {
+        **_PREFIXES,
+        "pkg": base + "ontology/",
+        "pkr": base + "resource/",
+        "pkgsh": base + "shapes/",
+    }
+
+
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
@@ -101,6 +127,8 @@ class ServeOptions:
     :param update_token: enables SPARQL Update for requests with ``Authorization: Bearer TOKEN``
         (in-memory data only; a read-only store refuses updates).
     :param cors_origins: origins allowed by CORS (``*``: any).
+    :param inferred: add what HermiT infers as the ``<base>graph/inferred`` named graph
+        (in-memory data only; needs Java).
     """
 
     base_iri: str = "https://w3id.org/pharmakg/"
@@ -115,6 +143,7 @@ class ServeOptions:
     service_allow: tuple[str, ...] = ()
     update_token: str | None = None
     cors_origins: tuple[str, ...] = ("*",)
+    inferred: bool = False
 
     def __post_init__(self) -> None:
         base = self.base_iri.strip()
@@ -125,6 +154,8 @@ class ServeOptions:
             raise InputError("workers must be at least 1 and the timeouts positive")
         if self.store is not None and not Path(self.store).is_dir():
             raise InputError("not a pyoxigraph store directory", file=self.store)
+        if self.store is not None and (self.graphs or self.inferred):
+            raise InputError("--store serves the store as it is: give no files and no --inferred")
 
 
 @dataclass
@@ -414,7 +445,11 @@ def _service_page(request: HttpRequest, state: _State) -> Response:
     if chosen is None:
         return _text(406, "the service description is offered as " + ", ".join(_RDF_OFFERS))
     fmt = ox.RdfFormat.from_media_type(chosen) or ox.RdfFormat.TURTLE
-    body = ox.serialize(_service_description(state, endpoint), format=fmt)
+    body = ox.serialize(
+        _service_description(state, endpoint),
+        format=fmt,
+        prefixes=_prefixes(state.options.base_iri),
+    )
     return Response(body, headers={"Vary": "Accept"}, media_type=fmt.media_type)
 
 
@@ -471,7 +506,9 @@ async def resource(request: HttpRequest) -> Response:
     if chosen != _HTML:
         fmt = ox.RdfFormat.from_media_type(chosen) or ox.RdfFormat.TURTLE
         body = ox.serialize(
-            [ox.Triple(t.subject, t.predicate, t.object) for t in triples], format=fmt
+            [ox.Triple(t.subject, t.predicate, t.object) for t in triples],
+            format=fmt,
+            prefixes=_prefixes(state.options.base_iri),
         )
         return Response(body, headers=headers, media_type=fmt.media_type)
     hood = Neighbourhood.from_triples(iri, state.options.base_iri, triples)
@@ -527,29 +564,65 @@ async def static(request: HttpRequest) -> Response:
     return Response(data, headers={"Cache-Control": "public, max-age=3600"}, media_type=media_type)
 
 
-def _release_source(options: ServeOptions, workdir: Path) -> tuple[StoreSource, LoadedGraph]:
+@dataclass(frozen=True)
+class ServedData:
+    """What the workers serve: the store's source, and the graph when it is held in memory.
+
+    :param workdir: where the in-memory data's N-Quads (and the results of updates) live.
+    """
+
+    source: StoreSource
+    graph: LoadedGraph | None
+    workdir: Path
+
+
+def prepare_data(options: ServeOptions, workdir: Path) -> ServedData:
+    """Check the store, or load the graphs and write their release as N-Quads into ``workdir``.
+
+    :raises InputError: the store directory cannot be opened read-only.
+    :raises InconsistentGraphError: ``options.inferred`` on an inconsistent graph.
+    :raises JavaNotFoundError: ``options.inferred`` without Java to run HermiT.
+    """
+    if options.store is not None:
+        try:
+            ox.Store.read_only(str(options.store))
+        except OSError as error:
+            raise InputError(
+                f"cannot open the pyoxigraph store read-only: {error}", file=options.store
+            ) from error
+        return ServedData(StoreSource("disk", Path(options.store)), None, workdir)
     graph = load_graph(*options.graphs)
-    release = prepare_release(graph, options=ExportOptions(base_iri=options.base_iri))
+    inferred = None
+    if options.inferred:
+        result = reason(graph)
+        if not result.consistent:
+            raise InconsistentGraphError(
+                f"the graph is inconsistent, so nothing can be inferred: {result.explanation}"
+            )
+        inferred = result.graph
+    release = prepare_release(graph, inferred, ExportOptions(base_iri=options.base_iri))
     target = workdir / "release.nq"
     target.write_text(export(release, ExportFormat.NQUADS).text(), encoding="utf-8")
-    return StoreSource("memory", target), graph
+    return ServedData(StoreSource("memory", target), graph, workdir)
 
 
 _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-def create_app(options: ServeOptions) -> Starlette:
-    """The ASGI app for ``options``; its lifespan loads the data and starts the workers."""
+def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlette:
+    """The ASGI app for ``options``; its lifespan starts the workers.
+
+    :param data: the data prepared by :func:`prepare_data`; by default the lifespan
+        prepares it in a temporary directory.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with tempfile.TemporaryDirectory(prefix="pharmakg-serve-") as temporary:
-            workdir = Path(temporary)
-            graph: LoadedGraph | None = None
-            if options.store is not None:
-                source = StoreSource("disk", Path(options.store))
-            else:
-                source, graph = await asyncio.to_thread(_release_source, options, workdir)
+            served = data
+            if served is None:
+                served = await asyncio.to_thread(prepare_data, options, Path(temporary))
+            source, graph, workdir = served.source, served.graph, served.workdir
             limits = PoolLimits(
                 size=options.workers,
                 timeout=options.timeout,
