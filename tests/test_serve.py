@@ -27,6 +27,7 @@ import xml.dom.minidom
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS, VOID
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
@@ -162,6 +163,43 @@ def _parse(text: str, fmt: str) -> Graph:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
         return Graph().parse(data=text, format=fmt)
+
+
+#: xsd's integer types that pyoxigraph 0.5.13's Store turns into plain xsd:integer.
+DERIVED_INTEGERS = {
+    XSD[name]
+    for name in (
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+
+
+def _values(graph: Graph) -> Graph:
+    """``graph`` as pyoxigraph's Store keeps it: values, not spellings.
+
+    The Store writes xsd:decimal "10.0" as "10" and types every derived integer
+    (``pkg:citationNumber "1"^^xsd:positiveInteger``) as plain xsd:integer (checked with
+    pyoxigraph 0.5.13; the same store is behind ``oxigraph serve``).
+    """
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            o = Literal(format(Decimal(str(o)).normalize(), "f"), datatype=XSD.decimal)
+        elif isinstance(o, Literal) and o.datatype in DERIVED_INTEGERS:
+            o = Literal(str(o), datatype=XSD.integer)
+        out.add((s, p, o))
+    return out
 
 
 def _ours(server: Server, iri: object) -> str:
@@ -312,6 +350,38 @@ def test_default_and_named_graph_uri(server: Server, release: pharmakg.Release) 
     )
     count = int(both.json()["results"]["bindings"][0]["n"]["value"])
     assert count == len(release.asserted) + len(release.provenance)
+
+
+def test_graph_store_protocol_reads_and_refuses_writes(
+    server: Server, release: pharmakg.Release
+) -> None:
+    store = server.url + "/store"
+    turtle = {"Accept": "text/turtle"}
+    for name, iri in release.graph_names.items():
+        expected = getattr(release, name)
+        answer = httpx.get(store, params={"graph": str(iri)}, headers=turtle)
+        if not len(expected):
+            assert answer.status_code == 404, name
+            continue
+        assert answer.status_code == 200, name
+        assert isomorphic(_values(_parse(answer.text, "turtle")), _values(expected)), name
+    default = httpx.get(store + "?default", headers=turtle)
+    assert isomorphic(_values(_parse(default.text, "turtle")), _values(release.description))
+    unknown = httpx.get(store, params={"graph": BASE + "graph/nothing"})
+    assert unknown.status_code == 404
+    assert httpx.get(store).status_code == 400
+    body = "<https://example.org/a> <https://example.org/b> <https://example.org/c> ."
+    for method in ("PUT", "POST", "DELETE"):
+        refused = httpx.request(
+            method,
+            store,
+            params={"graph": BASE + "graph/provenance"},
+            content=body if method != "DELETE" else None,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        assert refused.status_code == 403, method
+    answer = httpx.get(store, params={"graph": BASE + "graph/provenance"}, headers=turtle)
+    assert len(_parse(answer.text, "turtle")) == len(release.provenance)
 
 
 # ---------------------------------------------------------------- errors and status codes
@@ -692,6 +762,19 @@ def test_inferred_graph_and_update_with_token(tmp_path: Path, kg: pharmakg.Knowl
             assert _count(writable) == before + 1
         bad = httpx.post(writable.sparql, data={"update": "INSERT DATA {"}, headers=good)
         assert bad.status_code == 400
+        store, graph = writable.url + "/store", {"graph": "https://example.org/g"}
+        triples = "<https://example.org/s> <https://example.org/p> 'o' , 'p' ."
+        turtle = {"Content-Type": "text/turtle"}
+        assert httpx.put(store, params=graph, content=triples, headers=turtle).status_code == 401
+        created = httpx.put(store, params=graph, content=triples, headers={**turtle, **good})
+        assert created.status_code == 201, created.text
+        back = httpx.get(store, params=graph, headers={"Accept": "application/n-triples"})
+        assert len(_parse(back.text, "nt")) == 2
+        assert _count(writable) == before + 3
+        deleted = httpx.delete(store, params=graph, headers=good)
+        assert deleted.status_code == 200
+        assert httpx.get(store, params=graph).status_code == 404
+        assert _count(writable) == before + 1
         description = httpx.get(writable.sparql, headers={"Accept": "text/turtle"}).text
         sd = Graph().parse(data=description, format="turtle")
         assert (URIRef(writable.sparql), SD.supportedLanguage, SD.SPARQL11Update) in sd

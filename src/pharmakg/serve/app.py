@@ -5,6 +5,8 @@ Routes:
 * ``GET|POST /sparql``: queries (GET ``?query=``, POST form, POST ``application/sparql-query``),
   ``default-graph-uri`` / ``named-graph-uri``; without a query, the SPARQL 1.1 Service
   Description (or, for a browser, the query page). Updates only with the token.
+* ``GET|PUT|POST|DELETE /store?graph=IRI`` (or ``?default``): the Graph Store Protocol; the
+  writes only with the token, on in-memory data.
 * ``GET /`` and ``/.well-known/void``: the dataset's VoID/DCAT description.
 * ``GET /_static/NAME``: the vendored YASGUI files, from a fixed list.
 * ``GET /_pathway/PATH``: a drug's pathway picture (the graph held in memory only).
@@ -46,7 +48,7 @@ from ..visualise import visualise
 from .pages import Neighbourhood, entity_page, query_page
 from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
 from .protocol import negotiate, parse_accept, service_refusal
-from .worker import RDF_FORMATS, Reply, Request, StoreSource
+from .worker import RDF_FORMATS, GraphWrite, Reply, Request, StoreSource, UpdateRequest
 
 __all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data"]
 
@@ -406,26 +408,34 @@ async def sparql(request: HttpRequest) -> Response:
     return reply if isinstance(reply, Response) else _reply(reply)
 
 
-async def _update(request: HttpRequest, state: _State, updates: list[str]) -> Response:
+def _write_refusal(request: HttpRequest, state: _State, what: str) -> Response | None:
+    """Why a write is refused (403 disabled or read-only, 401 without the token), or None."""
     options = state.options
     if not options.update_token:
-        return _text(403, "SPARQL Update is disabled on this server (read-only)")
+        return _text(403, f"{what} is disabled on this server (read-only)")
     if options.store is not None:
-        return _text(403, "SPARQL Update is refused: the store is opened read-only")
+        return _text(403, f"{what} is refused: the store is opened read-only")
     given = request.headers.get("authorization", "")
     scheme, _, token = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), options.update_token):
-        return _text(
-            401, "SPARQL Update needs the server's token", **{"WWW-Authenticate": "Bearer"}
-        )
+        return _text(401, f"{what} needs the server's token", **{"WWW-Authenticate": "Bearer"})
+    return None
+
+
+async def _update(request: HttpRequest, state: _State, updates: list[str]) -> Response:
+    options = state.options
+    refusal = _write_refusal(request, state, "SPARQL Update")
+    if refusal is not None:
+        return refusal
     if len(updates) != 1:
         return _text(400, "send exactly one update")
-    refusal = service_refusal(updates[0], options.service_allow)
-    if refusal:
-        return _text(403, refusal)
+    service = service_refusal(updates[0], options.service_allow)
+    if service:
+        return _text(403, service)
     async with state.update_lock:
         assert state.workdir is not None  # noqa: S101 - set for in-memory data
-        reply = await state.pool.update(updates[0], state.workdir)
+        text = updates[0]
+        reply = await state.pool.write(lambda dump: UpdateRequest(text, dump), state.workdir)
     return _text(reply.status, reply.body.decode("utf-8").strip())
 
 
@@ -551,6 +561,62 @@ async def pathway(request: HttpRequest) -> Response:
     )
 
 
+async def graph_store(request: HttpRequest) -> Response:
+    """The Graph Store Protocol at ``/store``: GET a graph; PUT, POST, DELETE only with the token.
+
+    ``?graph=IRI`` names a graph, ``?default`` the default graph (the dataset description).
+    """
+    state: _State = request.app.state.pharmakg
+    params = _params(request.scope.get("query_string", b"").decode("latin-1"))
+    graphs, default = params.get("graph", []), "default" in params
+    if len(graphs) + int(default) != 1:
+        return _text(400, "name one graph: ?graph=IRI or ?default")
+    graph = None if default else graphs[0]
+    if request.method in ("PUT", "POST", "DELETE"):
+        refusal = _write_refusal(request, state, "Graph Store Protocol writes")
+        if refusal is not None:
+            return refusal
+        body = await _body(request, state.options.max_request_bytes)
+        if isinstance(body, Response):
+            return body
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        method = request.method
+        assert state.workdir is not None  # noqa: S101 - set for in-memory data
+        async with state.update_lock:
+            reply = await state.pool.write(
+                lambda dump: GraphWrite(method, graph, body, media, dump), state.workdir
+            )
+        if reply.status in (200, 201) and graph is not None:
+            state.graph_sizes.setdefault(graph, 0)
+        if method == "DELETE" and reply.status == 200 and graph is not None:
+            state.graph_sizes.pop(graph, None)
+        return _reply(reply)
+    query = Request(
+        query="CONSTRUCT WHERE { ?s ?p ?o }",
+        accept=request.headers.get("accept"),
+        default_graphs=("" if graph is None else graph,),
+        named_graphs=(),
+        max_bytes=state.options.max_result_bytes,
+    )
+    answer = await _run(state, query)
+    if isinstance(answer, Response):
+        return answer
+    if graph is not None and graph not in state.graph_sizes and answer.status == 200:
+        check = await _run(
+            state,
+            Request(
+                query="ASK { GRAPH ?g { ?s ?p ?o } }",
+                substitutions=(("g", graph),),
+                accept="text/csv",
+            ),
+        )
+        if isinstance(check, Response):
+            return check
+        if b"true" not in check.body:
+            return _text(404, f"no graph <{graph}>")
+    return _reply(answer)
+
+
 async def static(request: HttpRequest) -> Response:
     """A vendored front-end file, by name from :data:`STATIC` (nothing else is read)."""
     entry = STATIC.get(request.path_params["name"])
@@ -644,6 +710,7 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
 
     routes = [
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
         Route("/_static/{name}", static, methods=["GET"]),
         Route("/_pathway/{path:path}", pathway, methods=["GET"]),
         Route("/{path:path}", resource, methods=["GET"]),
@@ -652,7 +719,7 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
         Middleware(
             CORSMiddleware,
             allow_origins=list(options.cors_origins),
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
             max_age=600,
         ),

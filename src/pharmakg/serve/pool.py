@@ -21,12 +21,13 @@ import os
 import pickle
 import socket
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import PharmakgError
-from .worker import Reply, Request, StoreSource, UpdateRequest, main
+from .worker import GraphWrite, Reply, Request, StoreSource, UpdateRequest, main
 
 __all__ = ["Busy", "PoolLimits", "QueryTimeout", "WorkerCrashed", "WorkerPool"]
 
@@ -69,7 +70,7 @@ class _Worker:
             (size,) = struct.unpack("!Q", await self.reader.readexactly(8))
         return await self.reader.readexactly(size)
 
-    async def call(self, request: Request | UpdateRequest) -> Reply:
+    async def call(self, request: Request | UpdateRequest | GraphWrite) -> Reply:
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(struct.pack("!i", len(data)) + data)
         await self.writer.drain()
@@ -182,10 +183,12 @@ class WorkerPool:
         self._idle.put_nowait(worker)
         return reply
 
-    async def update(self, update: str, workdir: Path) -> Reply:
-        """Apply a SPARQL Update to in-memory data, then restart every worker on the result.
+    async def write(
+        self, make: Callable[[Path], UpdateRequest | GraphWrite], workdir: Path
+    ) -> Reply:
+        """Apply a write (SPARQL Update or Graph Store write) to in-memory data, then restart.
 
-        The update runs in one worker, which writes its store to a new N-Quads file; the
+        The write runs in one worker, which writes its store to a new N-Quads file; the
         other workers still hold the old data, so all of them are replaced by workers that
         load the new file. Queries wait meanwhile (within ``queue_timeout``).
         """
@@ -200,14 +203,12 @@ class WorkerPool:
         self._generation += 1
         dump = workdir / f"release-{self._generation}.nq"
         try:
-            reply = await asyncio.wait_for(
-                held[0].call(UpdateRequest(update, dump)), self.limits.timeout
-            )
+            reply = await asyncio.wait_for(held[0].call(make(dump)), self.limits.timeout)
         except (TimeoutError, asyncio.IncompleteReadError, OSError) as error:
             for worker in held:
                 self._retire(worker)
             raise QueryTimeout(f"the update was stopped after {self.limits.timeout:g} s") from error
-        if reply.status != 200:
+        if reply.status not in (200, 201):
             for worker in held:
                 self._idle.put_nowait(worker)
             return reply

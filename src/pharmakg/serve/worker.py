@@ -28,11 +28,13 @@ __all__ = [
     "RESULT_FORMATS",
     "Reply",
     "Request",
+    "GraphWrite",
     "StoreSource",
     "UpdateRequest",
     "answer",
     "apply_update",
     "main",
+    "write_graph",
 ]
 
 #: SELECT/ASK formats, in the server's order of preference (the first is the default).
@@ -83,8 +85,8 @@ class StoreSource:
 class Request:
     """One query for a worker.
 
-    :param default_graphs: the ``default-graph-uri`` values; with ``named_graphs`` both None,
-        the default graph is the union of every graph.
+    :param default_graphs: the ``default-graph-uri`` values (``""`` is the store's own default
+        graph); with ``named_graphs`` both None, the default graph is the union of every graph.
     :param substitutions: variable name -> IRI, bound with pyoxigraph's ``substitutions``.
     :param accept: the client's ``Accept`` header.
     :param max_bytes: the reply's size cap.
@@ -98,6 +100,22 @@ class Request:
     max_bytes: int = 64 * 1024 * 1024
     base_iri: str | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    """A Graph Store Protocol write on an in-memory store, then a dump as for an update.
+
+    :param method: ``PUT`` (replace the graph), ``POST`` (add to it) or ``DELETE``.
+    :param graph: the graph's IRI; None for the default graph.
+    :param media_type: the body's RDF format.
+    """
+
+    method: str
+    graph: str | None
+    data: bytes
+    media_type: str
+    dump: Path
 
 
 @dataclass(frozen=True)
@@ -164,7 +182,9 @@ def answer(store: ox.Store, request: Request) -> Reply:
     if request.default_graphs is None and request.named_graphs is None:
         options["use_default_graph_as_union"] = True
     else:
-        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs or ()]
+        options["default_graph"] = [
+            ox.NamedNode(g) if g else ox.DefaultGraph() for g in request.default_graphs or ()
+        ]
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(k): ox.NamedNode(v) for k, v in request.substitutions
@@ -216,6 +236,34 @@ def apply_update(store: ox.Store, request: UpdateRequest) -> Reply:
     return _text(200, f"update applied; the store holds {len(store)} quads")
 
 
+def write_graph(store: ox.Store, request: GraphWrite) -> Reply:
+    """Apply a Graph Store Protocol write to ``store`` and dump the store as for an update."""
+    target: ox.NamedNode | ox.DefaultGraph = (
+        ox.DefaultGraph() if request.graph is None else ox.NamedNode(request.graph)
+    )
+    exists = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+    fmt = None
+    if request.method != "DELETE":
+        fmt = ox.RdfFormat.from_media_type(request.media_type)
+        if fmt is None or fmt.supports_datasets:
+            return _text(415, f"unsupported RDF graph format {request.media_type!r}")
+    if request.method == "DELETE" and not exists:
+        return _text(404, f"no graph <{request.graph}>")
+    if request.method in ("PUT", "DELETE"):
+        if isinstance(target, ox.DefaultGraph):
+            store.clear_graph(target)
+        elif exists:
+            store.remove_graph(target)
+    if fmt is not None:
+        try:
+            store.load(request.data, format=fmt, to_graph=target)
+        except SyntaxError as error:
+            return _text(400, f"the body does not parse: {error}")
+    store.dump(output=str(request.dump), format=ox.RdfFormat.N_QUADS)
+    status = 201 if request.method != "DELETE" and not exists else 200
+    return _text(status, f"done; the store holds {len(store)} quads")
+
+
 def main(connection: Connection, source: StoreSource) -> None:
     """The worker's loop: open the store, say ``ready``, then answer requests until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
@@ -230,6 +278,8 @@ def main(connection: Connection, source: StoreSource) -> None:
         try:
             if isinstance(request, UpdateRequest):
                 reply = apply_update(store, request)
+            elif isinstance(request, GraphWrite):
+                reply = write_graph(store, request)
             else:
                 reply = answer(store, request)
         except Exception as error:  # a bug must not take the worker down silently
