@@ -191,6 +191,7 @@ def main() -> None:
         (q.name, q.path.read_text(encoding="utf-8")) for q in pharmakg.list_queries() if q.path
     ]
     results: dict[str, dict[str, Figures]] = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         nquads = release_nquads(args.copies, directory)
@@ -233,11 +234,13 @@ def main() -> None:
                     figures = measure(port, path, text, args.requests, args.seconds, args.clients)
                     results.setdefault(name, {})[label] = figures
                     print(f"{label:26} {name:18} {figures}", file=sys.stderr)
+    load_after = os.getloadavg()[0]
     baseline = "oxigraph serve-read-only"
+    command = " ".join(["python benchmarks/bench_serve.py", *sys.argv[1:]])
     lines = [
         "## pharmakg serve vs oxigraph serve-read-only",
         "",
-        f"Command: `python benchmarks/bench_serve.py {' '.join(sys.argv[1:])}`. "
+        f"Command: `{command}`. "
         f"{quads:,} quads (the release: named graphs and description), one RocksDB directory "
         f"made by `oxigraph load`. Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, pyoxigraph and oxigraph {pyoxigraph.__version__}. "
@@ -245,7 +248,9 @@ def main() -> None:
         f"on one keep-alive connection (POST form, JSON results), then {args.clients} client "
         f"threads for {args.seconds:g} s (http.client on the same cores: the fastest figures "
         "are client-bound). Every server returned the same rows. Ratios are against "
-        "`oxigraph serve-read-only` in the same run; `+ms` is the added p50 (negative: faster).",
+        "`oxigraph serve-read-only` in the same run; `+ms` is the added p50 (negative: faster). "
+        f"Load average (1 min) {load_before:.1f} before and {load_after:.1f} after the run: "
+        "other jobs shared the cores.",
         "",
         "| query | rows | oxigraph p50/p95 ms · req/s | pharmakg --store p50/p95 ms · req/s"
         " (p50 ratio, +ms, throughput ratio) | pharmakg memory p50/p95 ms · req/s "
