@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from .protocol import negotiate
 
 __all__ = [
+    "GraphWrite",
     "RDF_FORMATS",
     "RESULT_FORMATS",
     "Reply",
     "Request",
-    "GraphWrite",
     "StoreSource",
     "UpdateRequest",
     "answer",
