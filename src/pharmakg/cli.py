@@ -24,6 +24,7 @@ from .model import RdfFormat, ResultFormat
 from .paths import MAX_HOPS
 from .query import parse_assignments
 from .resources import write_bytes_atomic, write_text_atomic
+from .serve import ServeOptions, serve
 from .store import ENGINES
 from .visualise import DEFAULT_MAX_NODES, VisualFormat
 from .visualise import visualise as draw_pathway
@@ -381,3 +382,85 @@ def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
         click.echo(f"pharmakg: wrote {output}", err=True)
     else:
         _write_stdout(data)
+
+
+@main.command("serve", epilog=EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, exists=True),
+    help="Serve this pyoxigraph store directory, opened read-only (default: FILES or the "
+    "packaged graphs, loaded in memory with the release's named graphs).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@_BASE_IRI
+@click.option("--workers", default=2, show_default=True, help="Queries that run at once.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run (503).")
+@click.option(
+    "--queue-timeout", default=10.0, show_default=True, help="Seconds a query waits for a worker."
+)
+@click.option("--max-waiting", default=64, show_default=True, help="Queries that may wait.")
+@click.option(
+    "--max-request-bytes", default=1024 * 1024, show_default=True, help="Request size limit (413)."
+)
+@click.option(
+    "--max-result-bytes", default=64 * 1024 * 1024, show_default=True, help="Result size cap."
+)
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="PREFIX",
+    help="Allow SERVICE calls to endpoints under this IRI prefix (repeatable; default: none).",
+)
+@click.option(
+    "--update-token",
+    envvar="PHARMAKG_UPDATE_TOKEN",
+    help="Enable SPARQL Update for 'Authorization: Bearer TOKEN' (in-memory data only; "
+    "also read from $PHARMAKG_UPDATE_TOKEN).",
+)
+@click.option(
+    "--cors-origin", multiple=True, default=("*",), show_default=True, help="CORS origins."
+)
+@click.option("--access-log/--no-access-log", default=False, help="Log every request.")
+@click.option(
+    "--inferred", is_flag=True, help="Add HermiT's inferences as <base>graph/inferred (needs Java)."
+)
+@_errors_to_exit
+def serve_command(
+    files: tuple[str, ...],
+    store: str | None,
+    host: str,
+    port: int,
+    base_iri: str,
+    workers: int,
+    timeout: float,
+    queue_timeout: float,
+    max_waiting: int,
+    max_request_bytes: int,
+    max_result_bytes: int,
+    allow_service: tuple[str, ...],
+    update_token: str | None,
+    cors_origin: tuple[str, ...],
+    access_log: bool,
+    inferred: bool,
+) -> None:
+    """Serve the graph: SPARQL 1.1 Protocol at /sparql, linked data for every IRI under the base."""
+    from pathlib import Path
+
+    options = ServeOptions(
+        base_iri=base_iri,
+        store=Path(store) if store else None,
+        graphs=tuple(Path(f) for f in files),
+        workers=workers,
+        timeout=timeout,
+        queue_timeout=queue_timeout,
+        max_waiting=max_waiting,
+        max_request_bytes=max_request_bytes,
+        max_result_bytes=max_result_bytes,
+        service_allow=allow_service,
+        update_token=update_token,
+        cors_origins=cors_origin,
+        inferred=inferred,
+    )
+    serve(options, host=host, port=port, access_log=access_log)

@@ -227,6 +227,11 @@ class Release:
         """
         return _union(self.asserted, self.provenance, self.description)
 
+    @property
+    def graph_names(self) -> dict[str, URIRef]:
+        """The named graphs' IRIs under the release's base, by name."""
+        return {n: URIRef(self.rebase_iri(f"{DEFAULT_BASE}graph/{n}")) for n in self.GRAPH_NAMES}
+
     def named_graphs(self) -> list[tuple[URIRef | None, Graph]]:
         """(canonical graph name, canonical graph) pairs; ``None`` names the default graph."""
         parts: list[tuple[URIRef | None, Graph]] = [(None, self.description)]

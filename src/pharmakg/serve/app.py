@@ -1,0 +1,750 @@
+"""The Starlette app: SPARQL 1.1 Protocol at ``/sparql``, linked data for every IRI under the base.
+
+Routes:
+
+* ``GET|POST /sparql``: queries (GET ``?query=``, POST form, POST ``application/sparql-query``),
+  ``default-graph-uri`` / ``named-graph-uri``; without a query, the SPARQL 1.1 Service
+  Description (or, for a browser, the query page). Updates only with the token.
+* ``GET|PUT|POST|DELETE /store?graph=IRI`` (or ``?default``): the Graph Store Protocol; the
+  writes only with the token, on in-memory data.
+* ``GET /`` and ``/.well-known/void``: the dataset's VoID/DCAT description.
+* ``GET /_static/NAME``: the vendored YASGUI files, from a fixed list.
+* ``GET /_pathway/PATH``: a drug's pathway picture (the graph held in memory only).
+* ``GET /PATH``: the resource ``<base>PATH``, by content negotiation; 404 if unknown.
+
+The app only routes, negotiates and enforces limits; pyoxigraph answers every query (in the
+workers of :mod:`pharmakg.serve.pool`) and writes every result format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import hmac
+import re
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request as HttpRequest
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..errors import InconsistentGraphError, InputError, UnknownEntityError
+from ..export import ExportOptions, export, prepare_release
+from ..load import LoadedGraph, load_graph
+from ..query import list_queries
+from ..reason import reason
+from ..visualise import visualise
+from .pages import Neighbourhood, entity_page, query_page
+from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
+from .protocol import negotiate, parse_accept, service_refusal
+from .worker import RDF_FORMATS, GraphWrite, Reply, Request, StoreSource, UpdateRequest
+
+__all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data"]
+
+_HTML = "text/html"
+_RDF_OFFERS = [
+    f.media_type for f in RDF_FORMATS if f not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+]
+_FORMAT_PARAM = {
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "html": _HTML,
+}
+#: The files /_static serves, and nothing else: name -> (folder in pharmakg, file, media type).
+STATIC = {
+    "yasgui.min.js": ("_vendor/yasgui", "yasgui.min.js", "text/javascript; charset=utf-8"),
+    "yasgui.min.css": ("_vendor/yasgui", "yasgui.min.css", "text/css; charset=utf-8"),
+    "query.js": ("serve", "query.js", "text/javascript; charset=utf-8"),
+}
+_PATH_CHARS = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*")
+_HTML_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "script-src 'self'; font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
+    "base-uri 'none'; form-action 'self'"
+)
+_PICTURE_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; base-uri 'none'"
+)
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": SD,
+    "sh": "http://www.w3.org/ns/shacl#",
+    "schema": "https://schema.org/",
+}
+
+
+def _prefixes(base: str) -> dict[str, str]:
+    """The prefixes written into Turtle, TriG and JSON-LD answers, ours under ``base``."""
+    return {
+        **_PREFIXES,
+        "pkg": base + "ontology/",
+        "pkr": base + "resource/",
+        "pkgsh": base + "shapes/",
+    }
+
+
+_FORMATS_NS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How ``pharmakg serve`` runs.
+
+    :param base_iri: the base of every IRI the server dereferences; the same as
+        ``pharmakg build --base-iri`` for the release it serves.
+    :param store: a pyoxigraph store directory, opened read-only; default: the packaged
+        graphs (or ``graphs``) loaded in memory, with the release's named graphs.
+    :param graphs: RDF files to serve in memory instead of the packaged ones.
+    :param workers: how many queries run at once (one worker process each).
+    :param timeout: seconds a query may run before it is stopped (503).
+    :param queue_timeout: seconds a query waits for a free worker before a 503.
+    :param max_waiting: how many queries may wait at once (more get 503 at once).
+    :param max_request_bytes: the largest request body or query (413 above it).
+    :param max_result_bytes: the largest result; a larger one is refused (503).
+    :param service_allow: endpoint IRI prefixes a SERVICE clause may call (default none).
+    :param update_token: enables SPARQL Update for requests with ``Authorization: Bearer TOKEN``
+        (in-memory data only; a read-only store refuses updates).
+    :param cors_origins: origins allowed by CORS (``*``: any).
+    :param inferred: add what HermiT infers as the ``<base>graph/inferred`` named graph
+        (in-memory data only; needs Java).
+    """
+
+    base_iri: str = "https://w3id.org/pharmakg/"
+    store: Path | None = None
+    graphs: tuple[Path, ...] = ()
+    workers: int = 2
+    timeout: float = 30.0
+    queue_timeout: float = 10.0
+    max_waiting: int = 64
+    max_request_bytes: int = 1024 * 1024
+    max_result_bytes: int = 64 * 1024 * 1024
+    service_allow: tuple[str, ...] = ()
+    update_token: str | None = None
+    cors_origins: tuple[str, ...] = ("*",)
+    inferred: bool = False
+
+    def __post_init__(self) -> None:
+        base = self.base_iri.strip()
+        if not base.startswith(("http://", "https://")):
+            raise InputError(f"the base IRI must be an http(s) IRI: {self.base_iri!r}", term=base)
+        object.__setattr__(self, "base_iri", base if base.endswith("/") else base + "/")
+        if self.workers < 1 or self.timeout <= 0 or self.queue_timeout < 0:
+            raise InputError("workers must be at least 1 and the timeouts positive")
+        if self.store is not None and not Path(self.store).is_dir():
+            raise InputError("not a pyoxigraph store directory", file=self.store)
+        if self.store is not None and (self.graphs or self.inferred):
+            raise InputError("--store serves the store as it is: give no files and no --inferred")
+
+
+@dataclass
+class _State:
+    options: ServeOptions
+    pool: WorkerPool
+    graph: LoadedGraph | None
+    graph_sizes: dict[str, int] = field(default_factory=dict)
+    pictures: dict[str, bytes] = field(default_factory=dict)
+    picture_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    update_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    workdir: Path | None = None
+
+
+def _text(status: int, message: str, **headers: str) -> Response:
+    return Response(message + "\n", status, headers=headers or None, media_type="text/plain")
+
+
+@functools.cache
+def _describe_query() -> str:
+    return (importlib_resources.files("pharmakg.serve") / "describe.rq").read_text("utf-8")
+
+
+def _query_form(text: str) -> str:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    found = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
+    return found.group(1).lower() if found else "select"
+
+
+def _examples() -> list[dict[str, str]]:
+    out = []
+    for info in list_queries():
+        if info.path is None:
+            continue
+        text = info.path.read_text(encoding="utf-8")
+        out.append(
+            {
+                "name": info.name,
+                "title": info.title,
+                "description": info.description,
+                "query": text,
+                "form": _query_form(text),
+            }
+        )
+    return out
+
+
+def _service_description(state: _State, endpoint: str) -> list[ox.Triple]:
+    n = ox.NamedNode
+    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service = n(endpoint)
+    triples = [
+        ox.Triple(service, rdf_type, n(SD + "Service")),
+        ox.Triple(service, n(SD + "endpoint"), service),
+        ox.Triple(service, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
+        ox.Triple(service, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
+        ox.Triple(
+            service,
+            n(SD + "defaultEntailmentRegime"),
+            n("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        ox.Triple(
+            service,
+            n("http://purl.org/dc/terms/title"),
+            ox.Literal("pharmakg SPARQL endpoint", language="en"),
+        ),
+    ]
+    if state.options.update_token and state.options.store is None:
+        triples.append(ox.Triple(service, n(SD + "supportedLanguage"), n(SD + "SPARQL11Update")))
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+        "TriG",
+        "N-Quads",
+    ):
+        triples.append(ox.Triple(service, n(SD + "resultFormat"), n(_FORMATS_NS + name)))
+    dataset, default = ox.BlankNode(), ox.BlankNode()
+    triples += [
+        ox.Triple(service, n(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, n(SD + "Dataset")),
+        ox.Triple(dataset, n(SD + "defaultGraph"), default),
+        ox.Triple(default, rdf_type, n(SD + "Graph")),
+        ox.Triple(dataset, n("http://rdfs.org/ns/void#sparqlEndpoint"), service),
+    ]
+    for name, size in sorted(state.graph_sizes.items()):
+        named, graph = ox.BlankNode(), ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, n(SD + "namedGraph"), named),
+            ox.Triple(named, rdf_type, n(SD + "NamedGraph")),
+            ox.Triple(named, n(SD + "name"), n(name)),
+            ox.Triple(named, n(SD + "graph"), graph),
+            ox.Triple(graph, rdf_type, n(SD + "Graph")),
+            ox.Triple(
+                graph,
+                n("http://rdfs.org/ns/void#triples"),
+                ox.Literal(str(size), datatype=n("http://www.w3.org/2001/XMLSchema#integer")),
+            ),
+        ]
+    shacl, schema = "http://www.w3.org/ns/shacl#", "https://schema.org/"
+    for example in _examples():
+        node = n(state.options.base_iri + "sparql-examples/" + example["name"])
+        form = example["form"]
+        kind = {"select": "Select", "ask": "Ask", "construct": "Construct", "describe": "Describe"}
+        triples += [
+            ox.Triple(node, rdf_type, n(shacl + "SPARQLExecutable")),
+            ox.Triple(node, rdf_type, n(shacl + f"SPARQL{kind[form]}Executable")),
+            ox.Triple(
+                node,
+                n("http://www.w3.org/2000/01/rdf-schema#label"),
+                ox.Literal(example["title"], language="en"),
+            ),
+            ox.Triple(
+                node,
+                n("http://www.w3.org/2000/01/rdf-schema#comment"),
+                ox.Literal(example["description"], language="en"),
+            ),
+            ox.Triple(node, n(shacl + form), ox.Literal(example["query"])),
+            ox.Triple(node, n(schema + "target"), service),
+            ox.Triple(node, n(schema + "name"), ox.Literal(example["name"])),
+        ]
+    return triples
+
+
+async def _body(request: HttpRequest, limit: int) -> bytes | Response:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return _text(413, f"the request body is larger than the limit of {limit} bytes")
+    parts, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return _text(413, f"the request body is larger than the limit of {limit} bytes")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _params(raw: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def _reply(reply: Reply) -> Response:
+    headers = {"Vary": "Accept"}
+    return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+async def _run(state: _State, request: Request) -> Reply | Response:
+    try:
+        return await state.pool.run(request)
+    except (Busy, QueryTimeout) as error:
+        return _text(503, error.message, **{"Retry-After": "5"})
+    except WorkerCrashed as error:
+        return _text(500, error.message)
+
+
+def _charset_ok(content_type: str) -> bool:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            return False
+    return True
+
+
+async def sparql(request: HttpRequest) -> Response:
+    """The SPARQL 1.1 Protocol endpoint."""
+    state: _State = request.app.state.pharmakg
+    options = state.options
+    raw_query = request.scope.get("query_string", b"").decode("latin-1")
+    if len(raw_query) > options.max_request_bytes:
+        return _text(
+            414, f"the query string is longer than the limit of {options.max_request_bytes} bytes"
+        )
+    params = _params(raw_query)
+    queries = params.get("query", [])
+    updates = params.get("update", [])
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        media = content_type.split(";")[0].strip().lower()
+        body = await _body(request, options.max_request_bytes)
+        if isinstance(body, Response):
+            return body
+        if not _charset_ok(content_type):
+            return _text(400, "the request body must be UTF-8")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _text(400, "the request body is not valid UTF-8")
+        if media == "application/x-www-form-urlencoded":
+            form = _params(text)
+            queries = queries + form.get("query", [])
+            updates = updates + form.get("update", [])
+            for key in (
+                "default-graph-uri",
+                "named-graph-uri",
+                "using-graph-uri",
+                "using-named-graph-uri",
+            ):
+                params.setdefault(key, []).extend(form.get(key, []))
+        elif media == "application/sparql-query":
+            queries = [*queries, text]
+        elif media == "application/sparql-update":
+            updates = [*updates, text]
+        else:
+            return _text(
+                415,
+                f"unsupported content type {media or '(none)'!r}; send application/sparql-query, "
+                "application/sparql-update or application/x-www-form-urlencoded",
+            )
+    elif updates:
+        return _text(400, "SPARQL Update needs POST")
+    if queries and updates:
+        return _text(400, "send either a query or an update, not both")
+    if updates:
+        return await _update(request, state, updates)
+    if len(queries) > 1:
+        return _text(400, "send exactly one query")
+    if not queries:
+        return _service_page(request, state)
+    query = queries[0]
+    refusal = service_refusal(query, options.service_allow)
+    if refusal:
+        return _text(403, refusal)
+    default = tuple(params.get("default-graph-uri", [])) or None
+    named = tuple(params.get("named-graph-uri", [])) or None
+    if default is not None or named is not None:
+        default, named = default or (), named or ()
+    reply = await _run(
+        state,
+        Request(
+            query=query,
+            accept=request.headers.get("accept"),
+            default_graphs=default,
+            named_graphs=named,
+            max_bytes=options.max_result_bytes,
+        ),
+    )
+    return reply if isinstance(reply, Response) else _reply(reply)
+
+
+def _write_refusal(request: HttpRequest, state: _State, what: str) -> Response | None:
+    """Why a write is refused (403 disabled or read-only, 401 without the token), or None."""
+    options = state.options
+    if not options.update_token:
+        return _text(403, f"{what} is disabled on this server (read-only)")
+    if options.store is not None:
+        return _text(403, f"{what} is refused: the store is opened read-only")
+    given = request.headers.get("authorization", "")
+    scheme, _, token = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), options.update_token):
+        return _text(401, f"{what} needs the server's token", **{"WWW-Authenticate": "Bearer"})
+    return None
+
+
+async def _update(request: HttpRequest, state: _State, updates: list[str]) -> Response:
+    options = state.options
+    refusal = _write_refusal(request, state, "SPARQL Update")
+    if refusal is not None:
+        return refusal
+    if len(updates) != 1:
+        return _text(400, "send exactly one update")
+    service = service_refusal(updates[0], options.service_allow)
+    if service:
+        return _text(403, service)
+    async with state.update_lock:
+        assert state.workdir is not None  # noqa: S101 - set for in-memory data
+        text = updates[0]
+        reply = await state.pool.write(lambda dump: UpdateRequest(text, dump), state.workdir)
+    return _text(reply.status, reply.body.decode("utf-8").strip())
+
+
+def _service_page(request: HttpRequest, state: _State) -> Response:
+    accept = request.headers.get("accept")
+    chosen = negotiate(accept, [*_RDF_OFFERS, _HTML])
+    endpoint = str(request.url.replace(query="", fragment=""))
+    if chosen == _HTML and parse_accept(accept)[0].type != "*":
+        page = query_page(_examples(), endpoint=endpoint)
+        return Response(
+            page,
+            headers={"Content-Security-Policy": _HTML_POLICY, "Vary": "Accept"},
+            media_type="text/html",
+        )
+    if chosen is None or chosen == _HTML:
+        chosen = "text/turtle" if chosen is None and "*/*" in (accept or "*/*") else chosen
+    if chosen is None:
+        return _text(406, "the service description is offered as " + ", ".join(_RDF_OFFERS))
+    fmt = ox.RdfFormat.from_media_type(chosen) or ox.RdfFormat.TURTLE
+    body = ox.serialize(
+        _service_description(state, endpoint),
+        format=fmt,
+        prefixes=_prefixes(state.options.base_iri),
+    )
+    return Response(body, headers={"Vary": "Accept"}, media_type=fmt.media_type)
+
+
+def _iri_of(request: HttpRequest, state: _State) -> str | None:
+    raw: bytes = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+    path = raw.decode("latin-1").split("?", 1)[0]
+    if not _PATH_CHARS.fullmatch(path) or "//" in path:
+        return None
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return None
+    return state.options.base_iri + path[1:]
+
+
+async def resource(request: HttpRequest) -> Response:
+    """Dereference ``<base>PATH`` with content negotiation; 404 when the graph does not know it."""
+    state: _State = request.app.state.pharmakg
+    path = request.scope["path"]
+    if path in ("/", "/.well-known/void"):
+        iri: str | None = state.options.base_iri + "dataset"
+    else:
+        iri = _iri_of(request, state)
+    if iri is None:
+        return _text(404, "not a resource of this dataset")
+    wanted = request.query_params.get("format")
+    if wanted is not None:
+        chosen = _FORMAT_PARAM.get(wanted.lower())
+        if chosen is None:
+            return _text(
+                400, f"unknown format {wanted!r}; use one of {', '.join(sorted(_FORMAT_PARAM))}"
+            )
+    else:
+        offers = [_HTML, *_RDF_OFFERS] if path != "/.well-known/void" else [*_RDF_OFFERS, _HTML]
+        chosen = negotiate(request.headers.get("accept"), offers)
+    if chosen is None:
+        return _text(406, "this resource is offered as " + ", ".join([_HTML, *_RDF_OFFERS]))
+    reply = await _run(
+        state,
+        Request(
+            query=_describe_query(),
+            accept="application/n-triples",
+            substitutions=(("entity", iri),),
+            max_bytes=state.options.max_result_bytes,
+            prefixes=(("pkg", state.options.base_iri + "ontology/"),),
+        ),
+    )
+    if isinstance(reply, Response):
+        return reply
+    if reply.status != 200:
+        return _reply(reply)
+    triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
+    if not triples:
+        return _text(404, f"<{iri}> is not in this dataset")
+    headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
+    if chosen != _HTML:
+        fmt = ox.RdfFormat.from_media_type(chosen) or ox.RdfFormat.TURTLE
+        body = ox.serialize(
+            [ox.Triple(t.subject, t.predicate, t.object) for t in triples],
+            format=fmt,
+            prefixes=_prefixes(state.options.base_iri),
+        )
+        return Response(body, headers=headers, media_type=fmt.media_type)
+    hood = Neighbourhood.from_triples(iri, state.options.base_iri, triples)
+    picture = None
+    drug = state.options.base_iri + "ontology/Drug"
+    if state.graph is not None and drug in hood.types.get(iri, []):
+        picture = "/_pathway/" + iri[len(state.options.base_iri) :]
+    here = request.url.path
+    alternates = [
+        ("text/turtle", here + "?format=turtle"),
+        ("application/ld+json", here + "?format=jsonld"),
+        ("application/n-triples", here + "?format=nt"),
+    ]
+    page = entity_page(hood, picture=picture, alternates=alternates)
+    headers["Content-Security-Policy"] = _HTML_POLICY
+    return Response(page, headers=headers, media_type="text/html")
+
+
+async def pathway(request: HttpRequest) -> Response:
+    """A drug's interactive pathway picture (``pharmakg.visualise``), for the drug's page."""
+    state: _State = request.app.state.pharmakg
+    iri = _iri_of(request, state)
+    if state.graph is None or iri is None:
+        return _text(404, "no pathway pictures for a store opened from disk")
+    relative = iri[len(state.options.base_iri) + len("_pathway/") :]
+    default_iri = "https://w3id.org/pharmakg/" + relative
+    async with state.picture_lock:
+        if default_iri not in state.pictures:
+            graph = state.graph
+            try:
+                state.pictures[default_iri] = await asyncio.to_thread(
+                    visualise, graph, default_iri, "html"
+                )
+            except (UnknownEntityError, InputError):
+                return _text(404, f"<{iri}> is not a drug with a pathway")
+    return Response(
+        state.pictures[default_iri],
+        headers={"Content-Security-Policy": _PICTURE_POLICY},
+        media_type="text/html",
+    )
+
+
+async def graph_store(request: HttpRequest) -> Response:
+    """The Graph Store Protocol at ``/store``: GET a graph; PUT, POST, DELETE only with the token.
+
+    ``?graph=IRI`` names a graph, ``?default`` the default graph (the dataset description).
+    """
+    state: _State = request.app.state.pharmakg
+    params = _params(request.scope.get("query_string", b"").decode("latin-1"))
+    graphs, default = params.get("graph", []), "default" in params
+    if len(graphs) + int(default) != 1:
+        return _text(400, "name one graph: ?graph=IRI or ?default")
+    graph = None if default else graphs[0]
+    if request.method in ("PUT", "POST", "DELETE"):
+        refusal = _write_refusal(request, state, "Graph Store Protocol writes")
+        if refusal is not None:
+            return refusal
+        body = await _body(request, state.options.max_request_bytes)
+        if isinstance(body, Response):
+            return body
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        method = request.method
+        assert state.workdir is not None  # noqa: S101 - set for in-memory data
+        async with state.update_lock:
+            reply = await state.pool.write(
+                lambda dump: GraphWrite(method, graph, body, media, dump), state.workdir
+            )
+        if reply.status in (200, 201) and graph is not None:
+            state.graph_sizes.setdefault(graph, 0)
+        if method == "DELETE" and reply.status == 200 and graph is not None:
+            state.graph_sizes.pop(graph, None)
+        return _reply(reply)
+    query = Request(
+        query="CONSTRUCT WHERE { ?s ?p ?o }",
+        accept=request.headers.get("accept"),
+        default_graphs=("" if graph is None else graph,),
+        named_graphs=(),
+        max_bytes=state.options.max_result_bytes,
+    )
+    answer = await _run(state, query)
+    if isinstance(answer, Response):
+        return answer
+    if graph is not None and graph not in state.graph_sizes and answer.status == 200:
+        check = await _run(
+            state,
+            Request(
+                query="ASK { GRAPH ?g { ?s ?p ?o } }",
+                substitutions=(("g", graph),),
+                accept="text/csv",
+            ),
+        )
+        if isinstance(check, Response):
+            return check
+        if b"true" not in check.body:
+            return _text(404, f"no graph <{graph}>")
+    return _reply(answer)
+
+
+async def static(request: HttpRequest) -> Response:
+    """A vendored front-end file, by name from :data:`STATIC` (nothing else is read)."""
+    entry = STATIC.get(request.path_params["name"])
+    if entry is None:
+        return _text(404, "no such file")
+    folder, name, media_type = entry
+    location = importlib_resources.files("pharmakg")
+    for part in (*folder.split("/"), name):
+        location = location / part
+    data = location.read_bytes()
+    return Response(data, headers={"Cache-Control": "public, max-age=3600"}, media_type=media_type)
+
+
+@dataclass(frozen=True)
+class ServedData:
+    """What the workers serve: the store's source, and the graph when it is held in memory.
+
+    :param workdir: where the in-memory data's N-Quads (and the results of updates) live.
+    """
+
+    source: StoreSource
+    graph: LoadedGraph | None
+    workdir: Path
+
+
+def prepare_data(options: ServeOptions, workdir: Path) -> ServedData:
+    """Check the store, or load the graphs and write their release as N-Quads into ``workdir``.
+
+    :raises InputError: the store directory cannot be opened read-only.
+    :raises InconsistentGraphError: ``options.inferred`` on an inconsistent graph.
+    :raises JavaNotFoundError: ``options.inferred`` without Java to run HermiT.
+    """
+    if options.store is not None:
+        try:
+            ox.Store.read_only(str(options.store))
+        except OSError as error:
+            raise InputError(
+                f"cannot open the pyoxigraph store read-only: {error}", file=options.store
+            ) from error
+        return ServedData(StoreSource("disk", Path(options.store)), None, workdir)
+    graph = load_graph(*options.graphs)
+    inferred = None
+    if options.inferred:
+        result = reason(graph)
+        if not result.consistent:
+            raise InconsistentGraphError(
+                f"the graph is inconsistent, so nothing can be inferred: {result.explanation}"
+            )
+        inferred = result.graph
+    release = prepare_release(graph, inferred, ExportOptions(base_iri=options.base_iri))
+    target = workdir / "release.nq"
+    target.write_bytes(export(release, "nquads").single())
+    return ServedData(StoreSource("memory", target), graph, workdir)
+
+
+_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlette:
+    """The ASGI app for ``options``; its lifespan starts the workers.
+
+    :param data: the data prepared by :func:`prepare_data`; by default the lifespan
+        prepares it in a temporary directory.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        with tempfile.TemporaryDirectory(prefix="pharmakg-serve-") as temporary:
+            served = data
+            if served is None:
+                served = await asyncio.to_thread(prepare_data, options, Path(temporary))
+            source, graph, workdir = served.source, served.graph, served.workdir
+            limits = PoolLimits(
+                size=options.workers,
+                timeout=options.timeout,
+                queue_timeout=options.queue_timeout,
+                max_waiting=options.max_waiting,
+            )
+            pool = WorkerPool(source, limits)
+            await pool.start()
+            state = _State(options=options, pool=pool, graph=graph, workdir=workdir)
+            reply = await pool.run(Request(query=_GRAPHS, accept="text/tab-separated-values"))
+            for line in reply.body.decode("utf-8").splitlines()[1:]:
+                name, _, count = line.partition("\t")
+                state.graph_sizes[name.strip("<>")] = int(count.split("^^")[0].strip('"'))
+            app.state.pharmakg = state
+            try:
+                yield
+            finally:
+                await pool.close()
+
+    routes = [
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route("/_static/{name}", static, methods=["GET"]),
+        Route("/_pathway/{path:path}", pathway, methods=["GET"]),
+        Route("/{path:path}", resource, methods=["GET"]),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(options.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+            max_age=600,
+        ),
+        Middleware(_SecurityHeaders),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _SecurityHeaders:
+    """``X-Content-Type-Options: nosniff`` and a referrer policy on every response."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def add_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, add_headers)

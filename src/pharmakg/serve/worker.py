@@ -1,0 +1,291 @@
+"""The query worker: one process that owns a pyoxigraph store and answers one request at a time.
+
+pyoxigraph cannot interrupt a query inside the process (``engines.md``: an aggregate ignores
+signals until it finishes), so every query runs in a worker that the server can kill. The
+server (:mod:`pharmakg.serve.pool`) talks to a worker over a socket pair with
+:mod:`multiprocessing`'s framing; requests and replies are the frozen dataclasses below.
+
+The worker chooses the response format itself, once it knows the query's form (SELECT and
+ASK: SPARQL results; CONSTRUCT and DESCRIBE: RDF), and lets pyoxigraph write it. It stops
+writing once the reply passes its byte cap.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .protocol import negotiate
+
+__all__ = [
+    "GraphWrite",
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
+    "Reply",
+    "Request",
+    "StoreSource",
+    "UpdateRequest",
+    "answer",
+    "apply_update",
+    "main",
+    "write_graph",
+]
+
+#: SELECT/ASK formats, in the server's order of preference (the first is the default).
+RESULT_FORMATS = (
+    ox.QueryResultsFormat.JSON,
+    ox.QueryResultsFormat.XML,
+    ox.QueryResultsFormat.CSV,
+    ox.QueryResultsFormat.TSV,
+)
+#: CONSTRUCT/DESCRIBE formats, in the server's order of preference.
+RDF_FORMATS = (
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.JSON_LD,
+    ox.RdfFormat.RDF_XML,
+    ox.RdfFormat.TRIG,
+    ox.RdfFormat.N_QUADS,
+)
+#: Media types some clients send for a format pyoxigraph names otherwise.
+ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """Where a worker's store comes from: an N-Quads file loaded in memory, or a directory.
+
+    :param kind: ``memory`` (``path`` is an N-Quads file) or ``disk`` (``path`` is a
+        pyoxigraph store directory, opened read-only).
+    """
+
+    kind: str
+    path: Path
+
+    def open(self) -> ox.Store:
+        """Open the store this source names."""
+        if self.kind == "disk":
+            return ox.Store.read_only(str(self.path))
+        store = ox.Store()
+        store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+@dataclass(frozen=True)
+class Request:
+    """One query for a worker.
+
+    :param default_graphs: the ``default-graph-uri`` values (``""`` is the store's own default
+        graph); with ``named_graphs`` both None, the default graph is the union of every graph.
+    :param substitutions: variable name -> IRI, bound with pyoxigraph's ``substitutions``.
+    :param accept: the client's ``Accept`` header.
+    :param max_bytes: the reply's size cap.
+    """
+
+    query: str
+    accept: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    substitutions: tuple[tuple[str, str], ...] = ()
+    max_bytes: int = 64 * 1024 * 1024
+    base_iri: str | None = None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    """A Graph Store Protocol write on an in-memory store, then a dump as for an update.
+
+    :param method: ``PUT`` (replace the graph), ``POST`` (add to it) or ``DELETE``.
+    :param graph: the graph's IRI; None for the default graph.
+    :param media_type: the body's RDF format.
+    """
+
+    method: str
+    graph: str | None
+    data: bytes
+    media_type: str
+    dump: Path
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """A SPARQL Update for an in-memory store; the worker then writes the store to ``dump``."""
+
+    update: str
+    dump: Path
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: an HTTP status, a media type and the body."""
+
+    status: int
+    media_type: str
+    body: bytes = field(repr=False)
+
+
+class _ReplyTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer:
+    """A write-only buffer that raises once more than ``limit`` bytes are written."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _ReplyTooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts stay in memory."""
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _text(status: int, message: str) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", message.encode("utf-8") + b"\n")
+
+
+def _pick(
+    accept: str | None, formats: tuple[ox.QueryResultsFormat, ...] | tuple[ox.RdfFormat, ...]
+) -> ox.QueryResultsFormat | ox.RdfFormat | None:
+    by_type = {f.media_type.split(";")[0]: f for f in formats}
+    offers = list(by_type) + [a for a, target in ALIASES.items() if target in by_type]
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        return None
+    return by_type[ALIASES.get(chosen, chosen)]
+
+
+def answer(store: ox.Store, request: Request) -> Reply:
+    """Run ``request`` on ``store`` and serialise its result in the negotiated format."""
+    options: dict[str, object] = {}
+    if request.default_graphs is None and request.named_graphs is None:
+        options["use_default_graph_as_union"] = True
+    else:
+        options["default_graph"] = [
+            ox.NamedNode(g) if g else ox.DefaultGraph() for g in request.default_graphs or ()
+        ]
+        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): ox.NamedNode(v) for k, v in request.substitutions
+    }
+    try:
+        result = store.query(
+            request.query,
+            base_iri=request.base_iri,
+            prefixes=dict(request.prefixes) or None,
+            substitutions=substitutions or None,
+            **options,  # type: ignore[arg-type]
+        )
+    except SyntaxError as error:
+        return _text(400, f"malformed query: {error}")
+    except (ValueError, OSError, RuntimeError) as error:
+        return _text(400, f"query refused: {error}")
+    formats: tuple[ox.QueryResultsFormat, ...] | tuple[ox.RdfFormat, ...]
+    if isinstance(result, ox.QueryTriples):
+        formats, kind = RDF_FORMATS, "CONSTRUCT/DESCRIBE"
+    else:
+        formats, kind = RESULT_FORMATS, "SELECT/ASK"
+    chosen = _pick(request.accept, formats)
+    if chosen is None:
+        offered = ", ".join(f.media_type.split(";")[0] for f in formats)
+        return _text(406, f"no acceptable format for a {kind} result; offered: {offered}")
+    buffer = _CappedBuffer(request.max_bytes)
+    try:
+        result.serialize(buffer, format=chosen)  # type: ignore[arg-type]
+    except _ReplyTooLarge:
+        return _text(
+            503,
+            f"the result is larger than the server's cap of {request.max_bytes} bytes; "
+            "narrow the query or add a LIMIT",
+        )
+    except (ValueError, OSError, RuntimeError) as error:
+        return _text(500, f"query failed during evaluation: {error}")
+    return Reply(200, chosen.media_type, buffer.getvalue())
+
+
+def apply_update(store: ox.Store, request: UpdateRequest) -> Reply:
+    """Apply ``request`` to ``store`` and write the whole store as N-Quads to its dump file."""
+    try:
+        store.update(request.update)
+    except SyntaxError as error:
+        return _text(400, f"malformed update: {error}")
+    except (ValueError, OSError, RuntimeError) as error:
+        return _text(400, f"update refused: {error}")
+    store.dump(output=str(request.dump), format=ox.RdfFormat.N_QUADS)
+    return _text(200, f"update applied; the store holds {len(store)} quads")
+
+
+def write_graph(store: ox.Store, request: GraphWrite) -> Reply:
+    """Apply a Graph Store Protocol write to ``store`` and dump the store as for an update."""
+    target: ox.NamedNode | ox.DefaultGraph = (
+        ox.DefaultGraph() if request.graph is None else ox.NamedNode(request.graph)
+    )
+    exists = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+    fmt = None
+    if request.method != "DELETE":
+        fmt = ox.RdfFormat.from_media_type(request.media_type)
+        if fmt is None or fmt.supports_datasets:
+            return _text(415, f"unsupported RDF graph format {request.media_type!r}")
+    if request.method == "DELETE" and not exists:
+        return _text(404, f"no graph <{request.graph}>")
+    if request.method in ("PUT", "DELETE"):
+        if isinstance(target, ox.DefaultGraph):
+            store.clear_graph(target)
+        elif exists:
+            store.remove_graph(target)
+    if fmt is not None:
+        try:
+            store.load(request.data, format=fmt, to_graph=target)
+        except SyntaxError as error:
+            return _text(400, f"the body does not parse: {error}")
+    store.dump(output=str(request.dump), format=ox.RdfFormat.N_QUADS)
+    status = 201 if request.method != "DELETE" and not exists else 200
+    return _text(status, f"done; the store holds {len(store)} quads")
+
+
+def main(connection: Connection, source: StoreSource) -> None:
+    """The worker's loop: open the store, say ``ready``, then answer requests until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    store = source.open()
+    connection.send_bytes(b"ready")
+    while True:
+        try:
+            data = connection.recv_bytes()
+        except (EOFError, OSError):
+            break
+        request = pickle.loads(data)  # noqa: S301 - only the server that forked us writes here
+        try:
+            if isinstance(request, UpdateRequest):
+                reply = apply_update(store, request)
+            elif isinstance(request, GraphWrite):
+                reply = write_graph(store, request)
+            else:
+                reply = answer(store, request)
+        except Exception as error:  # a bug must not take the worker down silently
+            reply = _text(500, f"internal error in the query worker: {error!r}")
+        try:
+            connection.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        except (BrokenPipeError, OSError):
+            break
+    os._exit(0)

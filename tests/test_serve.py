@@ -1,0 +1,834 @@
+"""``pharmakg serve``: a real server on a loopback port, real clients.
+
+The clients are SPARQLWrapper, rdflib's SPARQLStore and httpx.
+The module's server serves the packaged monograph in memory, with a short time limit and a
+small request limit so that both can be hit quickly; a few tests start servers of their own
+(one worker, updates enabled by a token, a read-only on-disk store under another base IRI).
+Expected counts come from the data: the same queries run in-process with
+:func:`pharmakg.query`, and graph sizes come from :func:`pharmakg.prepare_release`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import doctest
+import io
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+import xml.dom.minidom
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS, VOID, XSD
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+import pharmakg
+from pharmakg.export import ExportOptions, export, prepare_release
+from pharmakg.serve.pages import Neighbourhood, entity_page
+from pharmakg.serve.protocol import find_service, negotiate, service_refusal
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL, its process and the file its log goes to."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        """The endpoint's URL."""
+        return self.url + "/sparql"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(log: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Run ``python -m pharmakg serve ARGS`` until the block ends, then stop it and its workers."""
+    port = free_port()
+    command = [sys.executable, "-m", "pharmakg", "serve", "--port", str(port), *args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited: {log.read_text()}")
+            try:
+                if (
+                    httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=2).status_code
+                    == 200
+                ):
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start: {log.read_text()}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+BASE = pharmakg.DEFAULT_BASE
+OTHER_BASE = "https://example.org/kg/"
+TIMEOUT = 2.0
+MAX_REQUEST = 65536
+TOKEN = "s3cret-token-for-the-test"  # noqa: S105 - a test token for a loopback server
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SCHEMA = Namespace("https://schema.org/")
+#: The three-way cross product of every triple: far more work than the time limit allows.
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+NAMED = pharmakg.list_queries()
+IMIQUIMOD = URIRef(BASE + "resource/imiquimod")
+CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o . FILTER(?s = <{IMIQUIMOD}>) }}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    log = tmp_path_factory.mktemp("serve") / "server.log"
+    args = ("--timeout", str(TIMEOUT), "--workers", "2", "--max-request-bytes", str(MAX_REQUEST))
+    with running_server(log, *args) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def kg() -> pharmakg.KnowledgeGraph:
+    return pharmakg.load()
+
+
+@pytest.fixture(scope="module")
+def release(kg: pharmakg.KnowledgeGraph) -> pharmakg.Release:
+    return prepare_release(kg)
+
+
+def _rows(server: Server, query: str, **params: str) -> list[dict[str, Any]]:
+    answer = httpx.get(
+        server.sparql,
+        params={"query": query, **params},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200, answer.text
+    bindings: list[dict[str, Any]] = answer.json()["results"]["bindings"]
+    return bindings
+
+
+def _count(server: Server, query: str = COUNT, **params: str) -> int:
+    return int(_rows(server, query, **params)[0]["n"]["value"])
+
+
+def _parse(text: str, fmt: str) -> Graph:
+    """Parse with rdflib (whose JSON-LD parser warns about its own ConjunctiveGraph)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        return Graph().parse(data=text, format=fmt)
+
+
+#: xsd's integer types that pyoxigraph 0.5.13's Store turns into plain xsd:integer.
+DERIVED_INTEGERS = {
+    XSD[name]
+    for name in (
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+
+
+def _values(graph: Graph) -> Graph:
+    """``graph`` as pyoxigraph's Store keeps it: values, not spellings.
+
+    The Store writes xsd:decimal "10.0" as "10" and types every derived integer
+    (``pkg:citationNumber "1"^^xsd:positiveInteger``) as plain xsd:integer (checked with
+    pyoxigraph 0.5.13; the same store is behind ``oxigraph serve``).
+    """
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            o = Literal(format(Decimal(str(o)).normalize(), "f"), datatype=XSD.decimal)
+        elif isinstance(o, Literal) and o.datatype in DERIVED_INTEGERS:
+            o = Literal(str(o), datatype=XSD.integer)
+        out.add((s, p, o))
+    return out
+
+
+def _ours(server: Server, iri: object) -> str:
+    """The server's URL for one of our IRIs."""
+    return str(iri).replace(BASE, server.url + "/")
+
+
+# ---------------------------------------------------------------- the clients
+
+
+def test_sparqlwrapper_every_result_format(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
+    for info in NAMED:
+        assert info.path is not None
+        expected = kg.query(info.name)
+        client = SPARQLWrapper(server.sparql)
+        client.setQuery(info.path.read_text(encoding="utf-8"))
+        client.setReturnFormat(JSON)
+        data = client.query().convert()
+        assert isinstance(data, dict)
+        assert data["head"]["vars"] == list(expected.variables), info.name
+        assert len(data["results"]["bindings"]) == len(expected), info.name
+        client.setReturnFormat(XML)
+        document = client.query().convert()
+        assert isinstance(document, xml.dom.minidom.Document)
+        assert len(document.getElementsByTagName("result")) == len(expected), info.name
+        for fmt, delimiter in ((CSV, ","), (TSV, "\t")):
+            client.setReturnFormat(fmt)
+            raw = client.query().convert()
+            table = list(csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter))
+            assert len(table) == len(expected) + 1, (info.name, fmt)
+
+
+def test_sparqlwrapper_post_and_a_bad_query(server: Server) -> None:
+    client = SPARQLWrapper(server.sparql)
+    client.setMethod("POST")
+    client.setQuery(f"ASK {{ <{IMIQUIMOD}> a <{BASE}ontology/Drug> }}")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+    client.setQuery("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed):
+        client.query()
+
+
+def test_rdflib_sparqlstore(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
+    remote = Graph(store=SPARQLStore(server.sparql, returnFormat="xml"))
+    query = f"SELECT ?drug ?label WHERE {{ ?drug a ?type ; <{RDFS.label}> ?label }}"
+    drug = URIRef(BASE + "ontology/Drug")
+    found = {(r[0], str(r[1])) for r in remote.query(query, initBindings={"type": drug})}  # type: ignore[index]
+    local = {
+        (s, str(o))
+        for s in kg.graph.subjects(RDF.type, drug)
+        for o in kg.graph.objects(s, RDFS.label)
+    }
+    assert found == local
+    assert found
+    constructed = remote.query(CONSTRUCT).graph
+    assert constructed is not None
+    assert len(constructed) == len(list(kg.graph.triples((IMIQUIMOD, None, None))))
+
+
+def test_select_and_ask_in_every_format(server: Server) -> None:
+    expected = _count(server)
+    for media, fmt in (
+        ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ):
+        answer = httpx.get(server.sparql, params={"query": COUNT}, headers={"Accept": media})
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith(media)
+        parsed = ox.parse_query_results(answer.content, format=fmt)
+        assert isinstance(parsed, ox.QuerySolutions)
+        assert int(next(iter(parsed))["n"].value) == expected  # type: ignore[union-attr]
+        ask = httpx.get(
+            server.sparql, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": media}
+        )
+        assert bool(ox.parse_query_results(ask.content, format=fmt)) is True
+    answer = httpx.get(server.sparql, params={"query": COUNT}, headers={"Accept": "text/csv"})
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(answer.text))) == [["n"], [str(expected)]]
+    default = httpx.get(server.sparql, params={"query": COUNT})
+    assert default.headers["content-type"].startswith("application/sparql-results+json")
+
+
+def test_construct_in_every_rdf_format(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
+    expected = Graph()
+    for triple in kg.graph.triples((IMIQUIMOD, None, None)):
+        expected.add(triple)
+    for media, rdflib_format in (
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+    ):
+        answer = httpx.post(server.sparql, data={"query": CONSTRUCT}, headers={"Accept": media})
+        assert answer.status_code == 200, (media, answer.text)
+        assert answer.headers["content-type"].startswith(media)
+        if rdflib_format in ("trig", "nquads"):  # rdflib's dataset parsers warn; use pyoxigraph
+            fmt = ox.RdfFormat.TRIG if rdflib_format == "trig" else ox.RdfFormat.N_QUADS
+            quads = list(ox.parse(answer.content, format=fmt))
+            assert all(q.graph_name == ox.DefaultGraph() for q in quads)
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            parsed = _parse(text, "nt")
+        else:
+            parsed = _parse(answer.text, rdflib_format)
+        assert isomorphic(parsed, expected), media
+
+
+def test_post_direct_body_and_describe(server: Server) -> None:
+    answer = httpx.post(
+        server.sparql,
+        content=f"DESCRIBE <{BASE}resource/tlr7>",
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=answer.text, format="turtle")
+    assert (URIRef(BASE + "resource/tlr7"), RDF.type, None) in graph
+
+
+# ---------------------------------------------------------------- datasets
+
+
+def test_default_and_named_graph_uri(server: Server, release: pharmakg.Release) -> None:
+    names = release.graph_names
+    for name, iri in names.items():
+        size = len(getattr(release, name))
+        assert _count(server, **{"default-graph-uri": str(iri)}) == size, name
+        in_named = _count(
+            server,
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            **{"named-graph-uri": str(iri)},
+        )
+        assert in_named == size, name
+    assert _count(server) == len(release.asserted) + len(release.provenance) + len(
+        release.description
+    )
+    both = httpx.post(
+        server.sparql,
+        data={
+            "query": COUNT,
+            "default-graph-uri": [str(names["asserted"]), str(names["provenance"])],
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    count = int(both.json()["results"]["bindings"][0]["n"]["value"])
+    assert count == len(release.asserted) + len(release.provenance)
+
+
+def test_graph_store_protocol_reads_and_refuses_writes(
+    server: Server, release: pharmakg.Release
+) -> None:
+    store = server.url + "/store"
+    turtle = {"Accept": "text/turtle"}
+    for name, iri in release.graph_names.items():
+        expected = getattr(release, name)
+        answer = httpx.get(store, params={"graph": str(iri)}, headers=turtle)
+        if not len(expected):
+            assert answer.status_code == 404, name
+            continue
+        assert answer.status_code == 200, name
+        assert isomorphic(_values(_parse(answer.text, "turtle")), _values(expected)), name
+    default = httpx.get(store + "?default", headers=turtle)
+    assert isomorphic(_values(_parse(default.text, "turtle")), _values(release.description))
+    unknown = httpx.get(store, params={"graph": BASE + "graph/nothing"})
+    assert unknown.status_code == 404
+    assert httpx.get(store).status_code == 400
+    body = "<https://example.org/a> <https://example.org/b> <https://example.org/c> ."
+    for method in ("PUT", "POST", "DELETE"):
+        refused = httpx.request(
+            method,
+            store,
+            params={"graph": BASE + "graph/provenance"},
+            content=body if method != "DELETE" else None,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        assert refused.status_code == 403, method
+    answer = httpx.get(store, params={"graph": BASE + "graph/provenance"}, headers=turtle)
+    assert len(_parse(answer.text, "turtle")) == len(release.provenance)
+
+
+# ---------------------------------------------------------------- errors and status codes
+
+
+def test_status_codes(server: Server) -> None:
+    bad = httpx.get(server.sparql, params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert bad.status_code == 400
+    assert "malformed query" in bad.text
+    assert "error at 1:" in bad.text
+    png = httpx.get(server.sparql, params={"query": COUNT}, headers={"Accept": "image/png"})
+    assert png.status_code == 406
+    csv_graph = httpx.get(
+        server.sparql, params={"query": CONSTRUCT}, headers={"Accept": "text/csv"}
+    )
+    assert csv_graph.status_code == 406
+    untyped = httpx.post(server.sparql, content=COUNT, headers={"Content-Type": "text/plain"})
+    assert untyped.status_code == 415
+    big = "ASK {}" + " " * MAX_REQUEST
+    too_large = httpx.post(
+        server.sparql, content=big, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert too_large.status_code == 413
+    two = httpx.get(server.sparql, params=[("query", "ASK {}"), ("query", "ASK {}")])
+    assert two.status_code == 400
+    utf16 = httpx.post(
+        server.sparql,
+        content=COUNT.encode("utf-16"),
+        headers={"Content-Type": "application/sparql-query; charset=UTF-16"},
+    )
+    assert utf16.status_code == 400
+    assert httpx.get(server.sparql, params={"update": "CLEAR ALL"}).status_code == 400
+    assert httpx.delete(server.sparql).status_code == 405
+
+
+def test_update_refused_by_default(server: Server) -> None:
+    before = _count(server)
+    form = {"update": "CLEAR ALL"}
+    direct = {"Content-Type": "application/sparql-update"}
+    for refused in (
+        httpx.post(server.sparql, data=form),
+        httpx.post(server.sparql, content="DROP ALL", headers=direct),
+        httpx.post(server.sparql, data=form, headers={"Authorization": "Bearer anything"}),
+    ):
+        assert refused.status_code == 403, refused.text
+        assert "read-only" in refused.text
+    insert = "INSERT DATA { <x:a> <x:b> <x:c> }"
+    assert httpx.get(server.sparql, params={"query": insert}).status_code == 400
+    assert _count(server) == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?x ?y ?z . SERVICE ?endpoint { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        'SELECT * WHERE { ?s ?p "a\\u0022" . SERVICE <http://127.0.0.1:9/> { } }',
+        "SELECT * WHERE { FILTER(?a<'#>' && EXISTS { SERVICE <http://127.0.0.1:9/> { } }) }",
+    ],
+)
+def test_service_refused(server: Server, query: str) -> None:
+    answer = httpx.post(server.sparql, data={"query": query})
+    assert answer.status_code == 403, answer.text
+    assert "SERVICE" in answer.text
+
+
+def test_service_check_is_neither_fooled_nor_too_eager() -> None:
+    harmless = [
+        "SELECT ?service WHERE { ?service ?p ?o }",
+        'SELECT * WHERE { ?s ?p "SERVICE <http://x/> {}" }',
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> {}",
+        "PREFIX service: <http://x/> SELECT * WHERE { service:a ?p ?o }",
+        "SELECT * WHERE { ?s <http://x/#SERVICE> ?o }",
+        "SELECT * WHERE { ?s ?p '''it's a SERVICE''' }",
+    ]
+    for query in harmless:
+        assert find_service(query) == set(), query
+        assert service_refusal(query, ()) is None
+    allowed = ["https://sparql.uniprot.org/"]
+    uniprot = "SELECT * { SERVICE <https://sparql.uniprot.org/sparql> {} }"
+    assert service_refusal(uniprot, allowed) is None
+    assert service_refusal(uniprot, ()) is not None
+    mixed = uniprot.replace("{} }", "{} SERVICE <http://evil/> {} }")
+    assert "http://evil/" in (service_refusal(mixed, allowed) or "")
+    assert service_refusal("SELECT * { SERVICE ?e {} }", allowed) is not None
+
+
+def test_negotiation() -> None:
+    offers = ["text/html", "text/turtle", "application/ld+json"]
+    assert negotiate(None, offers) == "text/html"
+    assert negotiate("text/turtle;q=0.9, application/ld+json", offers) == "application/ld+json"
+    assert negotiate("text/*;q=0.5, text/turtle", offers) == "text/turtle"
+    assert negotiate("text/html;q=0, */*;q=0.1", offers) == "text/turtle"
+    assert negotiate("image/png", offers) is None
+
+
+# ---------------------------------------------------------------- time limit and concurrency
+
+
+def test_heavy_query_is_stopped_while_others_are_answered(server: Server) -> None:
+    async def scenario() -> tuple[httpx.Response, float, list[tuple[float, int]]]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            started = time.monotonic()
+            heavy = asyncio.create_task(client.post(server.sparql, data={"query": HEAVY}))
+            others = []
+            for _ in range(5):
+                await asyncio.sleep(0.2)
+                answer = await client.get(server.sparql, params={"query": COUNT})
+                others.append((time.monotonic() - started, answer.status_code))
+            heavy_answer = await heavy
+            return heavy_answer, time.monotonic() - started, others
+
+    heavy_answer, elapsed, others = asyncio.run(scenario())
+    assert heavy_answer.status_code == 503
+    assert "time limit" in heavy_answer.text
+    assert TIMEOUT <= elapsed < TIMEOUT + 1.0
+    assert all(status == 200 for _, status in others)
+    assert others[0][0] < TIMEOUT  # answered while the heavy query still ran
+    # The killed worker was replaced: a second heavy query is stopped in time as well.
+    started = time.monotonic()
+    second = httpx.post(server.sparql, data={"query": HEAVY}, timeout=30)
+    assert second.status_code == 503
+    assert time.monotonic() - started < TIMEOUT + 1.0
+    assert _count(server) > 0
+
+
+def test_queries_beyond_the_workers_wait_then_get_503_and_results_are_capped(
+    tmp_path: Path,
+) -> None:
+    args = (
+        "--timeout",
+        "3",
+        "--workers",
+        "1",
+        "--queue-timeout",
+        "0.5",
+        "--max-result-bytes",
+        "20000",
+    )
+    with running_server(tmp_path / "server.log", *args) as small:
+
+        async def scenario() -> tuple[int, int]:
+            async with httpx.AsyncClient(timeout=30) as client:
+                heavy = asyncio.create_task(client.post(small.sparql, data={"query": HEAVY}))
+                await asyncio.sleep(0.3)
+                waiting = await client.get(small.sparql, params={"query": COUNT})
+                return waiting.status_code, (await heavy).status_code
+
+        waiting_status, heavy_status = asyncio.run(scenario())
+        assert waiting_status == 503
+        assert heavy_status == 503
+        assert _count(small) > 0
+        everything = httpx.get(small.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert everything.status_code == 503
+        assert "cap of 20000 bytes" in everything.text
+        assert _count(small) > 0
+
+
+def test_fifty_concurrent_requests(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
+    expected = {info.name: len(kg.query(info.name)) for info in NAMED}
+    texts = {info.name: info.path.read_text(encoding="utf-8") for info in NAMED if info.path}
+    names = [NAMED[i % len(NAMED)].name for i in range(50)]
+
+    async def scenario() -> list[tuple[str, int, int]]:
+        async with httpx.AsyncClient(timeout=60) as client:
+
+            async def one(name: str) -> tuple[str, int, int]:
+                answer = await client.post(
+                    server.sparql,
+                    data={"query": texts[name]},
+                    headers={"Accept": "application/sparql-results+json"},
+                )
+                return name, answer.status_code, len(answer.json()["results"]["bindings"])
+
+            return list(await asyncio.gather(*(one(n) for n in names)))
+
+    results = asyncio.run(scenario())
+    assert len(results) == 50
+    for name, status, rows in results:
+        assert status == 200, name
+        assert rows == expected[name], name
+
+
+# ---------------------------------------------------------------- CORS
+
+
+def test_cors(server: Server) -> None:
+    origin = {"Origin": "https://yasgui.example"}
+    simple = httpx.get(server.sparql, params={"query": "ASK {}"}, headers=origin)
+    assert simple.headers["access-control-allow-origin"] == "*"
+    preflight = httpx.options(
+        server.sparql,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "content-type" in preflight.headers["access-control-allow-headers"].lower()
+
+
+# ---------------------------------------------------------------- service description
+
+
+def test_service_description(server: Server, release: pharmakg.Release) -> None:
+    answer = httpx.get(server.sparql, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    graph = Graph().parse(data=answer.text, format="turtle")
+    endpoint = URIRef(server.sparql)
+    assert (endpoint, RDF.type, SD.Service) in graph
+    assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (endpoint, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+    assert len(set(graph.objects(endpoint, SD.resultFormat))) == 10
+    named = {}
+    for node in graph.subjects(RDF.type, SD.NamedGraph):
+        named[graph.value(node, SD.name)] = int(
+            graph.value(graph.value(node, SD.graph), VOID.triples)
+        )  # type: ignore[arg-type]
+    sizes = {iri: len(getattr(release, name)) for name, iri in release.graph_names.items()}
+    assert named == {iri: size for iri, size in sizes.items() if size}
+    examples = set(graph.subjects(RDF.type, SH.SPARQLExecutable))
+    assert {str(graph.value(e, SCHEMA.name)) for e in examples} == {q.name for q in NAMED}
+    for example in examples:
+        assert graph.value(example, SCHEMA.target) == endpoint
+        assert graph.value(example, RDFS.comment)
+        text = str(graph.value(example, SH.select))
+        assert httpx.post(server.sparql, data={"query": text}).status_code == 200
+    as_jsonld = httpx.get(server.sparql, headers={"Accept": "application/ld+json"})
+    assert isomorphic(_parse(as_jsonld.text, "json-ld"), graph)
+    page = httpx.get(server.sparql, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "yasgui.min.js" in page.text
+
+
+# ---------------------------------------------------------------- linked data
+
+
+def test_entity_content_negotiation(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
+    page = httpx.get(_ours(server, IMIQUIMOD), headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "<h1>imiquimod</h1>" in page.text
+    assert "Aldara" in page.text
+    assert 'href="http://purl.obolibrary.org/obo/CHEBI_36704"' in page.text
+    assert "exact match (identity)" in page.text
+    assert 'href="/resource/tlr7"' in page.text
+    assert "/_pathway/resource/imiquimod" in page.text
+    graphs = {}
+    for media, fmt in (
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ):
+        answer = httpx.get(_ours(server, IMIQUIMOD), headers={"Accept": media})
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith(media)
+        assert "Accept" in answer.headers["vary"]
+        graphs[fmt] = _parse(answer.text, fmt)
+    for graph in graphs.values():
+        assert isomorphic(graph, graphs["turtle"])
+    described = graphs["turtle"]
+    for triple in kg.graph.triples((IMIQUIMOD, None, None)):
+        assert triple in described
+    for triple in kg.graph.triples((None, None, IMIQUIMOD)):
+        assert triple in described
+    claims = set(kg.graph.subjects(URIRef(BASE + "ontology/claimSubject"), IMIQUIMOD))
+    assert claims
+    for claim in claims:  # the claims about it, with their quotes
+        assert (claim, URIRef(BASE + "ontology/statementText"), None) in described
+    by_parameter = httpx.get(_ours(server, IMIQUIMOD), params={"format": "nt"})
+    assert by_parameter.headers["content-type"].startswith("application/n-triples")
+    picture = httpx.get(server.url + "/_pathway/resource/imiquimod")
+    assert picture.status_code == 200
+    assert "cytoscape" in picture.text
+    assert httpx.get(server.url + "/_pathway/resource/tlr7").status_code == 404
+
+
+def test_claims_graphs_and_the_dataset_dereference(
+    server: Server, release: pharmakg.Release
+) -> None:
+    text = URIRef(BASE + "ontology/statementText")
+    claim = sorted(release.provenance.subjects(text, None))[0]
+    page = httpx.get(_ours(server, claim), headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "<blockquote>" not in page.text or "statement" in page.text
+    reference = sorted(release.provenance.objects(claim, URIRef(BASE + "ontology/citation")))
+    if reference:
+        assert httpx.get(_ours(server, reference[0])).status_code == 200
+    for name, iri in release.graph_names.items():
+        if len(getattr(release, name)):
+            answer = httpx.get(_ours(server, iri), headers={"Accept": "text/turtle"})
+            assert answer.status_code == 200, name
+    dataset = URIRef(BASE + "dataset")
+    for path in ("/", "/.well-known/void"):
+        answer = httpx.get(server.url + path, headers={"Accept": "text/turtle"})
+        assert answer.status_code == 200
+        void = Graph().parse(data=answer.text, format="turtle")
+        assert (dataset, RDF.type, VOID.Dataset) in void
+        assert int(void.value(dataset, VOID.triples)) == len(release.data())  # type: ignore[arg-type]
+    home = httpx.get(server.url + "/", headers={"Accept": "text/html"})
+    assert home.status_code == 200
+    assert "/sparql" in home.text
+    void_default = httpx.get(server.url + "/.well-known/void")
+    assert void_default.headers["content-type"].startswith("text/turtle")
+
+
+def test_unknown_and_outside_paths_are_404(server: Server) -> None:
+    for path in (
+        "/resource/no-such-thing",
+        "/resource/%2e%2e/%2e%2e/pyproject.toml",
+        "/..%2F..%2Fpyproject.toml",
+        "/_static/..%2F..%2Fcli.py",
+        "/_static/cli.py",
+        "/_static/LICENSE.txt",
+        "/resource/imiquimod%00",
+        "/resource//imiquimod",
+        "/_pathway/..%2F..%2Fpyproject.toml",
+    ):
+        answer = httpx.get(server.url + path, headers={"Accept": "text/turtle"})
+        assert answer.status_code == 404, path
+        assert "[project]" not in answer.text
+        assert "import " not in answer.text
+    with httpx.Client() as client:
+        request = client.build_request("GET", server.url + "/resource/imiquimod")
+        request.url = request.url.copy_with(raw_path=b"/resource/../../../etc/passwd")
+        assert client.send(request).status_code == 404
+    assert httpx.get(server.url + "/_static/yasgui.min.js").status_code == 200
+
+
+def test_html_escapes_everything() -> None:
+    iri = BASE + "resource/x"
+    hostile = '<script>alert("x")</script>'
+    subject = ox.NamedNode(iri)
+    triples = [
+        ox.Triple(subject, ox.NamedNode(str(RDFS.label)), ox.Literal(hostile)),
+        ox.Triple(subject, ox.NamedNode(BASE + "ontology/xref"), ox.Literal('X:"><img src=x>')),
+        ox.Triple(subject, ox.NamedNode(str(RDFS.comment)), ox.Literal(hostile, language="en")),
+        ox.Triple(subject, ox.NamedNode("https://e.org/p"), ox.NamedNode("javascript:alert(1)")),
+    ]
+    page = entity_page(Neighbourhood.from_triples(iri, BASE, triples))
+    assert "<script>" not in page
+    assert "<img" not in page
+    assert 'href="javascript:' not in page
+    assert "&lt;script&gt;" in page
+
+
+# ---------------------------------------------------------------- updates with a token
+
+
+def test_inferred_graph_and_update_with_token(tmp_path: Path, kg: pharmakg.KnowledgeGraph) -> None:
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("no java for HermiT; CI must run this test")
+        pytest.skip("no java to run HermiT (apt-get install default-jre-headless)")
+    env = {"PHARMAKG_UPDATE_TOKEN": TOKEN}
+    args = ("--workers", "2", "--inferred")
+    with running_server(tmp_path / "server.log", *args, env=env) as writable:
+        inferred = prepare_release(kg, pharmakg.reason(kg).graph).inferred
+        assert len(inferred) > 0
+        in_graph = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        named = {"named-graph-uri": BASE + "graph/inferred"}
+        assert _count(writable, in_graph, **named) == len(inferred)
+        before = _count(writable)
+        insert = {"update": "INSERT DATA { <https://example.org/a> <https://example.org/b> 'c' }"}
+        assert httpx.post(writable.sparql, data=insert).status_code == 401
+        wrong = {"Authorization": "Bearer wrong"}
+        assert httpx.post(writable.sparql, data=insert, headers=wrong).status_code == 401
+        good = {"Authorization": f"Bearer {TOKEN}"}
+        done = httpx.post(writable.sparql, data=insert, headers=good)
+        assert done.status_code == 200, done.text
+        for _ in range(6):  # every worker holds the new data
+            assert _count(writable) == before + 1
+        bad = httpx.post(writable.sparql, data={"update": "INSERT DATA {"}, headers=good)
+        assert bad.status_code == 400
+        store, graph = writable.url + "/store", {"graph": "https://example.org/g"}
+        triples = "<https://example.org/s> <https://example.org/p> 'o' , 'p' ."
+        turtle = {"Content-Type": "text/turtle"}
+        assert httpx.put(store, params=graph, content=triples, headers=turtle).status_code == 401
+        created = httpx.put(store, params=graph, content=triples, headers={**turtle, **good})
+        assert created.status_code == 201, created.text
+        back = httpx.get(store, params=graph, headers={"Accept": "application/n-triples"})
+        assert len(_parse(back.text, "nt")) == 2
+        assert _count(writable) == before + 3
+        deleted = httpx.delete(store, params=graph, headers=good)
+        assert deleted.status_code == 200
+        assert httpx.get(store, params=graph).status_code == 404
+        assert _count(writable) == before + 1
+        description = httpx.get(writable.sparql, headers={"Accept": "text/turtle"}).text
+        sd = Graph().parse(data=description, format="turtle")
+        assert (URIRef(writable.sparql), SD.supportedLanguage, SD.SPARQL11Update) in sd
+
+
+# ---------------------------------------------------------------- a read-only store on disk
+
+
+def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.KnowledgeGraph) -> None:
+    release = prepare_release(kg, options=ExportOptions(base_iri=OTHER_BASE))
+    directory = tmp_path / "store"
+    store = ox.Store(str(directory))
+    data = export(release, "nquads").single()
+    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    expected = len(store)
+    del store
+    args = ("--store", str(directory), "--base-iri", OTHER_BASE, "--update-token", TOKEN)
+    with running_server(tmp_path / "server.log", *args) as on_disk:
+        assert _count(on_disk) == expected
+        page = httpx.get(on_disk.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
+        assert page.status_code == 200
+        graph = Graph().parse(data=page.text, format="turtle")
+        label = Literal("imiquimod", lang="en")
+        assert (URIRef(OTHER_BASE + "resource/imiquimod"), RDFS.label, label) in graph
+        html = httpx.get(on_disk.url + "/resource/imiquimod", headers={"Accept": "text/html"})
+        assert "<h1>imiquimod</h1>" in html.text
+        assert "/_pathway/" not in html.text  # pictures need the graph in memory
+        token = {"Authorization": f"Bearer {TOKEN}"}
+        refused = httpx.post(on_disk.sparql, data={"update": "CLEAR ALL"}, headers=token)
+        assert refused.status_code == 403
+        assert "read-only" in refused.text
+        assert _count(on_disk) == expected
+
+
+# ---------------------------------------------------------------- the README's examples
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_serving_examples(server: Server) -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Serving") : text.index("## Exit codes")]
+    curl = re.search(r"\$ curl (.*?)'query=(.*?)'\n(.*?)```", section, re.S)
+    assert curl is not None
+    assert "-H 'Accept: text/csv'" in curl.group(1)
+    answer = httpx.post(
+        server.sparql, data={"query": curl.group(2)}, headers={"Accept": "text/csv"}
+    )
+    assert answer.text.replace("\r\n", "\n") == curl.group(3)
+    pycon = re.search(r"```pycon\n(.*?)```", section, re.S)
+    assert pycon is not None
+    session = pycon.group(1).replace("http://127.0.0.1:8000", server.url)
+    test = doctest.DocTestParser().get_doctest(session, {}, "README Serving", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0
+    assert runner.tries == len(test.examples) > 3
