@@ -147,6 +147,7 @@ def test_export_binds_prefixes_without_changing_input(fixtures: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_second_drug_goes_through_the_same_build(tmp_path: Path) -> None:
     """The synthetic second drug is released by the unchanged ontology, shapes and build."""
     from click.testing import CliRunner

@@ -266,6 +266,7 @@ def test_framed_drug_document(release: ex.Release, outputs: dict[str, ex.ExportO
 # ---------------------------------------------------------------- determinism
 
 
+@pytest.mark.slow
 def test_release_bytes_are_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = (
         "import sys, importlib, pharmakg; ex = importlib.import_module('pharmakg.export'); "

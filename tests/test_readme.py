@@ -14,11 +14,22 @@ from pharmakg import resources
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TEXT = README.read_text(encoding="utf-8")
+#: The commands of the ```console blocks (those of ```text blocks are checked with their output).
 COMMANDS = [
     line.removeprefix("$ ").split("#")[0].strip()
-    for line in TEXT.splitlines()
+    for block in re.findall(r"```console\n(.*?)```", TEXT, re.S)
+    for line in block.splitlines()
     if line.startswith("$ pharmakg ")
 ]
+#: Commands that build a whole release take minutes on 2 cores: `make test-slow` runs them.
+SLOW = ("pharmakg build",)
+
+
+def _marked(command: str) -> object:
+    marks = [pytest.mark.slow] if command.startswith(SLOW) else []
+    return pytest.param(command, marks=marks, id=command[:70])
+
+
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", TEXT, re.S)
 #: Shown output: every ```text block starts with ``$ pharmakg …`` and then shows its stdout.
 OUTPUT_BLOCKS = re.findall(r"```text\n(.*?)```", TEXT, re.S)
@@ -92,7 +103,7 @@ def test_elision_matches_only_what_it_should() -> None:
     assert not pattern.fullmatch("a b\nz\nextra\n")
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", [_marked(c) for c in COMMANDS])
 def test_readme_command_exits_0(command: str, tmp_path: Path) -> None:
     needed = _needed_query(command)
     if needed is not None and needed not in QUERY_NAMES:
