@@ -20,11 +20,12 @@ from rdflib import Graph
 
 from . import export
 from .export import ExportFormat, ExportOptions
+from .formats import Kind, of_kind
 from .load import LoadedGraph, load_graph
 from .model import BuildResult, RdfFormat, ValidationReport
 from .reason import ReasoningResult, reason
 from .validate import validate_graph
-from .visualise import VisualFormat, build_pathway, drug_slug, drugs_with_mechanism, render
+from .visualise import build_pathway, drug_slug, drugs_with_mechanism, render
 
 __all__ = ["RELEASE_FILES", "build_release", "jsonld_context", "serialize"]
 
@@ -98,11 +99,11 @@ def _write_inferred(inferred: ReasoningResult, directory: Path) -> Path:
 def _write_visuals(kg: LoadedGraph, directory: Path) -> list[Path]:
     """Draw every drug's pathway: ``<drug>-pathway.html``, ``.svg``, ``.png`` and ``.mmd``.
 
-    SVG and PNG need Graphviz's ``dot``; without it they are left out (the HTML and Mermaid
-    files need nothing).
+    Every picture format of the registry (:attr:`Kind.PICTURE`) is drawn; none needs an
+    outside program.
     """
     written: list[Path] = []
-    formats = [f for f in VisualFormat if not f.needs_dot or shutil.which("dot")]
+    formats = of_kind(Kind.PICTURE)
     for iri, label in drugs_with_mechanism(kg):
         pathway = build_pathway(kg, iri)
         for fmt in formats:
