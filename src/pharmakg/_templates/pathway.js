@@ -195,9 +195,12 @@
     lit.addClass("hover");
     tip.textContent = lit.edges().map(function (e) { return e.data("tooltip"); }).join("\n\n");
     var box = document.getElementById("cy").getBoundingClientRect();
-    tip.style.left = (box.left + evt.renderedPosition.x + 14) + "px";
-    tip.style.top = (box.top + evt.renderedPosition.y + 14) + "px";
     tip.hidden = false;
+    var x = box.left + evt.renderedPosition.x + 14, y = box.top + evt.renderedPosition.y + 14;
+    if (x + tip.offsetWidth > window.innerWidth) { x = Math.max(0, x - tip.offsetWidth - 28); }
+    if (y + tip.offsetHeight > window.innerHeight) { y = Math.max(0, y - tip.offsetHeight - 28); }
+    tip.style.left = x + "px";
+    tip.style.top = y + "px";
   });
   cy.on("mouseout", "edge, node.edge-label", function (evt) {
     edgesOf(evt.target).removeClass("hover");
