@@ -17,6 +17,8 @@ from typing import Any
 import networkx as nx
 import pytest
 from defusedxml import ElementTree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import URIRef
 
 import pharmakg
@@ -152,6 +154,63 @@ def test_no_edge_crosses_a_node_and_no_label_overlaps(pathway: Pathway, layout: 
     every = list(boxes.values()) + list(labels.values())
     for first, second in combinations(every, 2):
         assert not first.overlaps(second), (first, second)
+
+
+_CATEGORIES = [s.categories[0] for s in STAGES]
+_WORDS = ("alpha", "interferon-gamma", "cell", "activation", "response", "of", "T helper")
+
+
+@st.composite
+def _pathways(draw: st.DrawFn) -> Pathway:
+    """Pathways of any shape: edges forward, backward, within one stage, and loops."""
+    count = draw(st.integers(2, 18))
+    nodes = [PathwayNode("urn:x:0", "drug", "pkg:Drug", None, 0)]
+    for index in range(1, count):
+        stage = draw(st.integers(1, len(STAGES) - 1))
+        words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6))
+        status = draw(st.sampled_from([None, "FDA-approved", "off-label"])) if stage == 6 else None
+        nodes.append(
+            PathwayNode(
+                f"urn:x:{index}", " ".join(words), _CATEGORIES[stage], None, stage, (), status
+            )
+        )
+    pairs = st.tuples(st.integers(0, count - 1), st.integers(0, count - 1))
+    edges = [
+        PathwayEdge(
+            nodes[a].iri,
+            nodes[b].iri,
+            f"pkg:p{label}",
+            ("leads to", "positively regulates", "induces production of")[label],
+            basis=basis,
+        )
+        for (a, b), label, basis in draw(
+            st.lists(
+                st.tuples(pairs, st.integers(0, 2), st.sampled_from(["stated", "interpreted"])),
+                max_size=30,
+            )
+        )
+    ]
+    return Pathway("urn:x:0", "drug", tuple(nodes), tuple(edges))
+
+
+@settings(max_examples=50, deadline=None)
+@given(_pathways())
+def test_any_pathway_keeps_edges_off_nodes_and_labels_apart(pathway: Pathway) -> None:
+    layout = layout_pathway(pathway)
+    boxes = [placed.box for placed in layout.nodes.values()]
+    labels = {label.key: label.box for label in layout.labels}
+    for route in layout.routes:
+        segments = list(pairwise(route.points(steps=16)))
+        for box in boxes:
+            assert not any(box.crosses(a, b, margin=0.5) for a, b in segments)
+        for key, box in labels.items():
+            if key != route.label:
+                assert not any(box.crosses(a, b, margin=0.5) for a, b in segments)
+    for first, second in combinations(boxes + list(labels.values()), 2):
+        assert not first.overlaps(second)
+    assert sorted(i for label in layout.labels for i in label.edges) == list(
+        range(len(pathway.edges))
+    )
 
 
 def test_a_bundle_shares_one_label(pathway: Pathway, layout: Layout) -> None:

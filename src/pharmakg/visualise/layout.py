@@ -59,6 +59,7 @@ _NODE_PAD_X, _NODE_PAD_Y, _LABEL_PAD_X, _LABEL_PAD_Y = 10.0, 7.0, 4.0, 2.0
 _LINE_HEIGHT = 1.25
 _NODE_GAP, _ITEM_GAP = 16.0, 7.0
 _PORT_SPACING, _PORT_MARGIN = 9.0, 5.0
+_LOOP_LANE, _LOOP_TURN = 12.0, 12.0
 _MIN_GAP, _MAX_GAP = 22.0, 64.0
 _SWEEPS, _PLACEMENTS = 12, 24
 _MARGIN, _HEADING_SPACE = 24.0, 52.0
@@ -350,6 +351,7 @@ class _Item:
     node: PathwayNode | None = None
     lines: tuple[str, ...] = ()
     y: float = 0.0
+    lane: float = 0.0  # a loop's label keeps a lane below its text for the way back
 
 
 @dataclass
@@ -360,6 +362,7 @@ class _Chain:
     items: list[_Item]
     reversed: bool
     label: _Item
+    words: tuple[object, ...] = ()
 
 
 def _style_key(edge: PathwayEdge) -> tuple[str, bool, bool]:
@@ -392,11 +395,14 @@ def _chains(pathway: Pathway, columns: dict[str, int]) -> tuple[dict[str, _Item]
         if backwards:
             first, last = last, first
         bundle: tuple[object, ...] = (first.key, edge.label, _style_key(edge))
-        if backwards:  # drawn right to left: a label of its own
-            bundle = ("reversed", index)
+        if backwards or first is last:  # drawn right to left, or a loop: a label of its own
+            bundle = ("alone", index)
         label = bundles.get(bundle)
         if label is None:
             label = _label_item(f"l{len(bundles)}", first.rank + 1, edge.label)
+            if first is last:
+                label.lane = _LOOP_LANE
+                label.height += _LOOP_LANE
             bundles[bundle] = label
             items[label.key] = label
         chain = [first, label]
@@ -404,7 +410,7 @@ def _chains(pathway: Pathway, columns: dict[str, int]) -> tuple[dict[str, _Item]
             key = f"d{label.key}.{rank}"
             chain.append(items.setdefault(key, _Item(key, rank, 0.0)))
         chain.append(last)  # a loop (last is first) goes out through its label and back
-        chains.append(_Chain(index, chain, backwards, label))
+        chains.append(_Chain(index, chain, backwards, label, (edge.label, _style_key(edge))))
     return items, chains
 
 
@@ -557,7 +563,7 @@ def _gap(upper: _Item, lower: _Item) -> float:
 def _place(items: dict[str, _Item], ranks: list[list[str]], chains: Sequence[_Chain]) -> None:
     """Set each item's ``y``: pulled towards its neighbours' mean, never closer than the gaps."""
     neighbours: dict[str, list[str]] = {k: [] for k in items}
-    for left, right in _links(chains):
+    for left, right in sorted(_links(chains)):  # sorted: the same sums, the same pixels
         neighbours[left].append(right)
         neighbours[right].append(left)
     for rank in ranks:
@@ -571,7 +577,7 @@ def _place(items: dict[str, _Item], ranks: list[list[str]], chains: Sequence[_Ch
     for sweep in range(_PLACEMENTS):
         order = ranks if sweep % 2 == 0 else list(reversed(ranks))
         for rank in order:
-            offsets = [0.0]
+            offsets = [0.0] if rank else []
             for upper, lower in itertools.pairwise(rank):
                 offsets.append(offsets[-1] + _gap(items[upper], items[lower]))
             targets, weights = [], []
@@ -587,7 +593,8 @@ def _place(items: dict[str, _Item], ranks: list[list[str]], chains: Sequence[_Ch
 def _straighten(items: dict[str, _Item], ranks: list[list[str]]) -> None:
     """Run each trunk of thin dummies at one height where its columns leave room for it.
 
-    The heights tried are those of the trunk's own dummies, last (nearest the targets) first.
+    The heights tried are its label's, then those of its own dummies, last (nearest the
+    targets) first.
     """
     where = {key: (r, i) for r, rank in enumerate(ranks) for i, key in enumerate(rank)}
     trunks: dict[str, list[str]] = {}
@@ -604,33 +611,44 @@ def _straighten(items: dict[str, _Item], ranks: list[list[str]]) -> None:
         )
         return above and below
 
-    for trunk in trunks.values():
-        for candidate in [items[k].y for k in reversed(trunk)]:
-            if all(fits(k, candidate) for k in trunk):
-                for key in trunk:
-                    items[key].y = candidate
-                break
+    for _ in range(2):  # a trunk moved may leave room for another
+        for name, trunk in trunks.items():
+            label = items[name.removeprefix("d")]
+            for candidate in [label.y, *(items[k].y for k in reversed(trunk))]:
+                if all(fits(k, candidate) for k in trunk):
+                    for key in trunk:
+                        items[key].y = candidate
+                    break
 
 
 # ---------------------------------------------------------------- routes
 
 
 def _ports(chains: Sequence[_Chain], items: dict[str, _Item]) -> dict[tuple[str, str], float]:
-    """The y where each (node, neighbour item) pair attaches: spread along the node's side."""
-    sides: dict[tuple[str, str], set[str]] = {}
+    """The y where each (node, neighbour item) pair attaches: spread along the node's side.
+
+    On the right side each bundle has its own port; on the left side the edges that arrive
+    with the same words and style share one, so their arrow heads are one.
+    """
+    sides: dict[tuple[str, str], dict[object, set[str]]] = {}
     for chain in chains:
-        ends = ((chain.items[0], chain.items[1], "out"), (chain.items[-1], chain.items[-2], "in"))
-        for node, neighbour, side in ends:
-            sides.setdefault((node.key, side), set()).add(neighbour.key)
+        first, second, before, last = (chain.items[i] for i in (0, 1, -2, -1))
+        sides.setdefault((first.key, "out"), {}).setdefault(second.key, set()).add(second.key)
+        if last is not first:  # a loop comes back to its node's right side, by itself
+            sides.setdefault((last.key, "in"), {}).setdefault(chain.words, set()).add(before.key)
     ports: dict[tuple[str, str], float] = {}
-    for (key, _side), attached in sides.items():
+    for (key, _side), groups in sides.items():
         owner = items[key]
-        ordered = sorted(attached, key=lambda k: (items[k].y, k))
+        ordered = sorted(
+            groups.values(),
+            key=lambda group: (sum(items[k].y for k in group) / len(group), sorted(group)),
+        )
         room = max(owner.height - 2 * _PORT_MARGIN, 0.0)
         spacing = min(_PORT_SPACING, room / max(len(ordered) - 1, 1))
         middle = (len(ordered) - 1) / 2
-        for index, other in enumerate(ordered):
-            ports[(key, other)] = owner.y + (index - middle) * spacing
+        for index, group in enumerate(ordered):
+            for other in group:
+                ports[(key, other)] = owner.y + (index - middle) * spacing
     return ports
 
 
@@ -641,6 +659,8 @@ def _curves(
     boxes: dict[str, Box],
 ) -> tuple[tuple[Point, Point, Point, Point], ...]:
     """Horizontal runs through the columns, S-curves across the gaps; from left to right."""
+    if chain.items[0] is chain.items[-1]:
+        return _loop(chain, span, ports, boxes)
     first, second = chain.items[0], chain.items[1]
     last, before = chain.items[-1], chain.items[-2]
     runs: list[tuple[float, float, float]] = []  # (x from, x to, y) per item
@@ -652,13 +672,6 @@ def _curves(
             runs.append((left, boxes[item.key].left, ports[(item.key, before.key)]))
         else:
             runs.append((left, right, item.y))
-    if last is first:  # a loop: out through the label, back below the way out
-        x0, x1, y = runs[1]
-        back = min(y + _PORT_SPACING, boxes[first.key].bottom - _PORT_MARGIN)
-        if back <= runs[0][2]:
-            back = runs[0][2]
-        runs[-1] = (boxes[first.key].right, boxes[first.key].right, back)
-        runs = [*runs[:2], (x1 + _MIN_GAP / 2, x1 + _MIN_GAP / 2, y), runs[-1]]
     curves: list[tuple[Point, Point, Point, Point]] = []
     for index, (x0, x1, y) in enumerate(runs):
         if index:
@@ -669,6 +682,40 @@ def _curves(
             third = (x1 - x0) / 3
             curves.append(((x0, y), (x0 + third, y), (x1 - third, y), (x1, y)))
     return tuple(curves)
+
+
+def _loop(
+    chain: _Chain,
+    span: dict[int, tuple[float, float]],
+    ports: dict[tuple[str, str], float],
+    boxes: dict[str, Box],
+) -> tuple[tuple[Point, Point, Point, Point], ...]:
+    """A loop: out of the node's right side, through its label, round, back along its lane."""
+    node, label = chain.items[0], chain.items[1]
+    box, text = boxes[node.key], boxes[label.key]
+    column_right = span[node.rank][1]
+    left, right = span[label.rank]
+    out = ports[(node.key, label.key)]
+    back = min(out + _PORT_SPACING, box.bottom - _PORT_MARGIN)
+    lane = label.y + label.height / 2 - label.lane / 2
+    turn = right + _LOOP_TURN
+
+    def line(a: Point, b: Point) -> tuple[Point, Point, Point, Point]:
+        return a, (a[0] + (b[0] - a[0]) / 3, a[1]), (b[0] - (b[0] - a[0]) / 3, b[1]), b
+
+    def s_curve(a: Point, b: Point) -> tuple[Point, Point, Point, Point]:
+        bend = (b[0] - a[0]) / 2
+        return a, (a[0] + bend, a[1]), (b[0] - bend, b[1]), b
+
+    return (
+        line((box.right, out), (column_right, out)),
+        s_curve((column_right, out), (left, text.y)),
+        line((left, text.y), (right, text.y)),
+        ((right, text.y), (turn, text.y), (turn, lane), (right, lane)),
+        line((right, lane), (left, lane)),
+        s_curve((left, lane), (column_right, back)),
+        line((column_right, back), (box.right, back)),
+    )
 
 
 def _reverse(
@@ -704,7 +751,12 @@ def layout_pathway(pathway: Pathway) -> Layout:
     height = max(item.y + item.height / 2 for item in items.values()) + _MARGIN
 
     boxes = {
-        key: Box((span[item.rank][0] + span[item.rank][1]) / 2, item.y, item.width, item.height)
+        key: Box(
+            (span[item.rank][0] + span[item.rank][1]) / 2,
+            item.y - item.lane / 2,
+            item.width,
+            item.height - item.lane,
+        )
         for key, item in items.items()
         if item.node is not None or item.lines
     }
