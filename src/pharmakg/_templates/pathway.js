@@ -63,20 +63,26 @@
       edge.style(style);
     });
   });
-  // Labels readable at the default zoom: the whole picture when it fits at 80 %, else 80 %
-  // from the drug's side (the Fit button shows everything; hovering an arrow names it).
+  // Labels readable at the default zoom: the whole picture when it fits at 90 %, else 90 %
+  // from the drug's side, from the top (the Fit button shows everything; hovering an arrow
+  // or its label names its statements).
+  var READABLE = 0.9;
   function defaultView() {
     cy.fit(undefined, 20);
-    if (cy.zoom() < 0.8) {
-      cy.zoom(0.8);
+    if (cy.zoom() < READABLE) {
+      cy.zoom(READABLE);
       var bb = cy.elements().boundingBox();
-      cy.pan({ x: 20 - bb.x1 * 0.8, y: (cy.height() - bb.h * 0.8) / 2 - bb.y1 * 0.8 });
+      var y = Math.max(20, (cy.height() - bb.h * READABLE) / 2);
+      cy.pan({ x: 20 - bb.x1 * READABLE, y: y - bb.y1 * READABLE });
     }
   }
   defaultView();
-  if (document.fonts && document.fonts.ready) {
-    document.fonts.ready.then(function () { cy.style().update(); });
-  }
+  // The canvas draws with the embedded font (the one the layout measured) once it is loaded.
+  window.pharmakgFonts = document.fonts ? Promise.all([
+    document.fonts.load(data.fonts.node + "px pharmakg-sans"),
+    document.fonts.load("600 " + data.fonts.node + "px pharmakg-sans")
+  ]).then(function () { cy.style().update(); return document.fonts.check(data.fonts.node + "px pharmakg-sans"); })
+    : Promise.resolve(false);
   window.pharmakgGraph = cy;
 
   var legend = document.getElementById("legend");

@@ -82,6 +82,18 @@ def _segments(
     }
 
 
+def _panel_text(pathway: Pathway) -> str:
+    """The words the page's panel and tooltips can show, beyond the picture's own."""
+    words = [r.label + (r.title or "") for r in pathway.references]
+    words += [(e.statement or "") + (e.reason or "") + "".join(e.qualifiers) for e in pathway.edges]
+    words += [n.status or "" for n in pathway.nodes]
+    return (
+        "".join(words)
+        + "\N{EM DASH}\N{RIGHTWARDS ARROW}\N{MIDDLE DOT}"
+        + "\N{LEFT DOUBLE QUOTATION MARK}\N{RIGHT DOUBLE QUOTATION MARK}"
+    )
+
+
 def _cy_elements(pathway: Pathway, placed: Layout) -> list[dict[str, Any]]:
     elements: list[dict[str, Any]] = [
         {
@@ -228,7 +240,7 @@ def to_html(pathway: Pathway, layout: Layout | None = None) -> str:
     page = (
         _package_text("_templates", "pathway.html")
         .replace("@TITLE@", html.escape(pathway.title))
-        .replace("@FONTS@", font_face_css(glyph_text(pathway) + pathway.title))
+        .replace("@FONTS@", font_face_css(glyph_text(pathway) + _panel_text(pathway)))
         .replace("@APP@", app)
     )
     page = page.replace("@DATA@", _script_safe_json(data))

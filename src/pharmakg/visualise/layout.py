@@ -37,8 +37,11 @@ __all__ = [
     "Box",
     "Column",
     "FONT_FAMILY",
+    "HEADING_FONT",
+    "LABEL_FONT",
     "LabelBox",
     "Layout",
+    "NODE_FONT",
     "NodeBox",
     "Point",
     "Route",
@@ -53,6 +56,7 @@ __all__ = [
 FONT_FAMILY = "Source Sans Pro"
 _FONT_FILES = {False: "SourceSansPro-Regular.ttf", True: "SourceSansPro-Semibold.ttf"}
 
+#: Font sizes in pixels: node text, edge labels, stage headings.
 NODE_FONT, LABEL_FONT, HEADING_FONT = 13.0, 11.0, 15.0
 _NODE_TEXT_WIDTH, _LABEL_TEXT_WIDTH = 150.0, 124.0
 _NODE_PAD_X, _NODE_PAD_Y, _LABEL_PAD_X, _LABEL_PAD_Y = 10.0, 7.0, 4.0, 2.0
@@ -102,8 +106,11 @@ def wrap_text(text: str, width: float, size: float, *, bold: bool = False) -> tu
     return tuple(lines) or ("",)
 
 
+_ASCII = "".join(chr(code) for code in range(32, 127))
+
+
 def font_face_css(text: str, family: str = "pharmakg-sans") -> str:
-    """``@font-face`` rules embedding the font, cut down to the characters of ``text`` (WOFF).
+    """``@font-face`` rules embedding the font, cut to printable ASCII and ``text``'s characters.
 
     Pictures and pages then show the very glyphs the layout measured, with no font installed.
     """
@@ -119,7 +126,7 @@ def font_face_css(text: str, family: str = "pharmakg-sans") -> str:
         options.flavor = "woff"
         font = TTFont(str(font_file(bold)), recalcTimestamp=False)
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(set(text) | set(" -"))))
+        subsetter.populate(text="".join(sorted(set(text) | set(_ASCII))))
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)
