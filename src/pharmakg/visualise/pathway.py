@@ -10,6 +10,8 @@ cross-references (``identifiers``).
 Every edge has a basis (:data:`BASES`): stated by the monograph, a curator's interpretation
 (with its reason), inferred by the reasoner, or imported from a curated database. The pictures
 draw each basis in its own line style (:data:`BASIS_STYLES`) and say so in their legend.
+The mechanism graph's edges carry it as ``basis`` (absent means ``stated``), with
+``qualifiers`` (strings) and, for an interpretation, ``reason``.
 """
 
 from __future__ import annotations
@@ -293,6 +295,17 @@ def _edge_key(edge: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
     return edge[0], str(edge[2]["predicate"]), edge[1]
 
 
+def _qualifiers(value: object) -> tuple[str, ...]:
+    """The edge's qualifiers: a tuple of strings (one string counts as one qualifier)."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable):
+        return tuple(str(q) for q in value)
+    return (str(value),)
+
+
 def _reason(data: dict[str, Any]) -> str | None:
     reason = data.get("reason", data.get("interpretation_reason"))
     return None if reason is None else str(reason)
@@ -407,7 +420,7 @@ def build_pathway(
             citations=tuple(data["citations"]),
             statement=" / ".join(quotes.get((u, str(data["predicate"]), v), [])) or None,
             basis=str(data.get("basis", "stated")),
-            qualifiers=tuple(str(q) for q in data.get("qualifiers", ())),
+            qualifiers=_qualifiers(data.get("qualifiers", ())),
             reason=_reason(data),
         )
         for u, v, data in sorted(graph.subgraph(kept).edges(data=True), key=_edge_key)
