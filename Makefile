@@ -1,10 +1,10 @@
-# pharmakg: `make release` builds dist/, `make test` runs every check.
+# pharmakg: `make release` builds dist/; `make test` runs the checks (slow tests: `make test-slow`).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: release test lint clean bench
+.PHONY: release test test-all test-slow lint clean bench
 
 # (Re)install only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml
@@ -20,7 +20,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests tools benchmarks
 	$(BIN)/mypy src/
 
+# The everyday suite (under 3 minutes on 2 cores): everything but the tests marked slow.
 test: lint
+	$(BIN)/pytest -m "not slow"
+
+# The slow tests alone (a wheel in a fresh venv, full builds, large third-party data); CI runs them.
+test-slow: $(STAMP)
+	$(BIN)/pytest -m slow
+
+test-all: lint
 	$(BIN)/pytest
 
 clean:

@@ -26,13 +26,13 @@ LAYERS = {
     "importers": 6,
     "mechanism": 7,
     "paths": 8,
-    "export": 9,
     "visualise": 9,
-    "build": 10,
-    "serve": 10,
-    "__init__": 11,
-    "cli": 12,
-    "__main__": 13,
+    "export": 10,
+    "build": 11,
+    "serve": 11,
+    "__init__": 12,
+    "cli": 13,
+    "__main__": 14,
 }
 
 

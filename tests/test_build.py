@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
 
 import pharmakg
 from pharmakg import vocab
-from pharmakg.build import RELEASE_FILES, build_release, jsonld_context, serialize
-from pharmakg.export import prepare_release
+from pharmakg.build import build_release
+from pharmakg.export import DEFAULT_BASE, ExportOptions, export, jsonld_context, prepare_release
 from pharmakg.load import load_graph
-from pharmakg.model import RdfFormat
 
 # pharmakg.build is the public function; the module is reached through sys.modules.
 build_module = importlib.import_module("pharmakg.build")
+_DAY = __import__("datetime").date(2026, 1, 2)
+OTHER_BASE = "https://example.org/kg/"
 
 
 def _build(fixtures: Path, out: Path, data: str = "good.ttl") -> pharmakg.BuildResult:
@@ -32,8 +36,10 @@ def test_release_files(fixtures: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     result = _build(fixtures, out)
     assert result.conforms
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in result.files)
-    assert set(RELEASE_FILES) <= {p.name for p in result.files}
+    assert sorted(p for p in out.rglob("*") if p.is_file()) == sorted(result.files)
+    for fmt in pharmakg.release_formats():
+        if not fmt.multi_file:
+            assert out / (fmt.release_file or "") in result.files, fmt.name
     lines = (out / "pharmakg.nt").read_text().splitlines()
     assert lines == sorted(lines)
     assert len(lines) > result.triples  # the data and the dataset description (void.ttl)
@@ -57,7 +63,8 @@ def test_round_trip_turtle_jsonld_ntriples(fixtures: Path, tmp_path: Path) -> No
     assert isomorphic(from_ttl, from_jsonld)
     assert isomorphic(from_jsonld, from_nt)
     original = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl").graph
-    assert isomorphic(prepare_release(original).graph(), from_nt)
+    release = prepare_release(original)
+    assert isomorphic(release.rebased(release.single_graph()), from_nt)
 
 
 def test_rebuild_replaces_release(fixtures: Path, tmp_path: Path) -> None:
@@ -87,13 +94,11 @@ def test_failed_write_leaves_previous_release(
     _build(fixtures, out)
     before = (out / "pharmakg.nt").read_text()
 
-    def half_write(
-        kg: object, report: object, inferred: object, directory: Path, options: object
-    ) -> list[Path]:
+    def half_write(release: object, directory: Path) -> list[Path]:
         (directory / "pharmakg.ttl").write_text("partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(build_module, "_write_release", half_write)
+    monkeypatch.setattr(build_module, "write_release_files", half_write)
     with pytest.raises(OSError, match="disk full"):
         _build(fixtures, out)
     assert (out / "pharmakg.nt").read_text() == before
@@ -109,14 +114,18 @@ def test_decimal_spelling_survives_every_format(tmp_path: Path) -> None:
         '<http://x/s> <http://x/p> "1.5E0"^^xsd:double .\n'
     )
     graph = load_graph(source).graph
+    graph.add((URIRef("http://x/s"), OWL.versionInfo, Literal("1")))
+    release = prepare_release(graph, options=ExportOptions(created=_DAY))
     outputs = {}
-    for fmt in (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES):
-        path = tmp_path / f"out{fmt.suffixes[0]}"
-        path.write_text(serialize(graph, fmt))
+    for fmt in ("turtle", "json-ld", "nt"):
+        output = export(release, fmt)
+        path = tmp_path / output.files[0][0]
+        path.write_bytes(output.single())
         outputs[fmt] = load_graph(path).graph
-    assert isomorphic(outputs[RdfFormat.TURTLE], outputs[RdfFormat.JSONLD])
-    assert isomorphic(outputs[RdfFormat.JSONLD], outputs[RdfFormat.NTRIPLES])
-    assert len(outputs[RdfFormat.NTRIPLES]) == 4
+    assert isomorphic(outputs["turtle"], outputs["json-ld"])
+    assert isomorphic(outputs["json-ld"], outputs["nt"])
+    data = [t for t in outputs["nt"] if str(t[0]) == "http://x/s"]
+    assert len(data) == 5  # the four values and the version
 
 
 def test_jsonld_context_is_inline_prefix_map() -> None:
@@ -127,13 +136,15 @@ def test_jsonld_context_is_inline_prefix_map() -> None:
         assert (value if isinstance(value, str) else value["@id"]) == uri
 
 
-def test_serialize_binds_prefixes_without_changing_input(fixtures: Path) -> None:
-    graph = load_graph(fixtures / "good.ttl").graph
-    before = dict(graph.namespaces())
-    text = serialize(graph, RdfFormat.TURTLE)
+def test_export_binds_prefixes_without_changing_input(fixtures: Path) -> None:
+    kg = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl")
+    before = (dict(kg.graph.namespaces()), len(kg.graph))
+    text = export(prepare_release(kg, options=ExportOptions(created=_DAY)), "turtle").text()
     assert "pkr:imiquimod" in text
-    assert dict(graph.namespaces()) == before
-    assert isomorphic(Graph().parse(data=text, format="turtle"), graph)
+    assert (dict(kg.graph.namespaces()), len(kg.graph)) == before
+    assert (URIRef(DEFAULT_BASE + "resource/imiquimod"), None, None) in Graph().parse(
+        data=text, format="turtle"
+    )
 
 
 def test_a_second_drug_goes_through_the_same_build(tmp_path: Path) -> None:
@@ -152,3 +163,32 @@ def test_a_second_drug_goes_through_the_same_build(tmp_path: Path) -> None:
         "https://w3id.org/pharmakg/resource/imiquimod",
         "https://w3id.org/pharmakg/resource/synthetic-examplinib",
     }
+
+
+@pytest.fixture(scope="module")
+def rebased_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real build of the packaged monograph, published under another base, umask 022."""
+    out = tmp_path_factory.mktemp("rebased") / "dist"
+    old = os.umask(0o022)
+    try:
+        result = build_release(out, options=ExportOptions(base_iri=OTHER_BASE))
+    finally:
+        os.umask(old)
+    assert result.conforms
+    return out
+
+
+def test_rebased_release_names_only_the_new_base(rebased_release: Path) -> None:
+    files = [p for p in rebased_release.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} >= {".ttl", ".nq", ".jsonld", ".tsv", ".html", ".svg"}
+    for path in files:
+        assert DEFAULT_BASE.encode() not in path.read_bytes(), path.name
+    assert OTHER_BASE.encode() in (rebased_release / "pharmakg-inferred.ttl").read_bytes()
+    assert OTHER_BASE.encode() in (rebased_release / "imiquimod-pathway.html").read_bytes()
+
+
+def test_release_is_world_readable_under_umask_022(rebased_release: Path) -> None:
+    assert stat.S_IMODE(rebased_release.stat().st_mode) == 0o755
+    for path in rebased_release.rglob("*"):
+        expected = 0o755 if path.is_dir() else 0o644
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path.name

@@ -121,3 +121,43 @@ def test_validate_exit_codes(runner: CliRunner, fixtures: Path, tmp_path: Path) 
 def test_queries_lists_names(runner: CliRunner) -> None:
     result = runner.invoke(main, ["queries"])
     assert result.exit_code == 0
+
+
+def test_unwritable_output_is_a_clear_error_with_exit_2(fixtures: Path, tmp_path: Path) -> None:
+    """An OSError on -o is bad output (exit 2, one line naming the path), never a traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    target = blocker / "out.csv"
+    command = ["query", str(QUERIES / "drugs.rq"), *_data(fixtures), "-o", str(target)]
+    done = subprocess.run(
+        [sys.executable, "-m", "pharmakg", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("pharmakg: error: ")
+    assert str(target) in line
+    assert not list(tmp_path.glob("**/.out.csv.*"))  # no temporary file left
+
+
+def test_error_exit_codes_follow_the_error_tree() -> None:
+    from pharmakg import errors
+
+    assert errors.InputError.exit_code == errors.OutputError.exit_code == 2
+    assert errors.UnknownEntityError.exit_code == 2  # every input error
+    for environmental in (errors.ResourceError, errors.ReasonerError, errors.JavaNotFoundError):
+        assert environmental.exit_code == 3, environmental
+    assert errors.MissingToolError.exit_code == 3
+
+
+def test_long_choice_lists_are_cut() -> None:
+    from pharmakg.errors import AmbiguousEntityError
+
+    error = AmbiguousEntityError("ambiguous", term="x", choices=[f"pkr:e{i}" for i in range(400)])
+    text = str(error)
+    assert text.endswith("pkr:e9, and 390 more)")
+    assert "pkr:e10," not in text
+    assert len(error.choices) == 400  # the data keeps every candidate

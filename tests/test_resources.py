@@ -34,6 +34,29 @@ def test_source_file_refuses_paths(name: str) -> None:
         resources.source_file(name)
 
 
+def test_a_missing_packaged_folder_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken installation fails loudly; it never looks like "no queries" or "no graphs"."""
+    import pharmakg
+
+    (tmp_path / "ontology").mkdir()
+    monkeypatch.setattr(resources, "data_root", lambda: tmp_path)
+    with pytest.raises(ResourceError, match="queries"):
+        pharmakg.list_queries()
+    with pytest.raises(ResourceError, match="graphs"):
+        resources.graph_files()
+
+
+def test_written_files_get_the_umask_mode(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        target = resources.write_text_atomic(tmp_path / "f.txt", "x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
 def test_write_text_atomic(tmp_path: Path) -> None:
     target = resources.write_text_atomic(tmp_path / "sub" / "f.txt", "a\r\nb")
     assert target.read_bytes() == b"a\r\nb"

@@ -529,6 +529,7 @@ def test_cli_visualise(tmp_path: Path) -> None:
     assert done.stdout.startswith(b"<?xml")
 
 
+@pytest.mark.slow
 def test_build_writes_the_pictures(tmp_path: Path) -> None:
     result = build_release(tmp_path / "dist")
     names = {p.name for p in result.files}

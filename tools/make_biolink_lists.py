@@ -8,7 +8,8 @@ Usage (needs PyYAML)::
 It keeps what the KGX
 check needs: every class name (as ``biolink:CamelCase``) with its ``id_prefixes``
 and ancestors, every non-deprecated predicate (descendants of ``related_to``), and
-the permissible values of the qualifier enums pharmakg uses.
+the permissible values of the enums pharmakg uses (qualifiers, knowledge level and
+agent type), and every association slot (the columns a KGX edge may have).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from pathlib import Path
 import yaml
 
 TAG = "v4.4.4"
-ENUMS = ("DirectionQualifierEnum", "GeneOrGeneProductOrChemicalEntityAspectEnum")
+ENUMS = (
+    "AgentTypeEnum",
+    "DirectionQualifierEnum",
+    "GeneOrGeneProductOrChemicalEntityAspectEnum",
+    "KnowledgeLevelEnum",
+)
 
 
 def camel(name: str) -> str:
@@ -70,12 +76,23 @@ def main(path: str) -> None:
         if is_predicate(n) and not s.get("deprecated")
     )
     enums = {e: sorted(model["enums"][e].get("permissible_values", {})) for e in ENUMS}
+
+    def is_association_slot(name: str) -> bool:
+        seen = slots.get(name, {}).get("is_a")
+        while seen:
+            if seen == "association slot":
+                return True
+            seen = slots.get(seen, {}).get("is_a")
+        return False
+
+    edge_slots = sorted(snake(n) for n in slots if is_association_slot(n))
     out = {
         "source": f"biolink/biolink-model {TAG}: biolink-model.yaml",
         "version": model.get("version", TAG),
         "categories": categories,
         "predicates": predicates,
         "enums": enums,
+        "association_slots": edge_slots,
     }
     target = Path(__file__).resolve().parents[1] / "tests" / "data" / "biolink-4.4.4.json"
     target.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -2,9 +2,13 @@
 
 >>> import pharmakg
 >>> kg = pharmakg.load()                       # the packaged ontology + graphs/*.ttl
->>> report = pharmakg.validate(kg)             # SHACL + CURIE checks
->>> [q.name for q in pharmakg.list_queries()]  # doctest: +SKIP
->>> kg.query("mechanism", drug="imiquimod")    # doctest: +SKIP
+>>> pharmakg.validate(kg).conforms             # SHACL + CURIE checks
+True
+>>> "mechanism" in {q.name for q in pharmakg.list_queries()}
+True
+>>> result = kg.query("mechanism", drug="imiquimod")
+>>> sorted({str(t) for t in result.column("target")})
+['https://w3id.org/pharmakg/resource/tlr7']
 
 The stages live in their own modules (``load``, ``validate``, ``query``,
 ``reason``, ``paths``, ``build``); this module is the public face, with a sorted ``__all__``.
@@ -18,7 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .build import build_release
+from .build import build_release as build
 from .errors import (
     AmbiguousEntityError,
     InconsistentGraphError,
@@ -28,6 +32,7 @@ from .errors import (
     JavaNotFoundError,
     MissingParameterError,
     MissingToolError,
+    OutputError,
     ParseError,
     PharmakgError,
     ReasonerError,
@@ -43,16 +48,19 @@ from .errors import (
 )
 from .export import (
     DEFAULT_BASE,
-    ExportFormat,
+    HOLDS_INFERENCES,
+    HOLDS_REPORT,
     ExportOptions,
     ExportOutput,
     Release,
+    parse_date,
     prepare_release,
+    release_formats,
     write_export,
 )
 from .export import export as _export
-from .formats import Format
-from .load import LoadedGraph, load_graph
+from .formats import Format, Kind, find
+from .load import LoadedGraph, default_paths, load_graph
 from .mechanism import GraphStats, graph_stats, graph_text, mechanism_graph
 from .model import (
     BuildResult,
@@ -79,18 +87,22 @@ __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
     "DEFAULT_BASE",
-    "ExportFormat",
     "ExportOptions",
     "ExportOutput",
+    "Format",
     "GraphStats",
+    "HOLDS_INFERENCES",
+    "HOLDS_REPORT",
     "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
     "InvalidParameterError",
     "JavaNotFoundError",
+    "Kind",
     "KnowledgeGraph",
     "MissingParameterError",
     "MissingToolError",
+    "OutputError",
     "ParseError",
     "PathsResult",
     "Pathway",
@@ -119,6 +131,7 @@ __all__ = [
     "build_pathway",
     "check_curie",
     "compress",
+    "default_paths",
     "expand_curie",
     "export",
     "graph_stats",
@@ -127,9 +140,11 @@ __all__ = [
     "load",
     "mechanism_graph",
     "mechanism_paths",
+    "parse_date",
     "prepare_release",
     "query",
     "reason",
+    "release_formats",
     "render",
     "validate",
     "visualise",
@@ -225,8 +240,8 @@ def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningR
     return _reason(kg, ontology=ontology)
 
 
-def with_inferences(kg: LoadedGraph) -> KnowledgeGraph:
-    """A new graph: ``kg``'s triples plus the inferred ones (``kg`` is not changed).
+def _consistent_inferences(kg: LoadedGraph) -> ReasoningResult:
+    """HermiT's inferences on ``kg``.
 
     :raises InconsistentGraphError: the graph is inconsistent, so everything would follow.
     """
@@ -235,6 +250,15 @@ def with_inferences(kg: LoadedGraph) -> KnowledgeGraph:
         raise InconsistentGraphError(
             f"the graph is inconsistent, so nothing can be inferred: {result.explanation}"
         )
+    return result
+
+
+def with_inferences(kg: LoadedGraph) -> KnowledgeGraph:
+    """A new graph: ``kg``'s triples plus the inferred ones (``kg`` is not changed).
+
+    :raises InconsistentGraphError: the graph is inconsistent, so everything would follow.
+    """
+    result = _consistent_inferences(kg)
     merged = Graph()
     for triple in kg.graph:
         merged.add(triple)
@@ -248,30 +272,28 @@ def list_queries() -> list[QueryInfo]:
     return _list_queries()
 
 
-def build(out_dir: str | Path = "dist", *, options: ExportOptions | None = None) -> BuildResult:
-    """Load, validate and, if it conforms, write a release into ``out_dir`` atomically.
-
-    :param options: base IRI, creation date and SPARQL endpoint of the exports.
-    """
-    return build_release(out_dir, options=options)
-
-
 def export(
     kg: LoadedGraph,
-    fmt: ExportFormat | str,
+    fmt: Format | str,
     *,
     inferred: Graph | None = None,
     options: ExportOptions | None = None,
 ) -> ExportOutput:
-    """Export ``kg`` (and the reasoner's ``inferred`` triples) in ``fmt``; nothing is written.
+    """Export ``kg`` in one release format ``fmt``; nothing is written.
 
     ``fmt`` is a name, alias, suffix or media type (``turtle``, ``ttl``, ``text/turtle``).
-    Write the result with :func:`write_export`.
+    A format that holds the reasoner's triples (N-Quads, TriG, KGX, ``inferred``) gets
+    ``inferred``, or HermiT is run for it; the ``validation`` format validates ``kg``. So
+    the file is the same as the one ``build`` writes. Write it with :func:`write_export`.
 
     :raises UnknownFormatError: the error lists the format names.
+    :raises InconsistentGraphError: the format needs inferences and the graph is inconsistent.
     """
-    fmt = fmt if isinstance(fmt, ExportFormat) else ExportFormat.from_name(fmt)
-    return _export(prepare_release(kg, inferred, options), fmt)
+    chosen = find(Kind.RELEASE, fmt)
+    if inferred is None and chosen.name in HOLDS_INFERENCES:
+        inferred = _consistent_inferences(kg).graph
+    report = validate_graph(kg) if chosen.name in HOLDS_REPORT else None
+    return _export(prepare_release(kg, inferred, options, report=report), chosen)
 
 
 def visualise(

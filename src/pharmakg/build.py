@@ -1,116 +1,43 @@
 """Stage: the release pipeline, load → validate → reason → export, written atomically.
 
-The export formats are :mod:`pharmakg.export`'s.
+Every file of the release goes through the one export registry (:mod:`pharmakg.export`),
+fed by one :class:`~pharmakg.export.Release` that holds the validation report and the
+reasoner's triples, so a ``--base-iri`` reaches every file.
 
-Everything is written into a temporary directory next to ``out_dir`` and then
-swapped in by renaming, so a failure never leaves a partial release. If the
-data do not conform, or the reasoner finds them inconsistent, any earlier release
-in ``out_dir`` is removed, so no stale release claims to be current. The inferred
-triples go to ``pharmakg-inferred.ttl``, apart from the asserted ones.
+Everything is written into a temporary directory next to ``out_dir`` and then swapped in by
+renaming, so a failure never leaves a partial release. If the data do not conform, or the
+reasoner finds them inconsistent, any earlier release in ``out_dir`` is removed, so no stale
+release claims to be current. The release directory and its files are created with the
+permissions the user's umask gives (0755 and 0644 under umask 022), so a web server can
+serve them.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from rdflib import Graph
-
-from . import export
-from .export import ExportFormat, ExportOptions
-from .formats import Kind, of_kind
+from .export import ExportOptions, prepare_release, write_release_files
 from .load import LoadedGraph, load_graph
-from .model import BuildResult, RdfFormat, ValidationReport
-from .reason import ReasoningResult, reason
+from .model import BuildResult
+from .reason import reason
+from .resources import current_umask
 from .validate import validate_graph
-from .visualise import build_pathway, drug_slug, drugs_with_mechanism, render
 
-__all__ = ["RELEASE_FILES", "build_release", "jsonld_context", "serialize"]
-
-#: The files and directories a release holds (``drugs/`` holds one framed JSON-LD per drug).
-RELEASE_FILES = (
-    "context.jsonld",
-    "dataset.jsonld",
-    "drugs",
-    "edges.tsv",
-    "nodes.tsv",
-    "pharmakg.jsonld",
-    "pharmakg.nq",
-    "pharmakg.graphml",
-    "pharmakg.nodelink.json",
-    "pharmakg.nt",
-    "pharmakg.rdf",
-    "pharmakg.trig",
-    "pharmakg.ttl",
-    "pharmakg-inferred.ttl",
-    "validation-report.ttl",
-    "validation-report.txt",
-    "void.ttl",
-)
+__all__ = ["build_release"]
 
 
-def jsonld_context() -> dict[str, Any]:
-    """The release's JSON-LD context (see :func:`pharmakg.export.jsonld_context`)."""
-    return export.jsonld_context()
-
-
-def serialize(graph: Graph, fmt: RdfFormat) -> str:
-    """Serialise ``graph`` in ``fmt`` (see :func:`pharmakg.export.serialize`)."""
-    return export.serialize(graph, ExportFormat.from_name(fmt.rdflib_name))
-
-
-def _write_exports(
-    kg: LoadedGraph, inferred: Graph, directory: Path, options: ExportOptions | None
-) -> None:
-    """Write every export format (:mod:`pharmakg.export`) into ``directory``.
-
-    The reasoner's triples go into the ``inferred`` named graph of the TriG and N-Quads files.
-    """
-    release = export.prepare_release(kg, inferred, options)
-    export.write_release_files(release, directory)
-
-
-def _write_release(
-    kg: LoadedGraph,
-    report: ValidationReport,
-    inferred: Graph,
-    directory: Path,
-    options: ExportOptions | None = None,
-) -> list[Path]:
-    _write_exports(kg, inferred, directory, options)
-    outputs = {
-        "validation-report.ttl": report.to_graph().serialize(format="turtle"),
-        "validation-report.txt": report.to_text(),
-    }
-    for name, text in outputs.items():
-        (directory / name).write_text(text, encoding="utf-8")
-    return [directory / name for name in outputs]
-
-
-def _write_inferred(inferred: ReasoningResult, directory: Path) -> Path:
-    """The reasoning step's output: the inferred triples only, as Turtle."""
-    path = directory / "pharmakg-inferred.ttl"
-    path.write_text(serialize(inferred.graph, RdfFormat.TURTLE), encoding="utf-8")
-    return path
-
-
-def _write_visuals(kg: LoadedGraph, directory: Path) -> list[Path]:
-    """Draw every drug's pathway: ``<drug>-pathway.html``, ``.svg``, ``.png`` and ``.mmd``.
-
-    Every picture format of the registry (:attr:`Kind.PICTURE`) is drawn; none needs an
-    outside program.
-    """
-    written: list[Path] = []
-    formats = of_kind(Kind.PICTURE)
-    for iri, label in drugs_with_mechanism(kg):
-        pathway = build_pathway(kg, iri)
-        for fmt in formats:
-            path = directory / f"{drug_slug(label)}-pathway{fmt.suffix}"
-            path.write_bytes(render(pathway, fmt))
-            written.append(path)
-    return written
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with renames only (the old release is removed last)."""
+    if out.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        out.rename(retired / out.name)
+        staging.rename(out)
+        shutil.rmtree(retired)
+    else:
+        staging.rename(out)
 
 
 def build_release(
@@ -121,7 +48,7 @@ def build_release(
     ontology: str | Path | None = None,
     options: ExportOptions | None = None,
 ) -> BuildResult:
-    """Load, validate and, if the graph conforms, write a release into ``out_dir``.
+    """Load, validate and, if the graph conforms and is consistent, write a release.
 
     :param kg: the graph to release (default: :func:`~pharmakg.load.load_graph` of the
         packaged ontology and graphs).
@@ -146,24 +73,18 @@ def build_release(
             triples=len(kg.graph),
             notes=notes,
         )
+    release = prepare_release(kg, inferred.graph, options, report=report)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        _write_release(kg, report, inferred.graph, staging, options)
-        _write_inferred(inferred, staging)
-        _write_visuals(kg, staging)
-        names = sorted(path.name for path in staging.iterdir())
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            out.rename(retired / out.name)
-            staging.rename(out)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(out)
+        # mkdtemp makes the directory 0700; a release directory is as readable as any other.
+        os.chmod(staging, 0o777 & ~current_umask())
+        written = write_release_files(release, staging)
+        files = tuple(sorted(out / path.relative_to(staging) for path in written))
+        _swap_in(staging, out)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    files = tuple(out / name for name in names)
     return BuildResult(
         conforms=True, out_dir=out, report=report, files=files, triples=len(kg.graph)
     )

@@ -2,7 +2,9 @@
 
 Results go to stdout, logs and errors to stderr (one line each). ``-o FILE``
 writes exactly what stdout would, through a temporary file and a rename.
-Exit codes: 0 ok, 1 the data do not conform, 2 bad input or usage.
+Exit codes come from the error tree (:mod:`pharmakg.errors`): 0 ok, 1 the data do not
+conform (or are inconsistent), 2 bad input, output or usage, 3 a broken installation or
+environment (no Java for HermiT, a packaged file missing).
 """
 
 from __future__ import annotations
@@ -16,11 +18,8 @@ import click
 
 import pharmakg
 
-from .build import build_release
 from .errors import PharmakgError
-from .export import DEFAULT_BASE, ExportFormat, ExportOptions, parse_date
 from .formats import Kind, choices
-from .load import default_paths
 from .model import RdfFormat, ResultFormat
 from .paths import MAX_HOPS
 from .query import parse_assignments
@@ -39,12 +38,14 @@ EPILOG = """\b
 Exit codes:
   0  success (the data conform)
   1  the data do not conform to the shapes
-  2  bad input or usage (parse error, unknown query/format/prefix/entity)
+  2  bad input, output or usage (parse error, unknown query/format/prefix/entity,
+     an output path that cannot be written)
+  3  a broken installation or environment (a packaged file missing, no Java)
 """
 
 
 def _errors_to_exit(func: F) -> F:
-    """Report a PharmakgError as one line on stderr and exit 2."""
+    """Report a PharmakgError as one line on stderr and exit with its code (errors.py)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -52,9 +53,16 @@ def _errors_to_exit(func: F) -> F:
             return func(*args, **kwargs)
         except PharmakgError as error:
             click.echo(f"pharmakg: error: {error}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(error.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _write_stdout(data: bytes) -> None:
+    """Write bytes to stdout (after any text click has buffered)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -81,17 +89,17 @@ def main() -> None:
 
 def _export_options(
     base_iri: str, sparql_endpoint: str | None, created: str | None
-) -> ExportOptions:
-    return ExportOptions(
+) -> pharmakg.ExportOptions:
+    return pharmakg.ExportOptions(
         base_iri=base_iri,
-        created=parse_date(created) if created else None,
+        created=pharmakg.parse_date(created) if created else None,
         sparql_endpoint=sparql_endpoint,
     )
 
 
 _BASE_IRI = click.option(
     "--base-iri",
-    default=DEFAULT_BASE,
+    default=pharmakg.DEFAULT_BASE,
     show_default=True,
     help="Mint pharmakg's own IRIs (resources, ontology, shapes) under this base.",
 )
@@ -127,8 +135,8 @@ def build(
 ) -> None:
     """Load, validate and, if the data conform, write a release (atomically)."""
     options = _export_options(base_iri, sparql_endpoint, created)
-    kg = pharmakg.load(*default_paths(), *graphs) if graphs else None
-    result = build_release(out_dir, kg, options=options)
+    kg = pharmakg.load(*pharmakg.default_paths(), *graphs) if graphs else None
+    result = pharmakg.build(out_dir, kg, options=options)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
         for note in result.notes:
@@ -148,7 +156,7 @@ def build(
     "fmt",
     required=True,
     metavar="FORMAT",
-    help="A name, suffix or media type: " + ", ".join(ExportFormat.names()) + ".",
+    help="A name, suffix or media type: " + ", ".join(choices(Kind.RELEASE)) + ".",
 )
 @click.option("-o", "--output", help="FILE (one-file formats; default stdout) or DIR.")
 @_BASE_IRI
@@ -169,15 +177,14 @@ def export_command(
     input_format: str | None,
 ) -> None:
     """Export the graph in one release FORMAT (turtle, nt, nquads, kgx, ...)."""
-    chosen = ExportFormat.from_name(fmt)
     options = _export_options(base_iri, sparql_endpoint, created)
     kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.export(kg, chosen, options=options)
+    result = pharmakg.export(kg, fmt, options=options)
     if output:
         for path in pharmakg.write_export(result, output):
             click.echo(f"pharmakg: wrote {path}", err=True)
     else:
-        click.echo(result.text(), nl=False)
+        _write_stdout(result.single())
 
 
 @main.command(epilog=EPILOG)
@@ -262,7 +269,8 @@ REASON_EPILOG = """\b
 Exit codes:
   0  the graph is consistent
   1  the graph is inconsistent (the clashing individuals are printed)
-  2  bad input or usage, or no Java to run HermiT
+  2  bad input, output or usage
+  3  no Java to run HermiT, or HermiT failed
 """
 
 
@@ -379,6 +387,4 @@ def visualise(drug: str, fmt: str, max_nodes: int, bases: str, output: str | Non
         write_bytes_atomic(output, data)
         click.echo(f"pharmakg: wrote {output}", err=True)
     else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_stdout(data)

@@ -2,10 +2,12 @@
 
 Every error pharmakg raises on purpose is a :class:`PharmakgError`. Each one
 carries data (file, line, column, term, choices) as attributes, and its message
-is one line that says what is wrong and, where possible, how to fix it::
+is one line that says what is wrong and, where possible, how to fix it. Each
+class has the exit code the command line ends with (``exit_code``: 2 for bad
+input or output, 3 for a broken installation or environment)::
 
     PharmakgError (ValueError)
-    ├── InputError                  bad input: exit code 2 in the CLI
+    ├── InputError                  bad input: exit code 2
     │   ├── ParseError              a file does not parse (file, line, column)
     │   ├── UnsafeInputError        hostile input refused (remote context, XML entities)
     │   ├── UnknownFormatError      a format name or file suffix nobody reads (choices)
@@ -19,11 +21,12 @@ is one line that says what is wrong and, where possible, how to fix it::
     │   ├── AmbiguousEntityError    an entity value that matches several entities
     │   ├── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
     │   └── InconsistentGraphError  inferences asked of a graph the reasoner finds inconsistent
-    ├── ResourceError               a packaged file (ontology, shapes, …) is missing
-    ├── ReasonerError               the OWL reasoner (HermiT) failed to run
+    ├── OutputError                 an output file or directory cannot be written: exit code 2
+    ├── ResourceError               a packaged file (ontology, shapes, …) is missing: exit code 3
+    ├── ReasonerError               the OWL reasoner (HermiT) failed to run: exit code 3
     │   └── JavaNotFoundError       no ``java`` to run HermiT (says how to install one)
-    ├── MissingToolError            an outside program (Graphviz dot) is missing or failed
-    └── UnknownTermError            a pkg: term the ontology does not declare (closed namespace)
+    ├── MissingToolError            an outside program is missing or failed: exit code 3
+    └── UnknownTermError            a pkg: term the ontology does not declare: exit code 3
 
 ``AttributeError`` is also a base of :class:`UnknownTermError`, so ``hasattr``
 and ``getattr(ns, name, default)`` keep working on the closed namespace.
@@ -43,6 +46,7 @@ __all__ = [
     "JavaNotFoundError",
     "MissingParameterError",
     "MissingToolError",
+    "OutputError",
     "ParseError",
     "PharmakgError",
     "ReasonerError",
@@ -66,8 +70,14 @@ class PharmakgError(ValueError):
     :param line: 1-based line in ``file``.
     :param column: 1-based column in ``line``.
     :param term: the offending name, value, CURIE or IRI.
-    :param choices: the valid values, when a name was not recognised.
+    :param choices: the valid values, when a name was not recognised; the message shows
+        the first :attr:`SHOWN_CHOICES` and says how many more there are.
     """
+
+    #: The command line's exit code for this kind of error.
+    exit_code = 3
+    #: How many choices the one-line message lists.
+    SHOWN_CHOICES = 10
 
     def __init__(
         self,
@@ -99,12 +109,24 @@ class PharmakgError(ValueError):
         if where:
             text = f"{where}: {text}"
         if self.choices:
-            text = f"{text} (choose from: {', '.join(self.choices)})"
+            shown = ", ".join(self.choices[: self.SHOWN_CHOICES])
+            more = len(self.choices) - self.SHOWN_CHOICES
+            if more > 0:
+                shown += f", and {more} more"
+            text = f"{text} (choose from: {shown})"
         return text
 
 
 class InputError(PharmakgError):
     """The user's input (a file, a name, a value) is wrong; exit code 2."""
+
+    exit_code = 2
+
+
+class OutputError(PharmakgError):
+    """An output file or directory cannot be written (the path is named); exit code 2."""
+
+    exit_code = 2
 
 
 class ParseError(InputError):

@@ -44,8 +44,11 @@ class Kind(enum.Enum):
 class Format:
     """One format of one kind.
 
-    :param release_file: the file (or ``dir/``) a release writes in this format, if any.
+    :param release_file: where a release writes this format: the file name, or for a
+        multi-file format the folder its files go in (``""`` for the release's top level);
+        ``None`` when the release does not hold it.
     :param rdflib_name: the name rdflib's parser/serializer registry uses, for RDF formats.
+    :param multi_file: the format is several files (``-o`` names a directory).
     """
 
     kind: Kind
@@ -56,16 +59,12 @@ class Format:
     release_file: str | None = None
     rdflib_name: str | None = None
     binary: bool = False
+    multi_file: bool = False
 
     @property
     def suffix(self) -> str:
         """The preferred file suffix, with its dot ('' when the format has none)."""
         return self.suffixes[0] if self.suffixes else ""
-
-    @property
-    def is_directory(self) -> bool:
-        """Whether the format is several files in a directory."""
-        return bool(self.release_file and self.release_file.endswith("/"))
 
     def matches(self, wanted: str) -> bool:
         """Whether ``wanted`` (name, alias, suffix, or media type) names this format."""
@@ -132,9 +131,10 @@ FORMATS: tuple[Format, ...] = (
         "application/ld+json;profile=framed",
         (),
         ("framed", "json-ld-framed"),
-        "drugs/",
+        "drugs",
+        multi_file=True,
     ),
-    Format(R, "kgx", "text/tab-separated-values", (), ("kgx-tsv", "tsv"), "kgx/"),
+    Format(R, "kgx", "text/tab-separated-values", (), ("kgx-tsv", "tsv"), "", multi_file=True),
     Format(R, "void", "text/turtle;profile=void", (), ("dcat",), "void.ttl"),
     Format(
         R,
@@ -148,8 +148,8 @@ FORMATS: tuple[Format, ...] = (
     Format(R, "graphml", "application/graphml+xml", (".graphml",), (), "pharmakg.graphml"),
     Format(R, "node-link", "application/json", (), ("nodelink",), "pharmakg.nodelink.json"),
     Format(R, "inferred", "text/turtle;profile=inferred", (), (), "pharmakg-inferred.ttl"),
-    Format(R, "pictures", "text/html;profile=pathways", (), ("pathways",), "pictures/"),
-    Format(R, "validation", "text/turtle;profile=shacl-report", (), (), "validation/"),
+    Format(R, "pictures", "text/html;profile=pathways", (), ("pathways",), "", multi_file=True),
+    Format(R, "validation", "text/turtle;profile=shacl-report", (), (), "", multi_file=True),
     # query results (SELECT / ASK)
     Format(Kind.RESULT, "table", "text/plain", (".txt",)),
     Format(Kind.RESULT, "csv", "text/csv", (".csv",)),

@@ -135,10 +135,14 @@ def parse_header(path: Path, text: str | None = None) -> QueryInfo:
 
 
 def list_queries(directory: Path | None = None) -> list[QueryInfo]:
-    """Every named query in ``directory`` (default: the packaged ``queries/``), by name."""
+    """Every named query in ``directory`` (default: the packaged ``queries/``), by name.
+
+    :raises ResourceError: the packaged ``queries/`` is missing (a broken installation).
+    :raises InputError: the ``directory`` given is not a directory.
+    """
     directory = resources.queries_dir() if directory is None else directory
     if not directory.is_dir():
-        return []
+        raise InputError(f"not a directory of queries: {directory}", file=directory)
     return sorted((parse_header(p) for p in directory.glob("*.rq")), key=lambda q: q.name)
 
 

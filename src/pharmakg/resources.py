@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import ResourceError
+from .errors import OutputError, ResourceError
 
 __all__ = [
     "DATA_DIRS",
@@ -84,14 +84,19 @@ def prefixes_file() -> Path:
 
 
 def graph_files() -> list[Path]:
-    """Return every ``graphs/*.ttl``, sorted by name (possibly none)."""
-    directory = data_root() / "graphs"
-    return sorted(directory.glob("*.ttl")) if directory.is_dir() else []
+    """Return every ``graphs/*.ttl``, sorted by name.
+
+    :raises ResourceError: the packaged ``graphs/`` directory is missing.
+    """
+    return sorted(_existing(data_root() / "graphs").glob("*.ttl"))
 
 
 def queries_dir() -> Path:
-    """Return the ``queries/`` directory of named ``.rq`` queries."""
-    return data_root() / "queries"
+    """Return the ``queries/`` directory of named ``.rq`` queries.
+
+    :raises ResourceError: it is missing (a broken installation, never "no queries").
+    """
+    return _existing(data_root() / "queries")
 
 
 def source_file(name: str) -> Path:
@@ -106,15 +111,42 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the OS allows."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    # No /proc: set and restore (the only portable way before Python 3.13's os.umask read).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
+
+    The file gets the permissions a plain ``open()`` would give it (0666 less the umask:
+    0644 under umask 022), not the 0600 of the temporary file.
+
+    :raises OutputError: the file or its directory cannot be written (the path is named).
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror}", file=target) from error
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o666 & ~current_umask())
         Path(temporary).replace(target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {error.strerror}", file=target) from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

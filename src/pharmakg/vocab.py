@@ -56,9 +56,11 @@ __all__ = [
     "prefix_map",
 ]
 
-PKG_URI = "https://w3id.org/pharmakg/ontology/"
-PKR_URI = "https://w3id.org/pharmakg/resource/"
-PKGSH_URI = "https://w3id.org/pharmakg/shapes/"
+#: The base under which pharmakg mints every IRI of its own (a release may move them).
+BASE_URI = "https://w3id.org/pharmakg/"
+PKG_URI = BASE_URI + "ontology/"
+PKR_URI = BASE_URI + "resource/"
+PKGSH_URI = BASE_URI + "shapes/"
 
 CURIE = re.compile(r"(?P<prefix>[A-Za-z_][A-Za-z0-9._-]*):(?P<local>\S+)")
 

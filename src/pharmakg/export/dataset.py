@@ -1,0 +1,225 @@
+"""The dataset description: VoID + DCAT (``void.ttl``, and the default graph) and schema.org.
+
+Computed on the canonical graphs (:mod:`pharmakg.export.release`); the counts are those of
+the data (asserted + provenance), not of the description or of the inferences. One
+``dcat:distribution`` is listed per release file of the format registry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID, XSD
+from rdflib.term import Node
+
+from .. import vocab
+from ..formats import Kind, of_kind
+from ..vocab import PKG, PKR_URI
+
+__all__ = ["describe", "first_literal", "schema_org", "sorted_nodes"]
+
+#: DCAT 3 ``dcat:version`` (rdflib's DCAT namespace is DCAT 2).
+DCAT3_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
+#: Release formats that describe the dataset rather than distribute it.
+_NOT_DISTRIBUTIONS = {"void", "schema-org", "context", "validation"}
+#: The dataset's canonical IRI.
+DATASET = URIRef(vocab.BASE_URI + "dataset")
+
+
+def sorted_nodes(nodes: Iterable[Node]) -> list[Node]:
+    """``nodes`` without repeats, in N-Triples order."""
+    return sorted(set(nodes), key=lambda n: n.n3())
+
+
+def first_literal(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
+    """The first (in string order) value of ``predicate`` on ``subject``, as text."""
+    values = sorted(str(v) for v in graph.objects(subject, predicate))
+    return values[0] if values else None
+
+
+def _part_iri(kind: str, term: Node) -> URIRef:
+    curie = vocab.compress(str(term), strict=False)
+    return URIRef(f"{DATASET}/{kind}/" + quote(curie, safe=":"))
+
+
+def _add_about(out: Graph, data: Graph, version: str, created: datetime.date) -> None:
+    add = out.add
+    title = "pharmakg: drug mechanism-of-action knowledge graph"
+    add((DATASET, DCTERMS.title, Literal(title, lang="en")))
+    summary = (
+        "Drug mechanism-of-action monographs encoded statement by statement as cited, "
+        "validated linked data: drugs, targets, cytokines, immune cells and processes, "
+        "therapeutic effects and indications, each statement a claim with its basis and "
+        "citations."
+    )
+    add((DATASET, DCTERMS.description, Literal(summary, lang="en")))
+    ontology = URIRef(vocab.PKG_URI.rstrip("/"))
+    for licence in sorted_nodes(data.objects(ontology, DCTERMS.license)):
+        add((DATASET, DCTERMS.license, licence))
+    for creator in sorted_nodes(data.objects(ontology, DCTERMS.creator)):
+        add((DATASET, DCTERMS.creator, creator))
+        add((DATASET, DCTERMS.publisher, creator))
+    add((DATASET, OWL.versionInfo, Literal(version)))
+    add((DATASET, DCAT3_VERSION, Literal(version)))
+    for predicate in (DCTERMS.created, DCTERMS.issued):
+        add((DATASET, predicate, Literal(created.isoformat(), datatype=XSD.date)))
+    for version_iri in sorted_nodes(data.objects(ontology, OWL.versionIRI)):
+        add((DATASET, DCTERMS.conformsTo, version_iri))
+    add((DATASET, VOID.vocabulary, URIRef(vocab.PKG_URI)))
+    add((DATASET, VOID.uriSpace, Literal(PKR_URI)))
+    for monograph in sorted_nodes(data.subjects(RDF.type, PKG.Monograph)):
+        add((DATASET, DCTERMS.source, monograph))
+        for reference in sorted_nodes(data.objects(monograph, PKG.cites)):
+            add((DATASET, DCTERMS.references, reference))
+
+
+def _add_counts(out: Graph, data: Graph) -> dict[Node, set[Node]]:
+    add = out.add
+    subjects = set(data.subjects())
+    add((DATASET, VOID.triples, Literal(len(data))))
+    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(PKR_URI)}
+    add((DATASET, VOID.entities, Literal(len(entities))))
+    typed: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in data.subject_objects(RDF.type):
+        typed[o].add(s)
+    add((DATASET, VOID.classes, Literal(len(typed))))
+    properties = Counter(p for _, p, _ in data)
+    add((DATASET, VOID.properties, Literal(len(properties))))
+    add((DATASET, VOID.distinctSubjects, Literal(len(subjects))))
+    add((DATASET, VOID.distinctObjects, Literal(len(set(data.objects())))))
+    for cls in sorted_nodes(typed):
+        part = _part_iri("class", cls)
+        add((DATASET, VOID.classPartition, part))
+        add((part, VOID["class"], cls))
+        add((part, VOID.entities, Literal(len(typed[cls]))))
+    for prop in sorted_nodes(properties):
+        part = _part_iri("property", prop)
+        add((DATASET, VOID.propertyPartition, part))
+        add((part, VOID.property, prop))
+        add((part, VOID.triples, Literal(properties[prop])))
+    return typed
+
+
+def _add_examples(out: Graph, data: Graph, typed: Mapping[Node, set[Node]]) -> None:
+    examples = sorted_nodes(typed.get(PKG.Drug, set()))
+    examples += sorted_nodes(data.subjects(RDF.type, PKG.Monograph))
+    for cls in (PKG.Claim, PKG.Disease):
+        examples += sorted_nodes(typed.get(cls, set()))[:1]
+    for example in examples:
+        out.add((DATASET, VOID.exampleResource, example))
+
+
+def _add_distributions(out: Graph) -> None:
+    for fmt in of_kind(Kind.RELEASE):
+        if fmt.name in _NOT_DISTRIBUTIONS or fmt.release_file is None:
+            continue
+        distribution = URIRef(f"{DATASET}/distribution/{fmt.name}")
+        out.add((DATASET, DCAT.distribution, distribution))
+        out.add((distribution, RDF.type, DCAT.Distribution))
+        out.add((distribution, DCTERMS.title, Literal(fmt.release_file)))
+        out.add((distribution, DCAT.mediaType, Literal(fmt.media_type)))
+
+
+def describe(
+    data: Graph,
+    named: Mapping[str, Graph],
+    *,
+    version: str,
+    created: datetime.date,
+    sparql_endpoint: str | None = None,
+) -> Graph:
+    """The canonical VoID + DCAT description of ``data`` and its ``named`` graphs."""
+    out = Graph()
+    out.add((DATASET, RDF.type, VOID.Dataset))
+    out.add((DATASET, RDF.type, DCAT.Dataset))
+    _add_about(out, data, version, created)
+    if sparql_endpoint:
+        out.add((DATASET, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
+    for name, graph in named.items():
+        graph_iri = URIRef(vocab.BASE_URI + f"graph/{name}")
+        out.add((DATASET, VOID.subset, graph_iri))
+        out.add((graph_iri, RDF.type, VOID.Dataset))
+        out.add((graph_iri, DCTERMS.title, Literal(f"{name} triples", lang="en")))
+        out.add((graph_iri, VOID.triples, Literal(len(graph))))
+    typed = _add_counts(out, data)
+    _add_examples(out, data, typed)
+    _add_distributions(out)
+    return out
+
+
+def schema_org(description: Graph, data: Graph, rebase_iri: Any) -> dict[str, Any]:
+    """A schema.org ``Dataset`` for dataset search engines (inline context; nothing to fetch).
+
+    :param rebase_iri: moves an IRI of ours under the release's base.
+    """
+    d = description
+
+    def one(predicate: URIRef) -> str | None:
+        return first_literal(d, DATASET, predicate)
+
+    def count(predicate: URIRef) -> int:
+        return int(one(predicate) or 0)
+
+    creators = sorted(str(c) for c in d.objects(DATASET, DCTERMS.creator))
+    created = one(DCTERMS.created)
+    doc: dict[str, Any] = {
+        "@context": {"@vocab": vocab.prefix_map().namespaces()["schema"]},
+        "@type": "Dataset",
+        "@id": rebase_iri(str(DATASET)),
+        "name": one(DCTERMS.title),
+        "description": one(DCTERMS.description),
+        "license": sorted(str(x) for x in d.objects(DATASET, DCTERMS.license)),
+        "version": one(OWL.versionInfo),
+        "dateCreated": created,
+        "datePublished": created,
+        "creator": [{"@type": "Organization", "name": c} for c in creators],
+        "publisher": [{"@type": "Organization", "name": c} for c in creators],
+        "isBasedOn": [
+            {
+                "@type": "CreativeWork",
+                "@id": rebase_iri(str(m)),
+                "name": first_literal(data, m, DCTERMS.title),
+                "publisher": first_literal(data, m, DCTERMS.publisher),
+                "dateModified": first_literal(data, m, DCTERMS.modified),
+            }
+            for m in sorted_nodes(d.objects(DATASET, DCTERMS.source))
+        ],
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "@id": rebase_iri(str(r)),
+                "name": first_literal(data, r, RDFS.label),
+            }
+            for r in sorted_nodes(d.objects(DATASET, DCTERMS.references))
+        ],
+        "size": (
+            f"{count(VOID.triples)} triples, {count(VOID.entities)} entities, "
+            f"{count(VOID.classes)} classes, {count(VOID.properties)} properties"
+        ),
+        "variableMeasured": [
+            {"@type": "PropertyValue", "name": name, "value": count(term)}
+            for name, term in (
+                ("triples", VOID.triples),
+                ("entities", VOID.entities),
+                ("classes", VOID.classes),
+                ("properties", VOID.properties),
+            )
+        ],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": first_literal(d, dist, DCTERMS.title),
+                "encodingFormat": first_literal(d, dist, DCAT.mediaType),
+            }
+            for dist in sorted_nodes(d.objects(DATASET, DCAT.distribution))
+        ],
+    }
+    endpoint = sorted_nodes(d.objects(DATASET, VOID.sparqlEndpoint))
+    if endpoint:
+        doc["url"] = str(endpoint[0])
+    return {k: v for k, v in doc.items() if v not in (None, [])}

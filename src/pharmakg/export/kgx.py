@@ -1,0 +1,268 @@
+"""KGX TSV (``nodes.tsv``, ``edges.tsv``) for Translator and KG-Hub, in Biolink Model terms.
+
+One node per entity with a ``pkg:id`` or on an edge; one edge per plain triple between two
+nodes, with its claims' quoted words, publications and provenance. Categories and predicates
+come from the ontology's SKOS mappings to Biolink; ``tests/test_export.py`` checks them against
+the Biolink Model 4.4.4 lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from .. import vocab
+from ..vocab import PKG, PKR_URI
+from .dataset import first_literal, sorted_nodes
+from .release import Release, triple_key
+
+__all__ = [
+    "BIOLINK",
+    "BiolinkPredicate",
+    "EDGE_COLUMNS",
+    "INFORES",
+    "NODE_COLUMNS",
+    "affects_qualifiers",
+    "biolink_category",
+    "biolink_predicate",
+    "kgx",
+]
+
+#: The Biolink namespace.
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+#: The KGX knowledge source that names pharmakg.
+INFORES = "infores:pharmakg"
+
+_MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
+
+
+def _mapped(graph: Graph, term: Node, kinds: tuple[URIRef, ...]) -> list[URIRef]:
+    """The Biolink terms ``term`` maps to by the first of ``kinds`` that has any."""
+    for kind in kinds:
+        found = sorted(
+            o
+            for o in graph.objects(term, kind)
+            if isinstance(o, URIRef) and str(o).startswith(str(BIOLINK))
+        )
+        if found:
+            return found
+    return []
+
+
+def biolink_category(graph: Graph, entity: Node) -> URIRef:
+    """The Biolink category of ``entity``.
+
+    Its ``pkg:biolinkCategory``, else the first skos exact/close/broad Biolink match of its
+    class or of the nearest superclass that has one, else ``biolink:NamedThing``.
+    """
+    own = sorted_nodes(graph.objects(entity, PKG.biolinkCategory))
+    if own:
+        return URIRef(str(own[0]))
+    for cls in sorted_nodes(graph.objects(entity, RDF.type)):
+        for ancestor in graph.transitive_objects(cls, RDFS.subClassOf):
+            found = _mapped(graph, ancestor, _MATCHES) if ancestor is not None else []
+            if found:
+                return found[0]
+    return BIOLINK.NamedThing
+
+
+@dataclass(frozen=True)
+class BiolinkPredicate:
+    """A Biolink predicate with the qualifiers an edge carries."""
+
+    predicate: str
+    qualified_predicate: str = ""
+    object_aspect_qualifier: str = ""
+    object_direction_qualifier: str = ""
+
+
+@functools.cache
+def affects_qualifiers() -> dict[URIRef, tuple[str, str, str]]:
+    """Qualifiers for pharmakg properties that the ontology maps to ``biolink:affects``.
+
+    Properties not listed (``actsOn``, ``hasTherapeuticEffect``) stay unqualified: the
+    monograph does not say which aspect changes, or in which direction. Keyed by the
+    closed namespace's terms, so a typo fails.
+    """
+    return {
+        PKG.activates: ("biolink:causes", "activity", "increased"),
+        PKG.agonistOf: ("biolink:causes", "activity", "increased"),
+        PKG.inhibits: ("biolink:causes", "activity", "decreased"),
+        PKG.antagonistOf: ("biolink:causes", "activity", "decreased"),
+        PKG.inducesProductionOf: ("biolink:causes", "synthesis", "increased"),
+        PKG.decreasesAmountOf: ("biolink:causes", "abundance", "decreased"),
+        PKG.positivelyRegulates: ("biolink:causes", "", "increased"),
+        PKG.negativelyRegulates: ("biolink:causes", "", "decreased"),
+        PKG.leadsTo: ("biolink:causes", "", "increased"),
+    }
+
+
+def biolink_predicate(graph: Graph, prop: Node) -> BiolinkPredicate:
+    """The Biolink predicate of a pharmakg property.
+
+    The first skos exact/close/broad Biolink match of the property or of its nearest
+    super-property, else ``biolink:related_to``; with :func:`affects_qualifiers` when that
+    is ``biolink:affects``.
+    """
+    predicate = "biolink:related_to"
+    for ancestor in graph.transitive_objects(prop, RDFS.subPropertyOf):
+        found = _mapped(graph, ancestor, _MATCHES) if ancestor is not None else []
+        if found:
+            predicate = "biolink:" + str(found[0])[len(str(BIOLINK)) :]
+            break
+    qualifiers = affects_qualifiers()
+    if predicate == "biolink:affects" and prop in qualifiers:
+        return BiolinkPredicate(predicate, *qualifiers[prop])  # type: ignore[index]
+    return BiolinkPredicate(predicate)
+
+
+NODE_COLUMNS = ("id", "category", "name", "synonym", "xref", "iri", "provided_by")
+EDGE_COLUMNS = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "qualified_predicate",
+    "object_aspect_qualifier",
+    "object_direction_qualifier",
+    "knowledge_level",
+    "agent_type",
+    "primary_knowledge_source",
+    "publications",
+    "original_predicate",
+    "supporting_text",
+)
+
+
+def _tsv(columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> str:
+    buffer = io.StringIO()
+    # No quoting at all (KGX reads TSV unquoted); tabs and line ends in values become spaces.
+    writer = csv.writer(
+        buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None
+    )
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([" ".join(row.get(c, "").split()) for c in columns])
+    return buffer.getvalue()
+
+
+def _candidates(graph: Graph) -> set[Node]:
+    """Our entities (biomedical entities and mechanisms): the possible KGX nodes."""
+    classes = {
+        PKG.BiomedicalEntity,
+        *graph.transitive_subjects(RDFS.subClassOf, PKG.BiomedicalEntity),
+    }
+    classes.add(PKG.MechanismOfAction)
+    return {
+        s for s, o in graph.subject_objects(RDF.type) if o in classes and str(s).startswith(PKR_URI)
+    }
+
+
+def _claims_by_triple(graph: Graph) -> dict[tuple[Node, Node, Node], list[Node]]:
+    """The positive claims behind each plain triple."""
+    found: dict[tuple[Node, Node, Node], list[Node]] = defaultdict(list)
+    for claim in graph.subjects(PKG.claimSubject, None):
+        if (claim, RDF.type, PKG.NegativeClaim) in graph:
+            continue
+        key = (
+            graph.value(claim, PKG.claimSubject),
+            graph.value(claim, PKG.claimPredicate),
+            graph.value(claim, PKG.claimObject),
+        )
+        found[key].append(claim)  # type: ignore[index]
+    return found
+
+
+class _KgxWriter:
+    """The rows of one release's KGX files (one instance per export)."""
+
+    def __init__(self, release: Release) -> None:
+        self.release = release
+        # KGX carries the reasoner's edges too, marked knowledge_level=logical_entailment.
+        self.graph = release.data() + release.inferred
+        self.inferred = set(release.inferred)
+        self.candidates = _candidates(self.graph)
+        self.claims = _claims_by_triple(self.graph)
+        self.object_properties = set(self.graph.subjects(RDF.type, OWL.ObjectProperty))
+        # An inferred triple between two nodes that an asserted edge already joins only
+        # restates that edge with a super-property: KGX gets the new links only.
+        self.asserted_pairs = {(s, o) for s, _, o in release.data() if isinstance(o, URIRef)}
+
+    def node_id(self, node: Node) -> str:
+        return first_literal(self.graph, node, PKG.id) or vocab.compress(str(node))
+
+    def is_edge(self, triple: tuple[Node, Node, Node]) -> bool:
+        s, p, o = triple
+        if p not in self.object_properties or s not in self.candidates:
+            return False
+        if o not in self.candidates:
+            return False
+        return not (triple in self.inferred and (s, o) in self.asserted_pairs)
+
+    def edge(self, triple: tuple[Node, Node, Node]) -> dict[str, str]:
+        s, p, o = triple
+        mapped = biolink_predicate(self.graph, p)
+        claims = sorted_nodes(self.claims.get(triple, []))
+        publications = [
+            vocab.compress(str(source))
+            for claim in claims
+            for link in (PKG.statedIn, PKG.citation)
+            for source in sorted_nodes(self.graph.objects(claim, link))
+        ]
+        texts = {str(t) for c in claims for t in self.graph.objects(c, PKG.statementText)}
+        is_inferred = triple in self.inferred
+        digest = hashlib.sha256(" ".join(triple_key(triple)).encode()).hexdigest()[:16]
+        return {
+            "id": vocab.compress(str(claims[0])) if claims else f"pkr:edge-{digest}",
+            "subject": self.node_id(s),
+            "predicate": mapped.predicate,
+            "object": self.node_id(o),
+            "qualified_predicate": mapped.qualified_predicate,
+            "object_aspect_qualifier": mapped.object_aspect_qualifier,
+            "object_direction_qualifier": mapped.object_direction_qualifier,
+            "knowledge_level": "logical_entailment" if is_inferred else "knowledge_assertion",
+            "agent_type": "automated_agent" if is_inferred else "manual_agent",
+            "primary_knowledge_source": INFORES,
+            "publications": "|".join(dict.fromkeys(publications)),
+            "original_predicate": vocab.compress(str(p)),
+            "supporting_text": "|".join(sorted(texts)),
+        }
+
+    def node(self, node: Node) -> dict[str, str]:
+        graph = self.graph
+        labels = sorted(
+            str(v)
+            for v in graph.objects(node, RDFS.label)
+            if isinstance(v, Literal) and v.language in (None, "en")
+        )
+        return {
+            "id": self.node_id(node),
+            "category": vocab.compress(str(biolink_category(graph, node))),
+            "name": labels[0] if labels else "",
+            "synonym": "|".join(sorted(str(v) for v in graph.objects(node, SKOS.altLabel))),
+            "xref": "|".join(sorted(str(v) for v in graph.objects(node, PKG.xref))),
+            "iri": self.release.rebase_iri(str(node)),
+            "provided_by": INFORES,
+        }
+
+    def files(self) -> dict[str, str]:
+        triples = [t for t in sorted(self.graph, key=triple_key) if self.is_edge(t)]
+        edges = [self.edge(t) for t in triples]
+        used = {n for s, _, o in triples for n in (s, o)}
+        chosen = [n for n in self.candidates if n in used or (n, PKG.id, None) in self.graph]
+        nodes = sorted((self.node(n) for n in chosen), key=lambda row: row["id"])
+        return {"nodes.tsv": _tsv(NODE_COLUMNS, nodes), "edges.tsv": _tsv(EDGE_COLUMNS, edges)}
+
+
+def kgx(release: Release) -> dict[str, str]:
+    """``nodes.tsv`` and ``edges.tsv`` of ``release``."""
+    return _KgxWriter(release).files()

@@ -1,0 +1,380 @@
+"""The release: the graph prepared for publication once, then written in every format.
+
+A :class:`Release` holds the data split into named graphs, **computed on the canonical
+namespaces** (everything of pharmakg's own under :data:`DEFAULT_BASE`), so that every exporter
+reads our terms through the closed namespace :data:`pharmakg.vocab.PKG`. Each exporter moves
+what it writes under the release's base IRI as its last step (:meth:`Release.rebased`,
+:meth:`Release.rebase_iri`), so every file of a rebased release names the new base only.
+
+**Named graphs** (N-Quads, TriG), under ``<base>graph/``:
+
+* ``asserted``: the ontology, the entities and the plain mechanism triples;
+* ``provenance``: every claim, reference, monograph and identifier source (any triple whose
+  subject is typed ``pkg:Claim``, ``pkg:Document`` or one of their subclasses,
+  ``owl:NegativePropertyAssertion`` excepted), and the ``pkg:supportedBy`` /
+  ``pkg:identifierSource`` links that point at them;
+* ``inferred``: what the reasoner adds (empty when no inferred graph is given);
+* the default graph holds the dataset description (VoID + DCAT).
+
+**Determinism**: blank nodes are relabelled canonically (:func:`rdflib.compare.to_canonical_graph`)
+and every graph is rebuilt in sorted triple order before it is serialised, so the same input
+gives the same bytes. The creation date comes from ``created``, else ``SOURCE_DATE_EPOCH``,
+else the newest ``dcterms:modified`` of a monograph, else the ontology's ``dcterms:created``;
+never from the clock, and never from a built-in default: with none of them, preparing the
+release fails and says what to pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from .. import vocab
+from ..errors import InputError
+from ..load import LoadedGraph
+from ..model import ValidationReport
+from ..vocab import PKG
+from .dataset import describe
+
+__all__ = [
+    "DEFAULT_BASE",
+    "ExportOptions",
+    "Release",
+    "creation_date",
+    "norm_base",
+    "parse_date",
+    "prepare_release",
+    "rebase",
+    "release_prefixes",
+    "sorted_graph",
+    "triple_key",
+]
+
+#: The base under which pharmakg mints every IRI of its own.
+DEFAULT_BASE = vocab.BASE_URI
+
+#: pharmakg's own prefixes and their paths under the base.
+_OWN = {"pkg": "ontology/", "pkr": "resource/", "pkgsh": "shapes/"}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How a release is published.
+
+    :param base_iri: replaces :data:`DEFAULT_BASE` in every IRI of pharmakg's own.
+    :param created: the creation date (default: see :func:`creation_date`).
+    :param sparql_endpoint: the endpoint URL the description names (omitted when None).
+    """
+
+    base_iri: str = DEFAULT_BASE
+    created: datetime.date | None = None
+    sparql_endpoint: str | None = None
+
+
+# ---------------------------------------------------------------- IRIs and prefixes
+
+
+def norm_base(base_iri: str) -> str:
+    """``base_iri`` ending in ``/`` or ``#``.
+
+    :raises InputError: it is not an http(s) IRI.
+    """
+    base = base_iri.strip()
+    if not base.startswith(("http://", "https://")):
+        raise InputError(f"the base IRI must be an http(s) IRI: {base_iri!r}", term=base)
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def release_prefixes(base_iri: str = DEFAULT_BASE) -> dict[str, str]:
+    """The one prefix map, with pharmakg's own prefixes under ``base_iri``."""
+    base = norm_base(base_iri)
+    prefixes = dict(vocab.prefix_map().namespaces())
+    for prefix, path in _OWN.items():
+        prefixes[prefix] = base + path
+    return prefixes
+
+
+def _is_iri_text(term: Node) -> bool:
+    """A literal spelling one of our IRIs (``void:uriSpace "…/resource/"``), nothing else."""
+    text = str(term)
+    return text.startswith(DEFAULT_BASE) and not any(c.isspace() for c in text)
+
+
+def _moved(text: str, base: str) -> str:
+    return base + text[len(DEFAULT_BASE) :] if text.startswith(DEFAULT_BASE) else text
+
+
+def _rebase_term(term: Node, base: str) -> Node:
+    """``term`` with our IRIs under ``base``: IRIs, datatypes and IRI-valued plain literals."""
+    if isinstance(term, URIRef):
+        return URIRef(_moved(str(term), base))
+    if not isinstance(term, Literal):
+        return term
+    if term.datatype is not None and str(term.datatype).startswith(DEFAULT_BASE):
+        return Literal(str(term), datatype=_moved(str(term.datatype), base))
+    plain = term.datatype in (None, XSD.string, XSD.anyURI) and not term.language
+    if plain and _is_iri_text(term):
+        return Literal(_moved(str(term), base), datatype=term.datatype)
+    return term
+
+
+def rebase(graph: Graph, base_iri: str) -> Graph:
+    """A copy of ``graph`` with every IRI under :data:`DEFAULT_BASE` moved under ``base_iri``."""
+    base = norm_base(base_iri)
+    out = Graph()
+    for s, p, o in graph:
+        out.add((_rebase_term(s, base), _rebase_term(p, base), _rebase_term(o, base)))
+    return out
+
+
+def bind_release_prefixes(graph: Graph, base_iri: str) -> None:
+    """Bind the release's prefix map to ``graph`` (replacing rdflib's defaults)."""
+    manager = graph.namespace_manager
+    for prefix, uri in release_prefixes(base_iri).items():
+        manager.bind(prefix, Namespace(uri), override=True, replace=True)
+
+
+def triple_key(triple: tuple[Node, Node, Node]) -> tuple[str, str, str]:
+    """A total order on triples: their N-Triples spelling."""
+    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
+
+
+def sorted_graph(base_iri: str, *graphs: Graph) -> Graph:
+    """One graph holding ``graphs``, its triples inserted in sorted order, prefixes bound.
+
+    rdflib's serialisers iterate in insertion order, so they write the same bytes every time.
+    """
+    merged: set[tuple[Node, Node, Node]] = set()
+    for graph in graphs:
+        merged.update(graph)
+    out = Graph()
+    bind_release_prefixes(out, base_iri)
+    for triple in sorted(merged, key=triple_key):
+        out.add(triple)
+    return out
+
+
+def release_term(term: Node) -> Node:
+    """Spell ``"3"^^xsd:decimal`` as ``"3.0"``, as rdflib's Turtle writer will anyway.
+
+    rdflib writes the decimal ``"3"`` as the Turtle token ``3.0``, which reads back as a
+    different term; spelling it ``3.0`` in every format keeps every file isomorphic. The
+    value does not change.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        text = str(term)
+        if not any(c in text for c in ".eE"):
+            return Literal(text + ".0", datatype=XSD.decimal)
+    return term
+
+
+# ---------------------------------------------------------------- the release
+
+
+@dataclass(frozen=True)
+class Release:
+    """The graph prepared for publication: canonical named graphs and how to publish them.
+
+    :param report: the validation report a build publishes (``None`` outside a build).
+    """
+
+    asserted: Graph
+    provenance: Graph
+    inferred: Graph
+    description: Graph
+    base_iri: str
+    created: datetime.date
+    version: str
+    sparql_endpoint: str | None = None
+    report: ValidationReport | None = None
+
+    #: The named graphs, in the order the quad formats write them.
+    GRAPH_NAMES = ("asserted", "provenance", "inferred")
+
+    @staticmethod
+    def canonical_iri(path: str) -> URIRef:
+        """``<DEFAULT_BASE><path>``: an IRI of ours before the release is rebased."""
+        return URIRef(DEFAULT_BASE + path)
+
+    def rebase_iri(self, iri: str) -> str:
+        """``iri`` moved under the release's base (unchanged when it is not ours)."""
+        return str(_rebase_term(URIRef(iri), self.base_iri))
+
+    def rebased(self, *graphs: Graph) -> Graph:
+        """``graphs`` merged, moved under the base, sorted and prefix-bound for writing."""
+        merged = Graph()
+        for graph in graphs:
+            for s, p, o in graph:
+                merged.add((s, p, release_term(o)))
+        return sorted_graph(self.base_iri, rebase(merged, self.base_iri))
+
+    def data(self) -> Graph:
+        """Asserted + provenance, canonical (no description, no inferred triples)."""
+        return _union(self.asserted, self.provenance)
+
+    def single_graph(self) -> Graph:
+        """What single-graph files hold, canonical: the data and the dataset description.
+
+        The reasoner's triples stay apart from the asserted ones: they are only in the
+        ``inferred`` named graph of the TriG and N-Quads files and in ``pharmakg-inferred.ttl``.
+        """
+        return _union(self.asserted, self.provenance, self.description)
+
+    def named_graphs(self) -> list[tuple[URIRef | None, Graph]]:
+        """(canonical graph name, canonical graph) pairs; ``None`` names the default graph."""
+        parts: list[tuple[URIRef | None, Graph]] = [(None, self.description)]
+        parts += [(self.canonical_iri(f"graph/{n}"), getattr(self, n)) for n in self.GRAPH_NAMES]
+        return parts
+
+    def namespace(self, prefix: str) -> str:
+        """The URI prefix of ``prefix`` in this release."""
+        return release_prefixes(self.base_iri)[prefix]
+
+
+def _union(*graphs: Graph) -> Graph:
+    out = Graph()
+    for graph in graphs:
+        for triple in graph:
+            out.add(triple)
+    return out
+
+
+# ---------------------------------------------------------------- preparing it
+
+
+def parse_date(text: str) -> datetime.date:
+    """Parse ``YYYY-MM-DD``.
+
+    :raises InputError: not an ISO date.
+    """
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise InputError(f"not a date (YYYY-MM-DD): {text!r}", term=text) from error
+
+
+def _dates(values: Iterable[Node]) -> list[datetime.date]:
+    return [
+        value.toPython()
+        for value in values
+        if isinstance(value, Literal) and isinstance(value.toPython(), datetime.date)
+    ]
+
+
+def creation_date(graph: Graph, created: datetime.date | None = None) -> datetime.date:
+    """The release's creation date, never the clock.
+
+    ``created`` if given, else ``SOURCE_DATE_EPOCH`` (seconds, UTC), else the newest
+    ``dcterms:modified`` of a ``pkg:Monograph``, else the ontology's ``dcterms:created``.
+
+    :raises InputError: none of these gives a date (the message says what to pass).
+    """
+    if created is not None:
+        return created
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+        except ValueError as error:
+            raise InputError(
+                f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}", term=epoch
+            ) from error
+    monographs = graph.subjects(RDF.type, PKG.Monograph)
+    dates = _dates(v for m in monographs for v in graph.objects(m, DCTERMS.modified))
+    dates = dates or _dates(graph.objects(None, DCTERMS.created))
+    if not dates:
+        raise InputError(
+            "no creation date: no monograph has dcterms:modified and the ontology has no "
+            "dcterms:created; pass --created YYYY-MM-DD or set SOURCE_DATE_EPOCH"
+        )
+    return max(dates)
+
+
+def _version(graph: Graph) -> str:
+    """The ontology's ``owl:versionInfo``.
+
+    :raises InputError: there is none, or more than one.
+    """
+    versions = sorted({str(v) for v in graph.objects(None, OWL.versionInfo)})
+    if len(versions) != 1:
+        raise InputError(
+            "the release needs exactly one owl:versionInfo (the ontology's version); "
+            f"found {versions or 'none'}",
+            term="owl:versionInfo",
+        )
+    return versions[0]
+
+
+def _provenance_classes(graph: Graph) -> set[Node]:
+    roots = {PKG.Claim, PKG.Document}
+    found: set[Node] = set(roots)
+    for root in roots:
+        found.update(n for n in graph.transitive_subjects(RDFS.subClassOf, root) if n is not None)
+    return found
+
+
+def _split(graph: Graph) -> tuple[Graph, Graph]:
+    classes = _provenance_classes(graph)
+    provenance_nodes = {s for s, o in graph.subject_objects(RDF.type) if o in classes}
+    links = {PKG.supportedBy, PKG.identifierSource}
+    asserted, provenance = Graph(), Graph()
+    for triple in graph:
+        s, p, _ = triple
+        (provenance if s in provenance_nodes or p in links else asserted).add(triple)
+    return asserted, provenance
+
+
+def prepare_release(
+    kg: LoadedGraph | Graph,
+    inferred: Graph | None = None,
+    options: ExportOptions | None = None,
+    *,
+    report: ValidationReport | None = None,
+) -> Release:
+    """Prepare ``kg`` (and the reasoner's ``inferred`` triples) for publication.
+
+    Neither graph is changed. See the module docstring for the named graphs, the base IRI
+    and determinism.
+
+    :raises InputError: a bad base IRI, no creation date, or no single ontology version.
+    """
+    options = options or ExportOptions()
+    base = norm_base(options.base_iri)
+    source = kg.graph if isinstance(kg, LoadedGraph) else kg
+    # One canonical relabelling of the blank nodes, for the asserted and the inferred triples.
+    tagged = Graph()
+    for s, p, o in source:
+        tagged.add((s, p, release_term(o)))
+    extra = Graph()
+    for s, p, o in inferred if inferred is not None else Graph():
+        if (s, p, o) not in source:
+            extra.add((s, p, release_term(o)))
+    canonical = to_canonical_graph(tagged)
+    asserted, provenance = _split(canonical)
+    inferred_graph = to_canonical_graph(extra)
+    created, version = creation_date(tagged, options.created), _version(canonical)
+    description = describe(
+        _union(asserted, provenance),
+        {"asserted": asserted, "provenance": provenance, "inferred": inferred_graph},
+        version=version,
+        created=created,
+        sparql_endpoint=options.sparql_endpoint,
+    )
+    return Release(
+        asserted=asserted,
+        provenance=provenance,
+        inferred=inferred_graph,
+        description=description,
+        base_iri=base,
+        created=created,
+        version=version,
+        sparql_endpoint=options.sparql_endpoint,
+        report=report,
+    )
