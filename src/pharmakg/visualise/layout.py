@@ -606,7 +606,7 @@ def _straighten(items: dict[str, _Item], ranks: list[list[str]]) -> None:
     where = {key: (r, i) for r, rank in enumerate(ranks) for i, key in enumerate(rank)}
     trunks: dict[str, list[str]] = {}
     for key in sorted(items, key=lambda k: (items[k].rank, k)):
-        if key.startswith("d"):
+        if items[key].node is None and not items[key].lines:  # a thin dummy: d<label>.<rank>
             trunks.setdefault(key.rsplit(".", 1)[0], []).append(key)
 
     def fits(key: str, y: float) -> bool:
