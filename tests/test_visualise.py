@@ -1,40 +1,54 @@
-"""Tests for the pathway pictures: the pathway, HTML, SVG/PNG, Mermaid, CLI and build."""
+"""Tests for the pathway pictures: the pathway, its layout, HTML, SVG/PNG, Mermaid, CLI, build."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
+from itertools import combinations, pairwise
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
 from defusedxml import ElementTree
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import URIRef
 
 import pharmakg
 from pharmakg.build import build_release
-from pharmakg.errors import MissingToolError, UnknownEntityError, UnknownFormatError
+from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
+from pharmakg.formats import Kind, find, of_kind
 from pharmakg.mechanism import mechanism_graph
+from pharmakg.query import run_query
 from pharmakg.visualise import (
+    BASIS_STYLES,
+    DEFAULT_BASES,
     STAGES,
     Pathway,
     PathwayEdge,
     PathwayNode,
-    VisualFormat,
     build_pathway,
-    layered_positions,
+    layout_pathway,
     render,
-    to_dot,
     to_html,
     to_mermaid,
+    to_png,
     to_svg,
 )
+from pharmakg.visualise import (
+    pathway as pathway_module,
+)
+from pharmakg.visualise.layout import Layout
 
 DRUG = "https://w3id.org/pharmakg/resource/imiquimod"
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +61,43 @@ def pathway(kg: pharmakg.KnowledgeGraph) -> Pathway:
     return build_pathway(kg, "imiquimod")
 
 
+@pytest.fixture(scope="module")
+def layout(pathway: Pathway) -> Layout:
+    return layout_pathway(pathway)
+
+
+def _downstream(graph: nx.MultiDiGraph[str]) -> set[str]:
+    return nx.descendants(graph, DRUG) | {DRUG}
+
+
 def _positive(pathway: Pathway) -> tuple[set[str], set[tuple[str, str, str]]]:
     nodes = {n.iri for n in pathway.nodes if not n.negated}
     edges = {(e.source, e.predicate, e.target) for e in pathway.edges if not e.negated}
     return nodes, edges
 
 
+def _rows(kg: pharmakg.KnowledgeGraph, name: str) -> list[dict[str, Any]]:
+    result = run_query(kg, name, {"drug": URIRef(DRUG)})
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+
+
 def test_pathway_is_the_drugs_part_of_the_mechanism_graph(
     kg: pharmakg.KnowledgeGraph, pathway: Pathway
 ) -> None:
     graph = mechanism_graph(kg)
-    expected = nx.descendants(graph, DRUG) | {DRUG}
+    kept: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    kept.add_nodes_from(graph)
+    kept.add_edges_from(
+        (u, v, k)
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if d.get("basis", "stated") in DEFAULT_BASES
+    )
+    expected = _downstream(kept)
     nodes, edges = _positive(pathway)
     assert nodes == expected
-    assert edges == {(u, k, v) for u, v, k in graph.subgraph(expected).edges(keys=True)}
+    assert edges == {(u, k, v) for u, v, k in kept.subgraph(expected).edges(keys=True)}
     assert pathway.omitted == 0
+    assert pathway.bases == DEFAULT_BASES == ("stated", "interpreted")
 
 
 def test_pathway_by_curie_and_alt_label(kg: pharmakg.KnowledgeGraph, pathway: Pathway) -> None:
@@ -69,29 +105,127 @@ def test_pathway_by_curie_and_alt_label(kg: pharmakg.KnowledgeGraph, pathway: Pa
         assert _positive(build_pathway(kg, name)) == _positive(pathway)
 
 
-def test_stages_follow_the_mechanism(pathway: Pathway) -> None:
+def test_stages_follow_the_mechanism(pathway: Pathway, layout: Layout) -> None:
     stage = {n.label: STAGES[n.stage].key for n in pathway.nodes}
     assert stage["imiquimod"] == "drug"
     assert stage["Toll-like receptor 7 (TLR-7)"] == "targets"
-    assert stage["dendritic cell"] == stage["macrophage"] == "targets"
     assert stage["interferon-alpha (IFN-\N{GREEK SMALL LETTER ALPHA})"] == "cytokines"
-    assert stage["natural killer (NK) cell activation"] == "processes"
     assert stage["antiviral effect"] == "effects"
-    assert stage["mechanism of action of imiquimod"] == "mechanism"
     assert stage["actinic keratosis"] == "diseases"
-    positions = layered_positions(pathway)
-    xs = {n.stage: positions[n.iri][0] for n in pathway.nodes}
-    assert [xs[s] for s in sorted(xs)] == sorted(xs.values())
-    assert len(set(positions.values())) == len(positions)  # no two nodes on one spot
+    # Stages run left to right: every node of a stage is left of every node of a later one.
+    for early, late in combinations(sorted({n.stage for n in pathway.nodes}), 2):
+        rightmost = max(layout.nodes[n.iri].box.right for n in pathway.nodes if n.stage == early)
+        leftmost = min(layout.nodes[n.iri].box.left for n in pathway.nodes if n.stage == late)
+        assert rightmost < leftmost, (STAGES[early].key, STAGES[late].key)
+    headings = [c.title for c in layout.columns]
+    assert headings == [STAGES[s].title for s in sorted({n.stage for n in pathway.nodes})]
 
 
-def test_negatives_are_negated_not_positive(pathway: Pathway) -> None:
+def test_indications_put_fda_approved_above_off_label(pathway: Pathway, layout: Layout) -> None:
+    diseases = sorted(
+        (n for n in pathway.nodes if n.status is not None), key=lambda n: layout.nodes[n.iri].box.y
+    )
+    approved = [n.approved for n in diseases]
+    assert approved == sorted(approved, reverse=True)
+    assert True in approved
+    assert False in approved
+
+
+def test_no_edge_crosses_a_node_and_no_label_overlaps(pathway: Pathway, layout: Layout) -> None:
+    """The layout's promise, on the monograph's pathway: the routes keep to the gaps."""
+    boxes = {iri: placed.box for iri, placed in layout.nodes.items()}
+    labels = {label.key: label.box for label in layout.labels}
+    assert len(layout.routes) == len(pathway.edges)
+    for route in layout.routes:
+        edge = pathway.edges[route.edge]
+        points = route.points(steps=24)
+        segments = list(pairwise(points))
+        for iri, box in boxes.items():
+            for start, end in segments:
+                assert not box.crosses(start, end, margin=0.5), (edge.label, iri)
+        for key, box in labels.items():
+            if key != route.label:
+                assert not any(box.crosses(s, e, margin=0.5) for s, e in segments), (edge, key)
+        source, target = boxes[edge.source], boxes[edge.target]
+        assert route.start[0] == pytest.approx(source.right)
+        assert source.top < route.start[1] < source.bottom
+        assert route.end[0] == pytest.approx(target.left)
+        assert target.top < route.end[1] < target.bottom
+    every = list(boxes.values()) + list(labels.values())
+    for first, second in combinations(every, 2):
+        assert not first.overlaps(second), (first, second)
+
+
+_CATEGORIES = [s.categories[0] for s in STAGES]
+_WORDS = ("alpha", "interferon-gamma", "cell", "activation", "response", "of", "T helper")
+
+
+@st.composite
+def _pathways(draw: st.DrawFn) -> Pathway:
+    """Pathways of any shape: edges forward, backward, within one stage, and loops."""
+    count = draw(st.integers(2, 18))
+    nodes = [PathwayNode("urn:x:0", "drug", "pkg:Drug", None, 0)]
+    for index in range(1, count):
+        stage = draw(st.integers(1, len(STAGES) - 1))
+        words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6))
+        status = draw(st.sampled_from([None, "FDA-approved", "off-label"])) if stage == 6 else None
+        nodes.append(
+            PathwayNode(
+                f"urn:x:{index}", " ".join(words), _CATEGORIES[stage], None, stage, (), status
+            )
+        )
+    pairs = st.tuples(st.integers(0, count - 1), st.integers(0, count - 1))
+    edges = [
+        PathwayEdge(
+            nodes[a].iri,
+            nodes[b].iri,
+            f"pkg:p{label}",
+            ("leads to", "positively regulates", "induces production of")[label],
+            basis=basis,
+        )
+        for (a, b), label, basis in draw(
+            st.lists(
+                st.tuples(pairs, st.integers(0, 2), st.sampled_from(["stated", "interpreted"])),
+                max_size=30,
+            )
+        )
+    ]
+    return Pathway("urn:x:0", "drug", tuple(nodes), tuple(edges))
+
+
+@settings(max_examples=50, deadline=None)
+@given(_pathways())
+def test_any_pathway_keeps_edges_off_nodes_and_labels_apart(pathway: Pathway) -> None:
+    layout = layout_pathway(pathway)
+    boxes = [placed.box for placed in layout.nodes.values()]
+    labels = {label.key: label.box for label in layout.labels}
+    for route in layout.routes:
+        segments = list(pairwise(route.points(steps=16)))
+        for box in boxes:
+            assert not any(box.crosses(a, b, margin=0.5) for a, b in segments)
+        for key, box in labels.items():
+            if key != route.label:
+                assert not any(box.crosses(a, b, margin=0.5) for a, b in segments)
+    for first, second in combinations(boxes + list(labels.values()), 2):
+        assert not first.overlaps(second)
+    assert sorted(i for label in layout.labels for i in label.edges) == list(
+        range(len(pathway.edges))
+    )
+
+
+def test_a_bundle_shares_one_label(pathway: Pathway, layout: Layout) -> None:
+    """Edges leaving one node with the same words and style are named once."""
+    for label in layout.labels:
+        named = [pathway.edges[i] for i in label.edges]
+        assert len({(e.source, e.label, e.basis, e.negated) for e in named}) == 1
+        assert " ".join(label.lines) == " ".join(named[0].label.split())
+    bundles = {(e.source, e.label, e.basis, e.negated) for e in pathway.edges}
+    assert len(layout.labels) == len(bundles)
+
+
+def test_negatives_are_negated_not_positive(kg: pharmakg.KnowledgeGraph, pathway: Pathway) -> None:
     negated = [e for e in pathway.edges if e.negated]
-    targets = {pathway.node(e.target).label for e in negated}
-    assert targets == {
-        "direct antiviral activity",
-        "direct cytotoxic destruction of abnormal cells",
-    }
+    assert {e.target for e in negated} == {str(row["object"]) for row in _rows(kg, "negatives")}
     assert all(e.label.startswith("does not") and e.source == DRUG for e in negated)
     assert all(pathway.node(e.target).negated for e in negated)
     positive_targets = {e.target for e in pathway.edges if not e.negated}
@@ -101,63 +235,156 @@ def test_negatives_are_negated_not_positive(pathway: Pathway) -> None:
 def test_every_positive_edge_quotes_the_monograph(pathway: Pathway) -> None:
     """Clicking a step shows its evidence: the monograph's own words, not only the triple."""
     positive = [e for e in pathway.edges if not e.negated]
-    assert all(e.statement for e in positive)
+    assert all(e.statement for e in positive if e.basis == "stated")
     [agonist] = [e for e in positive if e.predicate == "pkg:agonistOf"]
     assert agonist.statement == "Acts as a TLR-7 agonist, triggering immune cascade reactions"
 
 
-def test_approval_status(pathway: Pathway) -> None:
-    status = {n.label: n.status for n in pathway.nodes if n.status}
-    assert status["actinic keratosis"] == "FDA-approved"
-    assert status["bowenoid papulosis"] == "off-label"
-    assert len(status) == 7
+def test_approval_status(kg: pharmakg.KnowledgeGraph, pathway: Pathway) -> None:
+    status = {n.iri: n.status for n in pathway.nodes if n.status}
+    expected = {str(row["disease"]): str(row["statusLabel"]) for row in _rows(kg, "indications")}
+    assert status == expected
+    labels = {n.label: n.status for n in pathway.nodes if n.status}
+    assert labels["actinic keratosis"] == "FDA-approved"
+    assert labels["bowenoid papulosis"] == "off-label"
 
 
-def test_references_have_titles(pathway: Pathway) -> None:
+def test_references_have_titles(kg: pharmakg.KnowledgeGraph, pathway: Pathway) -> None:
     numbers = {r.number: r for r in pathway.references}
-    assert sorted(numbers) == list(range(1, 8))
-    assert numbers[3].title == "Imiquimod in dermatology: an overview."
+    assert sorted(numbers) == sorted(int(str(row["number"])) for row in _rows(kg, "references"))
+    assert "Imiquimod in dermatology: an overview." in {r.title for r in numbers.values()}
 
 
-def test_unknown_drug_lists_closest(kg: pharmakg.KnowledgeGraph) -> None:
+def test_unknown_drug_lists_closest(kg: pharmakg.KnowledgeGraph, pathway: Pathway) -> None:
     with pytest.raises(UnknownEntityError) as caught:
         build_pathway(kg, "imiquimd")
     assert "imiquimod" in caught.value.choices
     with pytest.raises(UnknownEntityError) as caught:
         build_pathway(kg, "TLR7")
     assert caught.value.choices == ("imiquimod",)
-    with pytest.raises(UnknownFormatError):
-        render(build_pathway(kg, "imiquimod"), "gif")
+    with pytest.raises(UnknownFormatError) as format_error:
+        render(pathway, "gif")
+    assert set(format_error.value.choices) == {f.name for f in of_kind(Kind.PICTURE)}
 
 
 def test_node_limit_is_said(kg: pharmakg.KnowledgeGraph) -> None:
     small = build_pathway(kg, "imiquimod", max_nodes=5)
     assert len([n for n in small.nodes if not n.negated]) == 5
-    assert small.omitted == 31 - 2 - 5
+    assert small.omitted == len(_downstream(mechanism_graph(kg))) - 5
     data = _html_data(to_html(small))
     assert data["omitted"] == small.omitted
     assert f"{small.omitted} more steps" in to_mermaid(small)
+    assert f"{small.omitted} more steps are not drawn" in to_svg(small)
 
 
-def _html_data(page: str) -> dict[str, object]:
+# ---------------------------------------------------------------- basis
+
+
+def _with_bases(kg: pharmakg.KnowledgeGraph) -> tuple[nx.MultiDiGraph[str], str, str]:
+    """The real mechanism graph with the attributes mechanism.py gives a curator's reading.
+
+    The edges into one immune process become interpretations with a reason and a qualifier,
+    so that process is reached only through interpretations.
+    """
+    graph = mechanism_graph(kg).copy()
+    process = next(
+        n
+        for n, d in graph.nodes(data=True)
+        if d["category"] == "pkg:ImmuneResponse" and graph.in_degree(n) > 1
+    )
+    for u, _, k in list(graph.in_edges(process, keys=True)):
+        graph.edges[u, process, k].update(
+            basis="interpreted",
+            qualifiers=("at the application site",),
+            reason="'local immune responses' read as including this process",
+        )
+    return graph, process, str(graph.nodes[process]["label"])
+
+
+def test_basis_filter_and_interpretations(
+    kg: pharmakg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph, process, _ = _with_bases(kg)
+    monkeypatch.setattr(pathway_module, "mechanism_graph", lambda *_a, **_k: graph)
+    both = build_pathway(kg, "imiquimod")
+    read = [e for e in both.edges if e.basis == "interpreted"]
+    assert {e.target for e in read} == {process}
+    assert len(read) == graph.in_degree(process)
+    assert all(e.qualifiers == ("at the application site",) and e.reason for e in read)
+
+    stated = build_pathway(kg, "imiquimod", bases="stated")
+    assert stated.bases == ("stated",)
+    assert {e.basis for e in stated.edges} == {"stated"}
+    assert process not in {n.iri for n in stated.nodes}
+
+    only = build_pathway(kg, "imiquimod", bases=["interpreted"])
+    assert all(e.basis == "interpreted" and not e.negated for e in only.edges)
+    with pytest.raises(InvalidParameterError) as caught:
+        build_pathway(kg, "imiquimod", bases="stated,guessed")
+    assert "interpreted" in caught.value.choices
+
+
+def test_interpretations_are_drawn_differently(
+    kg: pharmakg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph, _, label = _with_bases(kg)
+    monkeypatch.setattr(pathway_module, "mechanism_graph", lambda *_a, **_k: graph)
+    both = build_pathway(kg, "imiquimod")
+    root = ElementTree.fromstring(to_svg(both).encode())
+    edges = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    dotted = [g for g in edges if g.get("data-basis") == "interpreted"]
+    assert len(dotted) == sum(e.basis == "interpreted" for e in both.edges)
+    style = BASIS_STYLES["interpreted"]
+    for group in dotted:
+        path = group.find(f"{SVG}path")
+        assert path is not None
+        assert (path.get("stroke-dasharray"), path.get("stroke")) == (style.dash, style.colour)
+        title = group.findtext(f"{SVG}title") or ""
+        assert "basis: interpretation" in title
+        assert "at the application site" in title
+        assert label in title
+    legend = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert style.title in legend
+    assert BASIS_STYLES["stated"].title in legend
+    data = _html_data(to_html(both))
+    interpreted = [
+        e["data"]
+        for e in data["elements"]
+        if e["group"] == "edges" and e["data"]["basis"] == "interpreted"
+    ]
+    assert interpreted
+    assert all(d["lineStyle"] == "dotted" and d["reason"] for d in interpreted)
+    assert style.title in [item["title"] for item in data["edgeLegend"]]
+    assert "#40;interpretation#41;" in to_mermaid(both)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _html_data(page: str) -> dict[str, Any]:
     match = re.search(
         r'<script type="application/json" id="pharmakg-data">(.*?)</script>', page, re.S
     )
     assert match is not None
     assert "</" not in match.group(1)
-    loaded: dict[str, object] = json.loads(match.group(1))
+    loaded: dict[str, Any] = json.loads(match.group(1))
     return loaded
 
 
-def test_html_is_self_contained(pathway: Pathway) -> None:
+def test_html_is_self_contained(pathway: Pathway, layout: Layout) -> None:
     page = to_html(pathway)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert not re.search(r"url\((?!data:)", page)
     assert "Content-Security-Policy" in page
     assert "The Cytoscape Consortium" in page
+    assert "@font-face" in page
     data = _html_data(page)
     assert data["drug"] == DRUG
-    ids = {e["data"]["id"] for e in data["elements"]}  # type: ignore[attr-defined]
-    assert {n.iri for n in pathway.nodes} <= ids
+    nodes = {e["data"]["id"]: e for e in data["elements"] if e["group"] == "nodes"}
+    for iri, placed in layout.nodes.items():  # the page draws the Python layout
+        assert nodes[iri]["position"] == {"x": placed.box.x, "y": placed.box.y}
+    edges = [e["data"] for e in data["elements"] if e["group"] == "edges"]
+    assert len(edges) == len(pathway.edges)
 
 
 def test_html_escapes_hostile_labels() -> None:
@@ -172,17 +399,20 @@ def test_html_escapes_hostile_labels() -> None:
     assert "<script>alert" not in page
     assert page.count("</script>") == 3  # the data block, cytoscape, the app
     data = _html_data(page)
-    labels = [e["data"].get("label") for e in data["elements"]]  # type: ignore[attr-defined]
+    labels = [e["data"].get("label") for e in data["elements"]]
     assert evil in labels
     assert "&lt;/script&gt;" in page.split("<title>")[1]
     mermaid = to_mermaid(tiny)
     assert "<" not in mermaid
     assert '"x"' not in mermaid
-    dot = to_dot(tiny)
-    assert 'alert(\\"x\\")' in dot
+    root = ElementTree.fromstring(to_svg(tiny).encode())
+    assert evil in " ".join(t.text or "" for t in root.iter(f"{SVG}tspan"))
 
 
-def test_mermaid_structure(pathway: Pathway) -> None:
+# ---------------------------------------------------------------- Mermaid
+
+
+def test_mermaid_structure(kg: pharmakg.KnowledgeGraph, pathway: Pathway) -> None:
     text = to_mermaid(pathway)
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
@@ -192,7 +422,9 @@ def test_mermaid_structure(pathway: Pathway) -> None:
     assert len(declared) == len(pathway.nodes)
     links = re.findall(r"^  (n\d+) (-->|-\.->)\|\"([^\"]*)\"\| (n\d+)$", text, re.M)
     assert len(links) == len(pathway.edges)
-    assert sum(1 for link in links if link[1] == "-.->") == 2
+    dotted = sum(1 for e in pathway.edges if e.negated or e.basis != "stated")
+    assert sum(1 for link in links if link[1] == "-.->") == dotted
+    assert len(_rows(kg, "negatives")) <= dotted
     ifn = "interferon-alpha #40;IFN-\N{GREEK SMALL LETTER ALPHA}#41;"
     assert {label for _, label in declared} >= {"imiquimod", ifn}
 
@@ -231,28 +463,43 @@ def test_mermaid_parses_with_mermaid(pathway: Pathway, tmp_path: Path) -> None:
         assert done.stdout.strip() == "flowchart-v2"
 
 
-@needs_dot
-def test_svg_parses_and_has_every_label(pathway: Pathway) -> None:
+# ---------------------------------------------------------------- SVG and PNG
+
+
+def test_svg_parses_and_has_every_label(pathway: Pathway, layout: Layout) -> None:
     root = ElementTree.fromstring(to_svg(pathway).encode())
-    ns = "{http://www.w3.org/2000/svg}"
-    texts = []
-    for group in root.iter(f"{ns}g"):
+    texts = {}
+    for group in root.iter(f"{SVG}g"):
         if group.get("class") == "node":
-            texts.append(" ".join(t.text or "" for t in group.iter(f"{ns}text")))
-    for node in pathway.nodes:
-        label = ("NOT: " if node.negated else "") + node.label
-        assert label in texts, label
+            texts[group.get("id")] = " ".join(t.text or "" for t in group.iter(f"{SVG}tspan"))
+    assert texts == {n.iri: " ".join(n.text.split()) for n in pathway.nodes}
+    edges = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    assert len(edges) == len(pathway.edges)
+    labels = [g for g in root.iter(f"{SVG}g") if g.get("class") == "edge-label"]
+    assert len(labels) == len(layout.labels)
+    headings = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "heading"]
+    assert headings == [c.title for c in layout.columns]
+    assert root.get("width") == str(math.ceil(layout.width))
 
 
-@needs_dot
-def test_png_is_a_png(pathway: Pathway) -> None:
-    assert render(pathway, VisualFormat.PNG).startswith(b"\x89PNG\r\n\x1a\n")
+def test_png_is_drawn_without_any_outside_program(
+    pathway: Pathway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No Graphviz, no system fonts: PATH is empty and the PNG is still drawn, at its size."""
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(shutil, "which", lambda *_a, **_k: None)
+    png = render(pathway, find(Kind.PICTURE, "image/png"))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    root = ElementTree.fromstring(render(pathway, "svg"))
+    assert (width, height) == (
+        math.ceil(int(root.get("width")) * 1.5),
+        math.ceil(int(root.get("height")) * 1.5),
+    )
+    assert to_png(pathway, zoom=1.0) == to_png(pathway, zoom=1.0)  # the same pixels every time
 
 
-def test_missing_dot_is_a_clear_error(pathway: Pathway, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(MissingToolError, match="apt-get install graphviz"):
-        render(pathway, "svg")
+# ---------------------------------------------------------------- CLI and build
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -272,12 +519,19 @@ def test_cli_visualise(tmp_path: Path) -> None:
     done = _cli("visualise", "imiquimd", cwd=tmp_path)
     assert done.returncode == 2
     assert b"imiquimod" in done.stderr
+    done = _cli("visualise", "imiquimod", "--basis", "stated,guessed", cwd=tmp_path)
+    assert done.returncode == 2
+    assert b"guessed" in done.stderr
+    assert b"interpreted" in done.stderr
+    assert b"Traceback" not in done.stderr
+    done = _cli("visualise", "imiquimod", "--basis", "stated", "--format", "svg", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"<?xml")
 
 
+@pytest.mark.slow
 def test_build_writes_the_pictures(tmp_path: Path) -> None:
     result = build_release(tmp_path / "dist")
     names = {p.name for p in result.files}
-    assert {"imiquimod-pathway.html", "imiquimod-pathway.mmd"} <= names
-    if shutil.which("dot"):
-        assert {"imiquimod-pathway.svg", "imiquimod-pathway.png"} <= names
+    assert {f"imiquimod-pathway{f.suffix}" for f in of_kind(Kind.PICTURE)} <= names
     assert all(p.exists() for p in result.files)  # files, and the drugs/ directory

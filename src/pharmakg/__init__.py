@@ -16,6 +16,7 @@ The stages live in their own modules (``load``, ``validate``, ``query``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +79,7 @@ from .query import run_query
 from .reason import ReasoningResult
 from .reason import reason as _reason
 from .validate import validate_graph
-from .visualise import DEFAULT_MAX_NODES, Pathway, VisualFormat, build_pathway, render
+from .visualise import DEFAULT_MAX_NODES, Pathway, build_pathway, render
 from .visualise import visualise as _visualise
 from .vocab import check_curie, compress, expand_curie
 
@@ -126,7 +127,6 @@ __all__ = [
     "UnsafeInputError",
     "ValidationReport",
     "ValidationResult",
-    "VisualFormat",
     "build",
     "build_pathway",
     "check_curie",
@@ -299,15 +299,18 @@ def export(
 def visualise(
     kg: LoadedGraph,
     drug: str,
-    fmt: VisualFormat | str = VisualFormat.HTML,
+    fmt: Format | str = "html",
     *,
     max_nodes: int = DEFAULT_MAX_NODES,
+    bases: str | Iterable[str] | None = None,
 ) -> bytes:
     """Draw the pathway of ``drug`` (label, CURIE or IRI) as a file's bytes.
 
-    Formats: ``html``, ``svg``, ``png`` or ``mermaid``; see :mod:`pharmakg.visualise`.
+    Formats: ``html``, ``svg``, ``png`` or ``mermaid`` (:attr:`pharmakg.formats.Kind.PICTURE`);
+    ``bases`` chooses the edges drawn (default: stated and interpreted); see
+    :mod:`pharmakg.visualise`.
 
     :raises UnknownEntityError: not a drug; the error lists the closest matches.
-    :raises MissingToolError: ``svg``/``png`` without Graphviz's ``dot``.
+    :raises UnknownFormatError: the error lists the picture formats.
     """
-    return _visualise(kg, drug, fmt, max_nodes=max_nodes)
+    return _visualise(kg, drug, fmt, max_nodes=max_nodes, bases=bases)

@@ -26,7 +26,7 @@ from .query import parse_assignments
 from .resources import write_bytes_atomic, write_text_atomic
 from .serve import ServeOptions, serve
 from .store import ENGINES
-from .visualise import DEFAULT_MAX_NODES, VisualFormat
+from .visualise import BASES, DEFAULT_BASES, DEFAULT_MAX_NODES
 from .visualise import visualise as draw_pathway
 
 __all__ = ["main"]
@@ -364,19 +364,26 @@ def stats(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(VisualFormat.names()),
+    type=click.Choice(choices(Kind.PICTURE)),
     default="html",
     show_default=True,
-    help="html: interactive page (offline); svg/png: static (Graphviz dot); mermaid: text.",
+    help="html: interactive page (offline); svg/png: static; mermaid: text.",
 )
 @click.option(
     "--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, help="Draw at most this many."
 )
+@click.option(
+    "--basis",
+    "bases",
+    default=",".join(DEFAULT_BASES),
+    show_default=True,
+    help=f"Draw the edges of these bases, comma-separated: {', '.join(BASES)}.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the picture here.")
 @_errors_to_exit
-def visualise(drug: str, fmt: str, max_nodes: int, output: str | None) -> None:
+def visualise(drug: str, fmt: str, max_nodes: int, bases: str, output: str | None) -> None:
     """Draw the pathway of DRUG (label, CURIE or IRI), layered by mechanism stage."""
-    data = draw_pathway(pharmakg.load(), drug, fmt, max_nodes=max_nodes)
+    data = draw_pathway(pharmakg.load(), drug, fmt, max_nodes=max_nodes, bases=bases)
     if output:
         write_bytes_atomic(output, data)
         click.echo(f"pharmakg: wrote {output}", err=True)

@@ -1,0 +1,467 @@
+"""The pathway: a drug's part of the mechanism graph, by stage, with styles and evidence.
+
+One :class:`Pathway` is built from the shared mechanism graph
+(:func:`pharmakg.mechanism.mechanism_graph`): the drug and everything downstream of it through
+the edges of the chosen bases, plus the monograph's negative statements (named query
+``negatives``) as negated nodes, the approval status of each indication (``indications``), the
+reference titles (``references``), the quoted words behind each edge (``statements``) and the
+cross-references (``identifiers``).
+
+Every edge has a basis (:data:`BASES`): stated by the monograph, a curator's interpretation
+(with its reason), inferred by the reasoner, or imported from a curated database. The pictures
+draw each basis in its own line style (:data:`BASIS_STYLES`) and say so in their legend.
+The mechanism graph's edges carry it as ``basis`` (absent means ``stated``), with
+``qualifiers`` (strings) and, for an interpretation, ``reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from rdflib import URIRef
+
+from ..errors import InvalidCurieError, InvalidParameterError, UnknownEntityError
+from ..load import LoadedGraph
+from ..mechanism import mechanism_graph
+from ..query import resolve_entity, run_query
+from ..vocab import compress, expand_curie
+
+__all__ = [
+    "APPROVED_COLOUR",
+    "BASES",
+    "BASIS_STYLES",
+    "BasisStyle",
+    "CATEGORY_STYLES",
+    "CategoryStyle",
+    "DEFAULT_BASES",
+    "DEFAULT_MAX_NODES",
+    "NEGATIVE_COLOUR",
+    "OFF_LABEL_COLOUR",
+    "Pathway",
+    "PathwayEdge",
+    "PathwayNode",
+    "Reference",
+    "STAGES",
+    "Stage",
+    "build_pathway",
+    "drug_slug",
+    "drugs_with_mechanism",
+    "parse_bases",
+    "resolver_url",
+]
+
+#: More nodes than this and the pathway keeps the ones nearest the drug, saying so visibly.
+DEFAULT_MAX_NODES = 150
+
+#: The bases an edge can have, as the mechanism graph's ``basis`` edge attribute names them.
+BASES: tuple[str, ...] = ("stated", "interpreted", "inferred", "curated")
+#: What the pictures draw unless asked otherwise: the monograph's statements and their readings.
+DEFAULT_BASES: tuple[str, ...] = ("stated", "interpreted")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One column of the layered layout."""
+
+    key: str
+    title: str
+    categories: tuple[str, ...]
+
+
+#: The mechanism stages, left to right. A category not listed goes to ``processes``.
+STAGES: tuple[Stage, ...] = (
+    Stage("drug", "Drug", ("pkg:Drug",)),
+    Stage(
+        "targets",
+        "Targets and cells",
+        ("pkg:MolecularTarget", "pkg:Receptor", "pkg:TollLikeReceptor", "pkg:ImmuneCellType"),
+    ),
+    Stage("cytokines", "Cytokines", ("pkg:Cytokine",)),
+    Stage("processes", "Immune processes", ("pkg:ImmuneResponse", "pkg:BiologicalProcess")),
+    Stage("effects", "Effects", ("pkg:TherapeuticEffect", "pkg:ViralProduct", "pkg:Activity")),
+    Stage("mechanism", "Mechanism", ("pkg:MechanismOfAction",)),
+    Stage("diseases", "Indications", ("pkg:Disease",)),
+)
+_STAGE_OF = {category: index for index, stage in enumerate(STAGES) for category in stage.categories}
+_DEFAULT_STAGE = 3
+_EFFECTS_STAGE = 4
+
+
+@dataclass(frozen=True)
+class CategoryStyle:
+    """How one category is drawn: fill, border and text colour, and the corner radius."""
+
+    title: str
+    fill: str
+    border: str
+    corner: float = 6.0
+    text: str = "#1c2833"
+
+
+#: Colours and corners by category (``None``: a category the table does not know).
+CATEGORY_STYLES: dict[str | None, CategoryStyle] = {
+    "pkg:Drug": CategoryStyle("Drug", "#1f4e79", "#0b2540", 10.0, "#ffffff"),
+    "pkg:Receptor": CategoryStyle("Receptor", "#d6eaf8", "#2874a6", 2.0),
+    "pkg:TollLikeReceptor": CategoryStyle("Receptor", "#d6eaf8", "#2874a6", 2.0),
+    "pkg:MolecularTarget": CategoryStyle("Target", "#d6eaf8", "#2874a6", 2.0),
+    "pkg:ImmuneCellType": CategoryStyle("Immune cell type", "#d1f2eb", "#117a65", 16.0),
+    "pkg:Cytokine": CategoryStyle("Cytokine", "#fcf3cf", "#9a7d0a", 2.0),
+    "pkg:ImmuneResponse": CategoryStyle("Immune process", "#e8daef", "#6c3483", 10.0),
+    "pkg:BiologicalProcess": CategoryStyle("Biological process", "#e8daef", "#6c3483", 10.0),
+    "pkg:TherapeuticEffect": CategoryStyle("Therapeutic effect", "#d5f5e3", "#1e8449", 6.0),
+    "pkg:ViralProduct": CategoryStyle("Viral product", "#f6ddcc", "#a04000", 2.0),
+    "pkg:MechanismOfAction": CategoryStyle("Mechanism of action", "#eaeded", "#283747", 0.0),
+    "pkg:Disease": CategoryStyle("Disease (indication)", "#fadbd8", "#922b21", 6.0),
+    None: CategoryStyle("Other", "#f2f3f4", "#566573", 6.0),
+}
+APPROVED_COLOUR, OFF_LABEL_COLOUR, NEGATIVE_COLOUR = "#1e8449", "#d35400", "#c0392b"
+_NEGATED_STYLE = CategoryStyle("Not done (negative)", "#ffffff", NEGATIVE_COLOUR, 6.0)
+_INHIBITING = ("decrease", "negatively", "inhibit", "antagonist", "block")
+
+
+@dataclass(frozen=True)
+class BasisStyle:
+    """How the edges of one basis are drawn: colour, SVG dash pattern, cytoscape line style."""
+
+    title: str
+    colour: str
+    dash: str | None
+    line_style: str
+
+
+#: One line style per basis; the legends list the bases a picture draws.
+BASIS_STYLES: dict[str, BasisStyle] = {
+    "stated": BasisStyle("stated by the monograph", "#707b7c", None, "solid"),
+    "interpreted": BasisStyle("a curator's interpretation", "#a6acaf", "2 3", "dotted"),
+    "inferred": BasisStyle("inferred by the reasoner", "#7d3c98", "7 4", "dashed"),
+    "curated": BasisStyle("from a curated database", "#148f77", "10 3 2 3", "dashed"),
+}
+
+
+def parse_bases(bases: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The bases named in ``bases`` (``"stated,interpreted"`` or an iterable), in BASES order.
+
+    :raises InvalidParameterError: an unknown basis; the error lists the bases.
+    """
+    if bases is None:
+        return DEFAULT_BASES
+    names = bases.split(",") if isinstance(bases, str) else list(bases)
+    wanted = {name.strip().casefold() for name in names if name.strip()}
+    for name in sorted(wanted - set(BASES)):
+        raise InvalidParameterError(f"unknown basis {name!r}", term=name, choices=BASES)
+    if not wanted:
+        raise InvalidParameterError("no basis chosen", term="", choices=BASES)
+    return tuple(b for b in BASES if b in wanted)
+
+
+@dataclass(frozen=True)
+class PathwayNode:
+    """One entity on the pathway.
+
+    :param status: for a disease, its approval status label (``FDA-approved``, ``off-label``).
+    :param negated: a node reached only by a negative statement (the drug does NOT do it).
+    """
+
+    iri: str
+    label: str
+    category: str | None
+    identifier: str | None
+    stage: int
+    xrefs: tuple[str, ...] = ()
+    status: str | None = None
+    negated: bool = False
+
+    @property
+    def style(self) -> CategoryStyle:
+        """The category's style (negated nodes have their own)."""
+        if self.negated:
+            return _NEGATED_STYLE
+        return CATEGORY_STYLES.get(self.category, CATEGORY_STYLES[None])
+
+    @property
+    def approved(self) -> bool:
+        """Whether the indication is FDA-approved."""
+        return (self.status or "").casefold().startswith("fda")
+
+    @property
+    def text(self) -> str:
+        """The words drawn in the node (negated nodes start with ``NOT:``)."""
+        return ("NOT: " if self.negated else "") + self.label
+
+
+@dataclass(frozen=True)
+class PathwayEdge:
+    """One statement: ``source`` ``predicate`` ``target``, with its citations and basis.
+
+    :param basis: one of :data:`BASES`.
+    :param qualifiers: the statement's qualifiers ("at the application site", "particularly").
+    :param reason: for an interpretation, the curator's reason, when the graph gives one.
+    """
+
+    source: str
+    target: str
+    predicate: str
+    label: str
+    citations: tuple[int, ...] = ()
+    negated: bool = False
+    statement: str | None = None
+    basis: str = "stated"
+    qualifiers: tuple[str, ...] = ()
+    reason: str | None = None
+
+    @property
+    def inhibiting(self) -> bool:
+        """Whether the predicate lowers its object (drawn with a flat arrow head)."""
+        return any(word in self.label.casefold() for word in _INHIBITING)
+
+    @property
+    def basis_style(self) -> BasisStyle:
+        """The line style of the edge's basis."""
+        return BASIS_STYLES.get(self.basis, BASIS_STYLES["stated"])
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference of the drug's monograph, by its citation number."""
+
+    number: int
+    label: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A drug's pathway: nodes by stage, edges, references; ``omitted`` nodes over the limit.
+
+    :param bases: the bases whose edges were kept (:data:`BASES`).
+    """
+
+    drug: str
+    drug_label: str
+    nodes: tuple[PathwayNode, ...]
+    edges: tuple[PathwayEdge, ...]
+    references: tuple[Reference, ...] = ()
+    omitted: int = 0
+    max_nodes: int = DEFAULT_MAX_NODES
+    bases: tuple[str, ...] = DEFAULT_BASES
+    _index: dict[str, PathwayNode] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update((node.iri, node) for node in self.nodes)
+
+    def node(self, iri: str) -> PathwayNode:
+        """The node with IRI ``iri``."""
+        return self._index[iri]
+
+    @property
+    def title(self) -> str:
+        """A one-line title for the picture."""
+        return f"Mechanism of action of {self.drug_label}"
+
+
+def _stage_of(category: str | None) -> int:
+    return _STAGE_OF.get(category or "", _DEFAULT_STAGE)
+
+
+def _drug_choices(graph: nx.MultiDiGraph[str]) -> list[str]:
+    return sorted(str(d["label"]) for _, d in graph.nodes(data=True) if d["category"] == "pkg:Drug")
+
+
+def _keep_nearest(graph: nx.MultiDiGraph[str], drug: str, limit: int) -> list[str]:
+    """The drug's downstream nodes, nearest first (by hops, then stage, then label)."""
+    hops = nx.single_source_shortest_path_length(graph, drug)
+    ordered = sorted(
+        hops,
+        key=lambda n: (hops[n], _stage_of(graph.nodes[n]["category"]), graph.nodes[n]["label"], n),
+    )
+    return ordered[:limit]
+
+
+def _of_bases(graph: nx.MultiDiGraph[str], bases: Sequence[str]) -> nx.MultiDiGraph[str]:
+    """A copy of ``graph`` with only the edges of ``bases`` (edges without one are stated)."""
+    kept: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    kept.add_nodes_from(graph.nodes(data=True))
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if str(d.get("basis", "stated")) in bases:
+            kept.add_edge(u, v, key=k, **d)
+    return kept
+
+
+def _edge_key(edge: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
+    return edge[0], str(edge[2]["predicate"]), edge[1]
+
+
+def _qualifiers(value: object) -> tuple[str, ...]:
+    """The edge's qualifiers: a tuple of strings (one string counts as one qualifier)."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable):
+        return tuple(str(q) for q in value)
+    return (str(value),)
+
+
+def _reason(data: dict[str, Any]) -> str | None:
+    reason = data.get("reason", data.get("interpretation_reason"))
+    return None if reason is None else str(reason)
+
+
+def _negatives(
+    kg: LoadedGraph, iri: str, keep: set[str], engine: str
+) -> tuple[list[PathwayNode], list[PathwayEdge]]:
+    """The monograph's negative statements about the drug: NOT nodes and "does not" edges."""
+    nodes: list[PathwayNode] = []
+    edges: list[PathwayEdge] = []
+    negatives = run_query(kg, "negatives", {"drug": URIRef(iri)}, engine=engine)
+    for values in negatives.rows:
+        negative = dict(zip(negatives.variables, values, strict=True))
+        target = str(negative["object"])
+        if target not in keep:
+            keep.add(target)
+            nodes.append(
+                PathwayNode(
+                    iri=target,
+                    label=str(negative["objectLabel"]),
+                    category=None,
+                    identifier=None,
+                    stage=_EFFECTS_STAGE,
+                    negated=True,
+                )
+            )
+        context = f" ({negative['context']})" if negative["context"] is not None else ""
+        edges.append(
+            PathwayEdge(
+                source=iri,
+                target=target,
+                predicate="not " + str(negative["predicateLabel"]),
+                label=f"does not: {negative['predicateLabel']}{context}",
+                citations=tuple(
+                    int(p) for p in str(negative["citations"] or "").split(",") if p.strip()
+                ),
+                negated=True,
+                statement=str(negative["statement"]),
+                qualifiers=() if negative["context"] is None else (str(negative["context"]),),
+            )
+        )
+    return nodes, edges
+
+
+def build_pathway(
+    kg: LoadedGraph,
+    drug: str,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    bases: str | Iterable[str] | None = None,
+    engine: str = "oxigraph",
+) -> Pathway:
+    """Build the pathway of ``drug`` (a label, CURIE or IRI) from ``kg`` (which is not changed).
+
+    :param max_nodes: keep at most this many nodes (nearest the drug first); the pathway's
+        ``omitted`` says how many were left out.
+    :param bases: the bases whose edges are drawn (default :data:`DEFAULT_BASES`); the
+        monograph's negative statements are stated, so they are drawn when ``stated`` is.
+    :raises UnknownEntityError: ``drug`` names nothing, or no drug; the error lists drugs or
+        the closest labels.
+    :raises InvalidParameterError: an unknown basis; the error lists the bases.
+    """
+    chosen = parse_bases(bases)
+    graph = _of_bases(mechanism_graph(kg, engine=engine), chosen)
+    iri = str(resolve_entity(kg, drug, engine=engine))
+    if iri not in graph or graph.nodes[iri]["category"] != "pkg:Drug":
+        raise UnknownEntityError(
+            f"{drug!r} is not a drug with mechanism statements",
+            term=drug,
+            choices=_drug_choices(graph),
+        )
+    reachable = _keep_nearest(graph, iri, len(graph))
+    kept = reachable[:max_nodes]
+    omitted = len(reachable) - len(kept)
+    keep = set(kept)
+
+    xrefs: dict[str, list[str]] = {}
+    for entity, kind, curie in run_query(kg, "identifiers", engine=engine).rows:
+        if str(entity) in keep and str(kind) == "xref":
+            xrefs.setdefault(str(entity), []).append(str(curie))
+    status: dict[str, str] = {}
+    indications = run_query(kg, "indications", {"drug": URIRef(iri)}, engine=engine)
+    for row in indications.rows:
+        indication = dict(zip(indications.variables, row, strict=True))
+        status[str(indication["disease"])] = str(indication["statusLabel"])
+
+    nodes = [
+        PathwayNode(
+            iri=n,
+            label=str(graph.nodes[n]["label"]),
+            category=graph.nodes[n]["category"],
+            identifier=graph.nodes[n]["identifier"],
+            stage=_stage_of(graph.nodes[n]["category"]),
+            xrefs=tuple(xrefs.get(n, ())),
+            status=status.get(n),
+        )
+        for n in kept
+    ]
+    # The monograph's words behind each edge, shown when the edge is clicked.
+    quotes: dict[tuple[str, str, str], list[str]] = {}
+    for _, subject, predicate, obj, text in run_query(
+        kg, "statements", {"drug": URIRef(iri)}, engine=engine
+    ).rows:
+        quotes.setdefault((str(subject), compress(str(predicate)), str(obj)), []).append(str(text))
+    edges = [
+        PathwayEdge(
+            source=u,
+            target=v,
+            predicate=str(data["predicate"]),
+            label=str(data["predicate_label"]),
+            citations=tuple(data["citations"]),
+            statement=" / ".join(quotes.get((u, str(data["predicate"]), v), [])) or None,
+            basis=str(data.get("basis", "stated")),
+            qualifiers=_qualifiers(data.get("qualifiers", ())),
+            reason=_reason(data),
+        )
+        for u, v, data in sorted(graph.subgraph(kept).edges(data=True), key=_edge_key)
+    ]
+    if "stated" in chosen:
+        negated_nodes, negated_edges = _negatives(kg, iri, keep, engine)
+        nodes += negated_nodes
+        edges += negated_edges
+    references = tuple(
+        Reference(int(str(number)), str(label), None if title is None else str(title))
+        for _, _, number, _, label, title in run_query(
+            kg, "references", {"drug": URIRef(iri)}, engine=engine
+        ).rows
+    )
+    return Pathway(
+        drug=iri,
+        drug_label=str(graph.nodes[iri]["label"]),
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        references=references,
+        omitted=omitted,
+        max_nodes=max_nodes,
+        bases=chosen,
+    )
+
+
+def resolver_url(curie: str) -> str:
+    """A resolver link for ``curie``: its IRI from the prefix map, else identifiers.org."""
+    try:
+        return str(expand_curie(curie))
+    except (InvalidCurieError, UnknownEntityError, ValueError):
+        return f"https://identifiers.org/{curie}"
+
+
+def drug_slug(label: str) -> str:
+    """A file-name stem for a drug label (``imiquimod`` → ``imiquimod``)."""
+    return re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-") or "drug"
+
+
+def drugs_with_mechanism(kg: LoadedGraph) -> list[tuple[str, str]]:
+    """(IRI, label) of every drug with mechanism statements, by label."""
+    graph = mechanism_graph(kg)
+    found = [(n, str(d["label"])) for n, d in graph.nodes(data=True) if d["category"] == "pkg:Drug"]
+    return sorted(found, key=lambda item: (item[1].casefold(), item[0]))
