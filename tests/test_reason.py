@@ -74,6 +74,21 @@ def test_property_chain_treats(result: pharmakg.ReasoningResult) -> None:
     )
 
 
+def test_treats_only_what_the_text_names(
+    kg: pharmakg.KnowledgeGraph, result: pharmakg.ReasoningResult
+) -> None:
+    """The reasoner never infers that imiquimod treats every HPV infection (MONDO:0005161).
+
+    "Other HPV-related lesions" is our own node, mapped to the broader Mondo class by
+    skos:broadMatch; no treated disease carries that class as its identity.
+    """
+    treated = {o for s, p, o in result.values if p == _pkg("treats")}
+    ids = {str(kg.graph.value(d, URIRef(PKG + "id"))) for d in treated}
+    assert "MONDO:0005161" not in ids
+    assert "MONDO:0005647" not in ids  # anogenital HPV infection is broader than the warts
+    assert kg.graph.value(_pkr("other-hpv-related-lesions"), URIRef(PKG + "id")) is None
+
+
 def test_sub_property_values(result: pharmakg.ReasoningResult) -> None:
     values = set(result.values)
     imiquimod, tlr7 = _pkr("imiquimod"), _pkr("tlr7")
