@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 import pharmakg
 from pharmakg.cli import main
-from pharmakg.errors import UnknownEntityError, UnknownFormatError
-from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph
+from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
+from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph, with_bases
 from pharmakg.paths import MechanismPath, mechanism_paths
 
 FDA_APPROVED = {
@@ -21,26 +21,19 @@ FDA_APPROVED = {
     "superficial-basal-cell-carcinoma": "superficial basal cell carcinoma",
 }
 
-#: Every path from imiquimod to an FDA-approved indication, best first, up to the drug's
-#: mechanism node. A mechanism path starts with the drug acting on its target (TLR7): local
-#: names, each hop's citation numbers before ">" ("-": uncited). The
-#: last hop is always "mechanism makes the drug effective for the disease", cited 4, 5.
-EXPECTED = [
-    "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> ifn-alpha 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> il-12 1> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> il-12 1> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> il-12 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> tnf-alpha 1> antitumor-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> tnf-alpha 1> antiviral-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> tnf-alpha 1> immunoregulatory-effect 1> imiquimod-mechanism",
-    "imiquimod 1,2> tlr7 1,3> ifn-alpha -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
-    "imiquimod 1,2> tlr7 1,3> ifn-alpha -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
-    "imiquimod 1,2> tlr7 1,3> il-12 -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
-    "imiquimod 1,2> tlr7 1,3> il-12 -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
-    "imiquimod 1,2> tlr7 1,3> tnf-alpha -> nk-cell-activation 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
-    "imiquimod 1,2> tlr7 1,3> tnf-alpha -> th1-immune-response 4> antiviral-effect 1> imiquimod-mechanism",  # noqa: E501
+#: The drug's mechanism as a whole, best first: every path from imiquimod's action on TLR-7 to
+#: where the monograph's statements end. Local names, each hop's citation numbers before ">"
+#: ("-": uncited). Cytokine induction is one group node: no path runs through one cytokine.
+MECHANISM = [
+    "imiquimod 1,2> tlr7 1> adaptive-immune-response",
+    "imiquimod 1,2> tlr7 2> dendritic-cell",
+    "imiquimod 1,2> tlr7 2> immune-cell",
+    "imiquimod 1,2> tlr7 1> innate-immune-response",
+    "imiquimod 1,2> tlr7 2> macrophage",
+    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction 1> antitumor-effect",
+    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction 1> antiviral-effect",
+    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction 1> immunoregulatory-effect",
+    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction -> local-immune-response",
 ]
 
 
@@ -51,31 +44,92 @@ def kg() -> pharmakg.KnowledgeGraph:
 
 def _compact(path: MechanismPath) -> str:
     parts = [path.nodes[0].iri.rsplit("/", 1)[1]]
-    for hop in path.hops[:-1]:
+    for hop in path.hops:
         cited = ",".join(str(n) for n in hop.citations) or "-"
         parts.append(f"{cited}> {hop.target.iri.rsplit('/', 1)[1]}")
     return " ".join(parts)
 
 
-@pytest.mark.parametrize("disease", sorted(FDA_APPROVED))
-def test_exact_paths_to_each_fda_indication(kg: pharmakg.KnowledgeGraph, disease: str) -> None:
-    result = mechanism_paths(kg, "imiquimod", FDA_APPROVED[disease])
+def test_superficial_bcc_is_reached_through_the_mechanism_as_a_whole(
+    kg: pharmakg.KnowledgeGraph,
+) -> None:
+    """The corrected answer: the text ties the indication to the whole mechanism, not an effect."""
+    result = mechanism_paths(kg, "imiquimod", "superficial basal cell carcinoma")
     [group] = result.indications
     assert group.status == "FDA-approved"
+    assert [_compact(p) for p in group.paths] == [
+        "imiquimod -> imiquimod-mechanism 4,5> superficial-basal-cell-carcinoma"
+    ]
+    [path] = group.paths
+    assert [[e.predicate for e in h.edges] for h in path.hops] == [
+        ["pkg:hasMechanism"],
+        ["pkg:makesEffectiveFor"],
+    ]
+    assert [e.basis for h in path.hops for e in h.edges] == ["stated", "stated"]
+    # No effect is paired with the disease anywhere in the answer.
+    effects = {"antiviral-effect", "antitumor-effect", "immunoregulatory-effect"}
+    for p in result.mechanism_paths:
+        assert p.nodes[-1].iri.rsplit("/", 1)[1] not in FDA_APPROVED
+    assert not any(n.iri.rsplit("/", 1)[1] in effects for n in path.nodes)
+    assert [_compact(p) for p in result.mechanism_paths] == MECHANISM
+    assert result.mechanism is not None
+    assert result.mechanism.label == "mechanism of action of imiquimod"
+
+
+@pytest.mark.parametrize("disease", sorted(FDA_APPROVED))
+def test_every_fda_indication_has_the_same_route(kg: pharmakg.KnowledgeGraph, disease: str) -> None:
+    result = mechanism_paths(kg, "imiquimod", FDA_APPROVED[disease])
+    [group] = result.indications
     assert group.indication.iri.endswith("/" + disease)
-    assert [_compact(p) for p in group.paths] == EXPECTED
-    for path in group.paths:
-        last = path.hops[-1]
-        assert [e.predicate for e in last.edges] == ["pkg:makesEffectiveFor"]
-        assert last.citations == (4, 5)
-        assert [e.predicate for e in path.hops[-2].edges] == ["pkg:partOfMechanism"]
-    keys = [p.rank_key() for p in group.paths]
+    assert [_compact(p) for p in group.paths] == [
+        f"imiquimod -> imiquimod-mechanism 4,5> {disease}"
+    ]
+    assert [_compact(p) for p in result.mechanism_paths] == MECHANISM
+    keys = [p.rank_key() for p in result.mechanism_paths]
     assert keys == sorted(keys)
+
+
+def test_hops_carry_basis_and_qualifiers(kg: pharmakg.KnowledgeGraph) -> None:
+    result = mechanism_paths(kg, "imiquimod", "actinic keratosis")
+    hops = {(h.source.label, h.target.label): h for p in result.mechanism_paths for h in p.hops}
+    local = hops[("cytokine induction", "local immune responses")]
+    assert [(e.basis, e.qualifiers) for e in local.edges] == [
+        ("stated", ("site: application site",))
+    ]
+    innate = hops[("Toll-like receptor 7 (TLR-7)", "innate immune response")]
+    assert innate.edges[0].qualifiers == ("emphasis: primarily",)
+    assert "(emphasis: primarily)" in innate.to_text()
+    interpreted = mechanism_paths(kg, "imiquimod", bases={"interpreted"})
+    assert interpreted.mechanism_paths == ()  # no interpreted statement starts at the target
+
+
+def test_the_mechanism_graph_edges_have_basis_and_qualifiers(kg: pharmakg.KnowledgeGraph) -> None:
+    graph = mechanism_graph(kg)
+    bases = {data["basis"] for _, _, data in graph.edges(data=True)}
+    assert bases == {"stated", "interpreted"}
+    interpreted = sorted(
+        (u.rsplit("/", 1)[1], k)
+        for u, _, k, d in graph.edges(keys=True, data=True)
+        if d["basis"] == "interpreted"
+    )
+    assert interpreted == [
+        ("antitumor-effect", "pkg:partOfMechanism"),
+        ("antiviral-effect", "pkg:partOfMechanism"),
+        ("immunoregulatory-effect", "pkg:partOfMechanism"),
+    ]
+    pkr = "https://w3id.org/pharmakg/resource/"
+    edge = graph.edges[pkr + "imiquimod", pkr + "hpv-dna", "pkg:decreasesAmountOf"]
+    assert edge["qualifiers"] == ("condition: following treatment", "emphasis: significantly")
+    stated = with_bases(graph, {"stated"})
+    assert stated.number_of_edges() == graph.number_of_edges() - 3
+    with pytest.raises(InvalidParameterError) as info:
+        with_bases(graph, {"asserted"})
+    assert "stated" in info.value.choices
 
 
 def test_parallel_statements_make_one_hop(kg: pharmakg.KnowledgeGraph) -> None:
     result = mechanism_paths(kg, "imiquimod", "actinic keratosis")
-    hop = next(p for p in result.indications[0].paths if len(p.hops) == 5).hops[0]
+    hop = result.mechanism_paths[0].hops[0]
     assert hop.target.label == "Toll-like receptor 7 (TLR-7)"
     assert [(e.predicate, e.citations) for e in hop.edges] == [
         ("pkg:activates", (1,)),
@@ -113,38 +167,53 @@ def test_every_indication_fda_approved_first(kg: pharmakg.KnowledgeGraph) -> Non
     result = mechanism_paths(kg, "imiquimod", limit=2)
     assert [g.status for g in result.indications] == ["FDA-approved"] * 3 + ["off-label"] * 4
     assert {g.indication.label for g in result.indications[:3]} == set(FDA_APPROVED.values())
-    assert all(len(g.paths) == 2 for g in result.indications)
+    assert all(len(g.paths) == 1 for g in result.indications)
+    assert len(result.mechanism_paths) == 2
 
 
 def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     result = mechanism_paths(kg, "imiquimod", "actinic keratosis", limit=1)
     text = result.render("text").decode()
-    assert "activates [1]; agonist of [2]; binds to [2]--> Toll-like receptor 7 (TLR-7)" in text
-    assert "induces production of [1, 3]--> interferon-alpha (IFN-α) [MESH:D016898]" in text  # noqa: RUF001
+    assert text.startswith(
+        "imiquimod → actinic keratosis (FDA-approved), through the mechanism as a whole: 1 path\n"
+    )
+    assert "--has mechanism [uncited]--> mechanism of action of imiquimod" in text
     assert "makes the drug effective for [4, 5]--> actinic keratosis [MONDO:0005173]" in text
+    assert "imiquimod: mechanism of action of imiquimod, as a whole: 1 path" in text
+    assert "activates [1]; agonist of [2]; binds to [2]--> Toll-like receptor 7 (TLR-7)" in text
     markdown = result.render("markdown").decode()
-    assert "## imiquimod → actinic keratosis (FDA-approved)" in markdown
+    assert (
+        "## imiquimod → actinic keratosis (FDA-approved), through the mechanism as a whole"
+        in markdown
+    )
     assert "| from | statement [citations] | to |" in markdown
     body = json.loads(result.render("json"))
     [path] = body["indications"][0]["paths"]
-    assert path["length"] == 5
-    assert path["hops"][4]["citations"] == [4, 5]
+    assert path["length"] == 2
+    assert path["hops"][1]["citations"] == [4, 5]
     assert path["nodes"][0]["id"] == "pkr:imiquimod"
+    [inner] = body["mechanismPaths"]
+    assert inner["hops"][1]["statements"][0]["qualifiers"] == ["emphasis: primarily"]
+    assert inner["hops"][1]["statements"][0]["basis"] == "stated"
     with pytest.raises(UnknownFormatError):
         result.render("html")
 
 
 def test_stats(kg: pharmakg.KnowledgeGraph) -> None:
-    stats = graph_stats(mechanism_graph(kg), top=3)
-    assert (stats.nodes, stats.edges) == (29, 55)
+    graph = mechanism_graph(kg)
+    stats = graph_stats(graph, top=3)
+    edges = kg.query("mechanism-edges")
+    assert stats.edges == len(edges)
+    ends = {str(v) for column in ("subject", "object") for v in edges.column(column)}
+    assert stats.nodes == len(ends)
     assert dict(stats.nodes_by_category)["pkg:Disease"] == 7
-    assert dict(stats.edges_by_predicate)["pkg:positivelyRegulates"] == 15
+    assert dict(stats.edges_by_predicate)["pkg:inducesProductionOf"] == 3
     assert [(n.label, d) for n, d in stats.most_connected] == [
-        ("imiquimod", 20),
+        ("imiquimod", graph.degree("https://w3id.org/pharmakg/resource/imiquimod")),
         ("mechanism of action of imiquimod", 10),
-        ("antiviral effect", 9),
+        ("Toll-like receptor 7 (TLR-7)", graph.degree("https://w3id.org/pharmakg/resource/tlr7")),
     ]
-    assert json.loads(stats.to_json())["nodes"] == 29
+    assert json.loads(stats.to_json())["nodes"] == stats.nodes
 
 
 def test_graphml_round_trips_through_networkx(kg: pharmakg.KnowledgeGraph, tmp_path: Path) -> None:
@@ -159,6 +228,8 @@ def test_graphml_round_trips_through_networkx(kg: pharmakg.KnowledgeGraph, tmp_p
     for u, v, k, data in graph.edges(keys=True, data=True):
         assert back.edges[u, v, k]["citations"] == ", ".join(str(n) for n in data["citations"])
         assert back.edges[u, v, k]["predicate"] == data["predicate"]
+        assert back.edges[u, v, k]["basis"] == data["basis"]
+        assert back.edges[u, v, k]["qualifiers"] == ", ".join(data["qualifiers"])
     for node, data in graph.nodes(data=True):
         assert back.nodes[node]["label"] == data["label"]
         assert back.nodes[node]["identifier"] == (data["identifier"] or "")
@@ -177,13 +248,16 @@ def test_cli(tmp_path: Path) -> None:
     runner = CliRunner()
     done = runner.invoke(main, ["paths", "imiquimod", "actinic keratosis", "--limit", "1"])
     assert done.exit_code == 0, done.output
-    assert done.stdout.startswith("imiquimod → actinic keratosis (FDA-approved): 1 path")
+    assert done.stdout.startswith(
+        "imiquimod → actinic keratosis (FDA-approved), through the mechanism as a whole: 1 path"
+    )
     bad = runner.invoke(main, ["paths", "imiqimod"])
     assert bad.exit_code == 2
     assert "choose from: imiquimod" in bad.stderr
+    edges = len(pharmakg.load().query("mechanism-edges"))
     stats = runner.invoke(main, ["stats", "--format", "json"])
-    assert json.loads(stats.stdout)["edges"] == 55
+    assert json.loads(stats.stdout)["edges"] == edges
     out = tmp_path / "g.graphml"
     export = runner.invoke(main, ["export", "--format", "graphml", "-o", str(out)])
     assert export.exit_code == 0
-    assert nx.read_graphml(out, force_multigraph=True).number_of_edges() == 55
+    assert nx.read_graphml(out, force_multigraph=True).number_of_edges() == edges

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import pharmakg
+from conftest import ROOT
 from pharmakg.vocab import compress
 
 Rows = list[dict[str, str | None]]
@@ -30,6 +31,7 @@ def test_every_query_has_a_header_and_an_answer(monograph_kg: pharmakg.Knowledge
     assert {
         "mechanism", "cytokines", "immune-effects", "chain", "indications", "off-label",
         "pharmacokinetics", "claims", "negatives", "considerations", "dosing", "mechanism-edges",
+        "references", "identifiers", "statements",
     } <= names  # fmt: skip
     for info in pharmakg.list_queries():
         assert info.title, info.name
@@ -52,48 +54,61 @@ def test_mechanism(monograph_kg: pharmakg.KnowledgeGraph) -> None:
 
 
 def test_cytokines_induced(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    rows = _rows(
-        monograph_kg.query("cytokines", drug="imiquimod"), "cytokineId", "via", "citations"
-    )
+    columns = ("cytokineId", "via", "emphasis", "groupLabel", "exhaustive", "citations")
+    rows = _rows(monograph_kg.query("cytokines", drug="imiquimod"), *columns)
+    # The drug induces each cytokine the list names, "primarily" (the list is not exhaustive);
+    # TLR-7 activation leads to cytokine induction as a group, never to each cytokine.
     assert rows == [
-        {"cytokineId": "MESH:D016898", "via": "pkr:tlr7", "citations": "1, 3"},
-        {"cytokineId": "MESH:D016898", "via": "pkr:imiquimod", "citations": "3"},
-        {"cytokineId": "GO:0043514", "via": "pkr:tlr7", "citations": "1, 3"},
-        {"cytokineId": "GO:0043514", "via": "pkr:imiquimod", "citations": "3"},
-        {"cytokineId": "UniProtKB:P01375", "via": "pkr:tlr7", "citations": "1, 3"},
-        {"cytokineId": "UniProtKB:P01375", "via": "pkr:imiquimod", "citations": "3"},
-    ]
+        {"cytokineId": cid, "via": "pkr:imiquimod", "emphasis": "primarily",
+         "groupLabel": "cytokine induction", "exhaustive": "false", "citations": "3"}
+        for cid in ("MESH:D016898", "GO:0043514", "UniProtKB:P01375")
+    ]  # fmt: skip
 
 
 def test_immune_cells_and_responses(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    rows = _rows(monograph_kg.query("immune-effects"), "processId", "cellId", "citations")
-    assert {(r["processId"], r["cellId"], r["citations"]) for r in rows} == {
-        ("GO:0030101", "CL:0000623", "1"),  # NK cell activation
-        ("GO:0042088", "CL:0000545", "1"),  # Th1-mediated immune response
-        ("GO:0045087", None, "1"),  # innate immune response
-        ("GO:0002250", None, "1"),  # adaptive immune response
-        ("GO:0034154", None, "2"),  # the TLR-7 immune cascade
-        ("GO:0072676", "CL:0000542", "4"),  # lymphocyte infiltration
-        ("GO:0036336", "CL:0000451", "4"),  # dendritic cell infiltration
-        ("GO:1905517", "CL:0000235", "4"),  # macrophage infiltration
-        ("MESH:D007157", None, "5"),  # immune surveillance
+    columns = (
+        "process",
+        "processId",
+        "closestTerm",
+        "matchKind",
+        "cellId",
+        "qualifiers",
+        "citations",
+    )
+    rows = _rows(monograph_kg.query("immune-effects"), *columns)
+    assert {tuple(r.values())[1:] for r in rows} == {
+        ("GO:0030101", None, None, "CL:0000623", "", "1"),  # NK cell activation
+        ("GO:0042088", None, None, "CL:0000545", "", "1"),  # Th1-mediated immune response
+        ("GO:0034154", None, None, None, "", "2"),  # the TLR-7 immune cascade
+        # Infiltration is a kind of migration: the GO term is broader, never the identity.
+        (None, "GO:0072676", "broadMatch", "CL:0000542", "site: treated lesions", "4"),
+        (None, "GO:0036336", "broadMatch", "CL:0000451", "site: treated lesions", "4"),
+        (None, "GO:1905517", "broadMatch", "CL:0000235", "site: treated lesions", "4"),
+        (None, "MESH:D007157", "closeMatch", None, "", "5"),  # immune surveillance
+        (None, "GO:0002418", "narrowMatch", None, "", "5"),  # elimination of abnormal cells
+        (None, None, None, None, "", "4"),  # the immune response triggered by imiquimod
     }
+    # The innate and adaptive responses are reached through TLR-7 activation, not from the drug.
+    processes = {r["process"] for r in rows}
+    assert "pkr:innate-immune-response" not in processes
+    assert "pkr:adaptive-immune-response" not in processes
 
 
 def test_indications_by_approval_status(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    rows = _rows(monograph_kg.query("indications"), "statusLabel", "diseaseId", "citations")
+    columns = ("statusLabel", "diseaseId", "closestTerm", "matchKind", "citations")
+    rows = _rows(monograph_kg.query("indications"), *columns)
     assert rows == [
-        {"statusLabel": "FDA-approved", "diseaseId": "MONDO:0005173", "citations": "4, 5"},
-        {"statusLabel": "FDA-approved", "diseaseId": "MONDO:0005647", "citations": "4, 5"},
-        {"statusLabel": "FDA-approved", "diseaseId": "MONDO:0002954", "citations": "4, 5"},
-        {"statusLabel": "off-label", "diseaseId": "MONDO:0020761", "citations": "3, 6"},
-        {"statusLabel": "off-label", "diseaseId": "MONDO:0022022", "citations": "3, 6"},
-        {"statusLabel": "off-label", "diseaseId": "MONDO:0005161", "citations": "3, 6"},
-        {"statusLabel": "off-label", "diseaseId": "MONDO:0005198", "citations": "3, 6"},
-    ]
+        {"statusLabel": "FDA-approved", "diseaseId": "MONDO:0005173", "closestTerm": None, "matchKind": None, "citations": "4, 5"},
+        {"statusLabel": "FDA-approved", "diseaseId": None, "closestTerm": "MONDO:0005647", "matchKind": "broadMatch", "citations": "4, 5"},
+        {"statusLabel": "FDA-approved", "diseaseId": "MONDO:0002954", "closestTerm": None, "matchKind": None, "citations": "4, 5"},
+        {"statusLabel": "off-label", "diseaseId": "MONDO:0020761", "closestTerm": None, "matchKind": None, "citations": "3, 6"},
+        {"statusLabel": "off-label", "diseaseId": "MONDO:0022022", "closestTerm": None, "matchKind": None, "citations": "3, 6"},
+        {"statusLabel": "off-label", "diseaseId": None, "closestTerm": "MONDO:0005161", "matchKind": "broadMatch", "citations": "3, 6"},
+        {"statusLabel": "off-label", "diseaseId": "MONDO:0005198", "closestTerm": None, "matchKind": None, "citations": "3, 6"},
+    ]  # fmt: skip
     approved = monograph_kg.query("indications", status="pkg:FDAApproved")
-    assert [r["diseaseId"] for r in _rows(approved, "diseaseId")] == [
-        "MONDO:0005173", "MONDO:0005647", "MONDO:0002954",
+    assert [r["diseaseLabel"] for r in _rows(approved, "diseaseLabel")] == [
+        "actinic keratosis", "external genital and perianal warts", "superficial basal cell carcinoma",
     ]  # fmt: skip
 
 
@@ -108,6 +123,8 @@ def test_off_label_uses_with_evidence(monograph_kg: pharmakg.KnowledgeGraph) -> 
         {"diseaseId": "MONDO:0020761", "number": "6", "referenceType": "cited but unlisted reference",
          "referenceTitle": None},
     ]  # fmt: skip
+    # "Other HPV-related lesions" has no exact identifier: HPV infection is broader.
+    assert {r["diseaseId"] for r in rows[4:6]} == {None}
     statements = {r for r in monograph_kg.query("off-label").column("statement")}
     assert len(statements) == 3  # Bowen's; bowenoid papulosis/VIN (one bullet); other HPV lesions
 
@@ -115,6 +132,7 @@ def test_off_label_uses_with_evidence(monograph_kg: pharmakg.KnowledgeGraph) -> 
 def test_pharmacokinetic_values_with_units(monograph_kg: pharmakg.KnowledgeGraph) -> None:
     columns = (
         "propertyLabel",
+        "varyingWith",
         "value",
         "minValue",
         "maxValue",
@@ -123,76 +141,192 @@ def test_pharmacokinetic_values_with_units(monograph_kg: pharmakg.KnowledgeGraph
         "denominatorRouteLabel",
     )
     assert _rows(monograph_kg.query("pharmacokinetics"), *columns) == [
-        {"propertyLabel": "limited systemic absorption", "value": None, "minValue": None, "maxValue": None,
-         "unit": None, "numeratorRouteLabel": None, "denominatorRouteLabel": None},
-        {"propertyLabel": "low urinary recovery", "value": None, "minValue": "0.08", "maxValue": "2.41",
-         "unit": "unit:PERCENT", "numeratorRouteLabel": None, "denominatorRouteLabel": None},
-        {"propertyLabel": "prolonged skin retention", "value": "10", "minValue": None, "maxValue": None,
-         "unit": "unit:UNITLESS", "numeratorRouteLabel": "topical", "denominatorRouteLabel": "subcutaneous"},
+        {"propertyLabel": "limited penetration", "varyingWith": None, "value": None, "minValue": None,
+         "maxValue": None, "unit": None, "numeratorRouteLabel": None, "denominatorRouteLabel": None},
+        {"propertyLabel": "limited systemic absorption", "varyingWith": None, "value": None, "minValue": None,
+         "maxValue": None, "unit": None, "numeratorRouteLabel": None, "denominatorRouteLabel": None},
+        {"propertyLabel": "low urinary recovery", "varyingWith": None, "value": None, "minValue": "0.08",
+         "maxValue": "2.41", "unit": "unit:PERCENT", "numeratorRouteLabel": None, "denominatorRouteLabel": None},
+        {"propertyLabel": "prolonged skin retention", "varyingWith": None, "value": "10", "minValue": None,
+         "maxValue": None, "unit": "unit:UNITLESS", "numeratorRouteLabel": "topical", "denominatorRouteLabel": "subcutaneous"},
+        {"propertyLabel": "systemic concentration varies by application area", "varyingWith": "application area",
+         "value": None, "minValue": None, "maxValue": None, "unit": None, "numeratorRouteLabel": None,
+         "denominatorRouteLabel": None},
     ]  # fmt: skip
 
 
 def test_dosing_regimen(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    columns = ("minValue", "maxValue", "per", "unitLabel", "citations")
+    columns = ("regimenLabel", "minValue", "maxValue", "per", "unitLabel", "citations")
     assert _rows(monograph_kg.query("dosing"), *columns) == [
-        {"minValue": "3", "maxValue": "5", "per": "P7D", "unitLabel": "applications per week", "citations": "7"},
+        {"regimenLabel": "3-5 times weekly application", "minValue": "3", "maxValue": "5", "per": "P7D",
+         "unitLabel": "applications per week", "citations": "7"},
     ]  # fmt: skip
 
 
-def test_claims_with_citations(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+def test_claims_with_their_basis_and_citations(monograph_kg: pharmakg.KnowledgeGraph) -> None:
     result = monograph_kg.query("claims", drug="imiquimod")
-    rows = {r["claim"]: r for r in _rows(result, "claim", "citations", "basisLabel", "negated")}
-    assert len(rows) == 68
+    columns = ("claim", "citations", "basisLabel", "negated", "basis", "reason", "qualifiers",
+               "citationNumbering")  # fmt: skip
+    rows = {r["claim"]: r for r in _rows(result, *columns)}
+    # As many claims as the sentence-coverage table lists (sources/imiquimod-coverage.tsv).
+    table = (ROOT / "sources" / "imiquimod-coverage.tsv").read_text(encoding="utf-8").splitlines()
+    listed = {
+        c
+        for line in table[1:]
+        if line.split("\t")[1] == "statement"
+        for c in line.split("\t")[2].split()
+    }
+    assert len(rows) == len(listed)
     assert rows["pkr:imiquimod-agonist-of-tlr7"]["citations"] == "2"
-    assert rows["pkr:tlr7-activation-induces-ifn-alpha"]["citations"] == "1, 3"
+    # A composite claim cites only what its quoted words carry.
+    assert rows["pkr:tlr7-activation-leads-to-cytokine-induction"]["citations"] == "1"
     assert rows["pkr:imiquimod-binds-tlr7"]["basisLabel"] == "cited by its run of bullets"
     assert rows["pkr:imiquimod-summary-harnesses-immune-system"] == {
         "claim": "pkr:imiquimod-summary-harnesses-immune-system",
         "citations": "",
         "basisLabel": "not cited",
         "negated": "false",
+        "basis": "stated",
+        "reason": None,
+        "qualifiers": "",
+        "citationNumbering": "",
     }
     assert rows["pkr:imiquimod-no-direct-antiviral-activity"]["negated"] == "true"
+    assert (
+        rows["pkr:imiquimod-no-direct-antiviral-activity"]["qualifiers"]
+        == "condition: in cell culture"
+    )
+    assert (
+        rows["pkr:cytokines-trigger-local-immune-response"]["qualifiers"]
+        == "site: application site"
+    )
+    assert rows["pkr:immune-response-leads-to-viral-infection-clearance"]["qualifiers"] == (
+        "emphasis: particularly; particularly for: human papillomavirus (HPV)"
+    )
+    assert rows["pkr:imiquimod-decreases-hpv-l1-mrna"]["qualifiers"] == (
+        "condition: following treatment; emphasis: significantly"
+    )
+    # The reference numbers are read off the list's order, which the page does not print.
+    assert rows["pkr:imiquimod-agonist-of-tlr7"]["citationNumbering"] == (
+        "2: number inferred from list position"
+    )
+    assert rows["pkr:imiquimod-enhances-immune-surveillance"]["citationNumbering"] == (
+        "5: number cited only"
+    )
+    bases = {r["basis"] for r in rows.values()}
+    assert bases == {"stated", "interpreted"}
+    for row in rows.values():
+        assert (row["basis"] == "interpreted") == (row["reason"] is not None), row["claim"]
+    interpreted = sorted(c for c, r in rows.items() if r["basis"] == "interpreted")
+    assert interpreted == [
+        "pkr:antitumor-effect-part-of-imiquimod-mechanism",
+        "pkr:antiviral-effect-part-of-imiquimod-mechanism",
+        "pkr:immunoregulatory-effect-part-of-imiquimod-mechanism",
+    ]
+
+
+def test_references_with_their_numbering(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+    columns = ("number", "publicationId", "numberingBasis")
+    assert _rows(monograph_kg.query("references"), *columns) == [
+        {"number": "1", "publicationId": None, "numberingBasis": "number inferred from list position"},
+        {"number": "2", "publicationId": None, "numberingBasis": "number inferred from list position"},
+        {"number": "3", "publicationId": "doi:10.1111/ijd.13235", "numberingBasis": "number inferred from list position"},
+        {"number": "4", "publicationId": None, "numberingBasis": "number inferred from list position"},
+        {"number": "5", "publicationId": None, "numberingBasis": "number cited only"},
+        {"number": "6", "publicationId": None, "numberingBasis": "number cited only"},
+        {"number": "7", "publicationId": None, "numberingBasis": "number cited only"},
+    ]  # fmt: skip
+    notes = monograph_kg.query("references").column("numberingNote")
+    assert "urinary recovery" in str(notes[3])  # what speaks against reference 4's number
+
+
+def test_identifiers_and_match_kinds(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+    rows = _rows(monograph_kg.query("identifiers"), "entity", "kind", "curie")
+    kinds = {(r["entity"], r["curie"]): r["kind"] for r in rows}
+    assert kinds[("pkr:antiviral-effect", "GO:0051607")] == "closeMatch"
+    assert kinds[("pkr:antitumor-effect", "GO:0002418")] == "closeMatch"
+    assert kinds[("pkr:lymphocyte-infiltration", "GO:0072676")] == "broadMatch"
+    assert kinds[("pkr:immune-surveillance", "MESH:D007157")] == "closeMatch"
+    assert kinds[("pkr:hpv", "MESH:D027383")] == "broadMatch"
+    assert kinds[("pkr:hpv", "NCBITaxon:10566")] == "id"
+    assert kinds[("pkr:ifn-alpha", "MESH:D016898")] == "id"
+    assert kinds[("pkr:ifn-alpha", "FPLX:IFNA")] == "exactMatch"
+    assert kinds[("pkr:anogenital-warts", "MONDO:0005647")] == "broadMatch"
+    assert kinds[("pkr:other-hpv-related-lesions", "MONDO:0005161")] == "broadMatch"
+    assert kinds[("pkr:immune-response-modifier", "CHEBI:50846")] == "closeMatch"
+    assert kinds[("pkr:immune-response-modifier", "MESH:D000091369")] == "relatedMatch"
+    ids = {r["entity"] for r in rows if r["kind"] == "id"}
+    for inexact in ("antiviral-effect", "antitumor-effect", "immunoregulatory-effect",
+                    "lymphocyte-infiltration", "immune-surveillance", "anogenital-warts",
+                    "other-hpv-related-lesions", "immune-response-modifier"):  # fmt: skip
+        assert f"pkr:{inexact}" not in ids
 
 
 def test_what_the_drug_does_not_do(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    rows = _rows(monograph_kg.query("negatives"), "object", "context", "section", "citations")
+    columns = ("object", "condition", "context", "section", "citations")
+    rows = _rows(monograph_kg.query("negatives"), *columns)
     assert rows == [
-        {"object": "pkr:direct-antiviral-activity", "context": "in cell culture", "section": "Secondary Effects", "citations": ""},
-        {"object": "pkr:direct-cytotoxic-activity", "context": None, "section": "Summary", "citations": ""},
+        {"object": "pkr:direct-antiviral-activity-in-cell-culture", "condition": "pkr:cell-culture",
+         "context": "in cell culture", "section": "Secondary Effects", "citations": ""},
+        {"object": "pkr:direct-cytotoxic-activity", "condition": None, "context": None, "section": "Summary",
+         "citations": ""},
     ]  # fmt: skip
 
 
 def test_considerations_and_limitations(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    rows = _rows(
-        monograph_kg.query("considerations"), "kindLabel", "appliesTo", "reason", "citations"
-    )
+    columns = ("kindLabel", "concerns", "varyingWith", "dueTo", "recommends", "citations")
+    rows = _rows(monograph_kg.query("considerations"), *columns)
     assert rows == [
-        {"kindLabel": "correlation", "appliesTo": None, "reason": None, "citations": "2"},
-        {"kindLabel": "dosing consideration", "appliesTo": None, "reason": None, "citations": "7"},
-        {"kindLabel": "limitation", "appliesTo": "hyperkeratotic lesions", "reason": "limited penetration", "citations": "6"},
+        {"kindLabel": "correlation",
+         "concerns": "clearance rate; local inflammatory response; severity of erythema, erosion, and crusting; therapeutic effect",
+         "varyingWith": "", "dueTo": "", "recommends": "", "citations": "2"},
+        {"kindLabel": "dosing consideration", "concerns": "", "varyingWith": "application frequency; treatment duration",
+         "dueTo": "", "recommends": "3-5 times weekly application", "citations": "7"},
+        {"kindLabel": "limitation", "concerns": "hyperkeratotic lesions", "varyingWith": "",
+         "dueTo": "limited penetration", "recommends": "", "citations": "6"},
     ]  # fmt: skip
+
+
+def test_mechanism_edges_carry_basis_and_qualifiers(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+    columns = ("subject", "predicate", "object", "bases", "qualifiers", "citations")
+    rows = {
+        (r["subject"], r["predicate"], r["object"]): r
+        for r in _rows(monograph_kg.query("mechanism-edges"), *columns)
+    }
+    group = rows[
+        ("pkr:imiquimod-cytokine-induction", "pkg:positivelyRegulates", "pkr:local-immune-response")
+    ]
+    assert (group["bases"], group["qualifiers"], group["citations"]) == (
+        "StatedBasis",
+        "site: application site",
+        "",
+    )
+    part = rows[("pkr:antiviral-effect", "pkg:partOfMechanism", "pkr:imiquimod-mechanism")]
+    assert part["bases"] == "InterpretedBasis"
+    # Nothing said of the group is distributed over its members.
+    members = ("pkr:ifn-alpha", "pkr:tnf-alpha", "pkr:il-12")
+    assert not [key for key in rows if key[0] in members]
+    assert not [key for key in rows if key[0] == "pkr:tlr7" and key[2] in members]
 
 
 def test_full_chain_to_each_indication(monograph_kg: pharmakg.KnowledgeGraph) -> None:
     result = monograph_kg.query("chain", disease="MONDO:0002954")  # superficial BCC
-    rows = _rows(
-        result, "actionLabel", "mediatorLabel", "processLabel", "effectLabel", "statusLabel"
-    )
-    assert {r["statusLabel"] for r in rows} == {"FDA-approved"}
-    # 2 target actions x 3 cytokines x (3 direct effects + NK and Th1 each leading to the antiviral effect)
-    assert len(rows) == 2 * 3 * (3 + 2)
-    assert {
-        "actionLabel": "agonist of",
-        "mediatorLabel": "interferon-alpha (IFN-α)",
-        "processLabel": "natural killer (NK) cell activation",
-        "effectLabel": "antiviral effect",
-        "statusLabel": "FDA-approved",
-    } in rows
+    columns = ("actionLabel", "targetLabel", "mechanismLabel", "effects", "statusLabel")
+    rows = _rows(result, *columns)
+    # The indication is reached through the mechanism as a whole, once per target action; no
+    # effect is paired with the disease.
+    assert rows == [
+        {"actionLabel": action, "targetLabel": "Toll-like receptor 7 (TLR-7)",
+         "mechanismLabel": "mechanism of action of imiquimod",
+         "effects": "antitumor effect; antiviral effect; immunoregulatory effect",
+         "statusLabel": "FDA-approved"}
+        for action in ("activates", "agonist of")
+    ]  # fmt: skip
     every = monograph_kg.query("chain")
     assert {str(d) for d in every.column("disease")} == {
         str(d) for d in monograph_kg.query("indications").column("disease")
     }
+    assert len(every) == 2 * 7
 
 
 @pytest.mark.parametrize(

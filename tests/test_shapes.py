@@ -23,6 +23,8 @@ Result = tuple[str, str, str | None, str | None]
 EXPECTED: dict[str, set[Result]] = {
     "drug-without-label.ttl": {
         ("pkgsh:EntityLabel", "pkr:test-unnamed-drug", "rdfs:label", None),
+        # Without a name, no quote can be checked to name it either.
+        ("pkgsh:ClaimShape", "pkr:test-unnamed-drug-claim", None, "pkr:test-unnamed-drug"),
     },
     "drug-without-target.ttl": {
         (
@@ -99,6 +101,55 @@ EXPECTED: dict[str, set[Result]] = {
     "unlisted-reference-with-title.ttl": {
         ("pkgsh:UnlistedReferenceShape", "pkr:imiquimod-monograph-ref-5", "dcterms:title", None),
     },
+    # Fidelity: quote grounding, basis, group statements, conditions, identity, qualifiers, sources.
+    "stated-claim-not-grounded.ttl": {
+        ("pkgsh:ClaimShape", "pkr:test-ungrounded-claim", None, "pkr:nk-cell-activation"),
+    },
+    "interpreted-claim-without-reason.ttl": {
+        (
+            "pkgsh:InterpretationHasReason",
+            "pkr:test-unexplained-interpretation",
+            None,
+            "pkr:test-unexplained-interpretation",
+        ),
+    },
+    "claim-without-basis.ttl": {
+        ("pkgsh:ClaimBasis", "pkr:test-claim-without-basis", "pkg:basis", None),
+    },
+    "group-statement-distributed.ttl": {
+        ("pkgsh:ClaimShape", "pkr:test-distributed-claim", None, "pkr:ifn-alpha"),
+    },
+    "negation-drops-condition.ttl": {
+        (
+            "pkgsh:NegativeClaimShape",
+            "pkr:test-unconditioned-negation",
+            None,
+            "pkr:test-unconditioned-activity",
+        ),
+    },
+    "entity-without-identity.ttl": {
+        (
+            "pkgsh:IdentifiedEntityShape",
+            "pkr:test-unidentified-disease",
+            None,
+            "pkr:test-unidentified-disease",
+        ),
+    },
+    "qualifier-as-string.ttl": {
+        ("pkgsh:ClaimShape", "pkr:imiquimod-induces-tnf-alpha", "pkg:emphasis", "primarily"),
+    },
+    "reference-identifier-without-scheme.ttl": {
+        (
+            "pkgsh:ReferenceShape",
+            "pkr:imiquimod-monograph-ref-3",
+            "pkg:publicationId",
+            "10.1111/ijd.13235",
+        ),
+    },
+    "monograph-without-its-nature.ttl": {
+        ("pkgsh:MonographShape", "pkr:test-monograph", "pkg:sourceNature", None),
+        ("pkgsh:MonographShape", "pkr:test-monograph", "pkg:reviewStatus", None),
+    },
 }
 
 #: Messages a curator reads: the key words each must contain.
@@ -107,6 +158,29 @@ MESSAGE_WORDS = {
     "negated-statement-asserted.ttl": ["imiquimod", "direct antiviral activity", "denies"],
     "mechanism-triple-without-claim.ttl": ["Toll-like receptor 7", "lymphocyte", "no pkg:Claim"],
     "indication-without-status.ttl": ["approval status", "pkg:FDAApproved", "pkg:OffLabel"],
+    "stated-claim-not-grounded.ttl": [
+        "marked stated",
+        "natural killer (NK) cell activation",
+        "pkg:anaphor",
+        "pkg:InterpretedBasis",
+    ],
+    "group-statement-distributed.ttl": [
+        "interferon-alpha (IFN-",
+        "cytokine induction",
+        "these cytokines",
+        "never distributed",
+    ],
+    "negation-drops-condition.ttl": [
+        "in cell culture",
+        "pkg:activityCondition",
+        "deny more than the source",
+    ],
+    "entity-without-identity.ttl": [
+        "pkg:id",
+        "skos:closeMatch",
+        "skos:broadMatch",
+        "skos:narrowMatch",
+    ],
 }
 
 

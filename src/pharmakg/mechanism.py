@@ -2,33 +2,41 @@
 
 Nodes are entity IRIs (strings) with attributes ``label``, ``category`` (the pharmakg class
 as a CURIE, e.g. ``pkg:Cytokine``) and ``identifier`` (the entity's standard CURIE, or
-``None``). Edges are keyed by the predicate CURIE and carry ``predicate``, ``predicate_label``
-and ``citations`` (a tuple of citation numbers, ascending; empty when the monograph prints
-none).
+``None``). Edges are keyed by the predicate CURIE and carry ``predicate``, ``predicate_label``,
+``citations`` (a tuple of citation numbers, ascending; empty when the monograph prints none),
+``basis`` (where the statement comes from: ``"stated"``, ``"interpreted"``, ``"inferred"`` or
+``"curated"``; with several claims behind one edge, the strongest in that order of
+:data:`BASES`, curated before interpreted) and ``qualifiers`` (a sorted tuple of readable strings
+such as ``"site: application site"`` or ``"emphasis: primarily"``; empty when none).
 
 The edges come from the named query ``mechanism-edges`` (every triple whose predicate is a
 sub-property of ``pkg:mechanismRelation``), so the graph, the SPARQL answers, the paths
 (:mod:`pharmakg.paths`) and the pictures (:mod:`pharmakg.visualise`) all show the same
-statements. :func:`graph_stats` counts it; :func:`graphml_text` and :func:`node_link_text`
-write it for Cytoscape desktop, Gephi and D3.
+statements. :func:`with_bases` keeps the edges of some bases only (by default, paths and
+pictures show the stated and interpreted ones). :func:`graph_stats` counts it;
+:func:`graphml_text` and :func:`node_link_text` write it for Cytoscape desktop, Gephi and D3.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from rdflib.term import Node
 
+from .errors import InvalidParameterError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
 from .query import run_query
 from .vocab import compress
 
 __all__ = [
+    "BASES",
+    "DEFAULT_BASES",
     "GraphStats",
     "PathNode",
     "graph_stats",
@@ -37,7 +45,19 @@ __all__ = [
     "mechanism_graph",
     "node_for",
     "node_link_text",
+    "with_bases",
 ]
+
+#: The bases of a statement, strongest first: the ``basis`` edge attribute's values.
+BASES = ("stated", "curated", "interpreted", "inferred")
+#: The bases paths and pictures show unless asked otherwise.
+DEFAULT_BASES = frozenset({"stated", "interpreted"})
+_BASIS_OF = {
+    "StatedBasis": "stated",
+    "CuratedDatabaseBasis": "curated",
+    "InterpretedBasis": "interpreted",
+    "InferredBasis": "inferred",
+}
 
 
 def _curie(term: Node | None) -> str | None:
@@ -47,6 +67,17 @@ def _curie(term: Node | None) -> str | None:
 def _citations(term: Node | None) -> tuple[int, ...]:
     text = "" if term is None else str(term)
     return tuple(sorted(int(part) for part in text.split(",") if part.strip()))
+
+
+def _basis(term: Node | None) -> str:
+    """The strongest basis of the claims behind an edge; an edge no claim backs is inferred."""
+    found = {_BASIS_OF[name] for name in ("" if term is None else str(term)).split() if name}
+    return next((basis for basis in BASES if basis in found), "inferred")
+
+
+def _qualifiers(term: Node | None) -> tuple[str, ...]:
+    text = "" if term is None else str(term)
+    return tuple(sorted({part.strip() for part in text.split(" | ") if part.strip()}))
 
 
 def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph[str]:
@@ -72,8 +103,30 @@ def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiG
             predicate=predicate,
             predicate_label=str(row["predicateLabel"] or predicate),
             citations=_citations(row["citations"]),
+            basis=_basis(row["bases"]),
+            qualifiers=_qualifiers(row["qualifiers"]),
         )
     return graph
+
+
+def with_bases(graph: nx.MultiDiGraph[str], bases: Collection[str]) -> nx.MultiDiGraph[str]:
+    """A copy of ``graph`` with only the edges whose ``basis`` is in ``bases``.
+
+    Nodes left without an edge are dropped. ``graph`` is not changed.
+
+    :raises InvalidParameterError: a basis is not one of :data:`BASES`; the error lists them.
+    """
+    unknown = sorted(set(bases) - set(BASES))
+    if unknown:
+        raise InvalidParameterError(f"unknown basis {unknown[0]!r}", term=unknown[0], choices=BASES)
+    kept: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        if data.get("basis") in bases:
+            for node in (source, target):
+                if node not in kept:
+                    kept.add_node(node, **graph.nodes[node])
+            kept.add_edge(source, target, key=key, **data)
+    return kept
 
 
 @dataclass(frozen=True)

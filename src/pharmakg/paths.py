@@ -1,15 +1,25 @@
 """Mechanism paths: "why does this drug treat that disease?".
 
-:func:`mechanism_paths` walks the mechanism graph (:mod:`pharmakg.mechanism`) from a drug
-to its indications: every path drug → target → mediators → cells or processes → effects →
-mechanism → indication, ranked shortest first, then by how well each hop is cited
-(:class:`PathsResult`, rendered as text, Markdown or JSON through the format registry).
+The monograph ties each indication to the drug's mechanism *as a whole* ("Imiquimod's mechanism
+makes it effective for: …"); it never says that one effect makes the drug effective for one
+disease. So :func:`mechanism_paths` answers in two parts (:class:`PathsResult`):
+
+* the mechanism as a whole: every path of the mechanism graph (:mod:`pharmakg.mechanism`) from
+  the drug's action on its target to where the statements end (drug → target → cytokine
+  induction → effects), ranked shortest first, then by how well each hop is cited;
+* per indication, the one route the text states: drug → has mechanism → the mechanism → makes
+  the drug effective for → the disease, with its citations and approval status.
+
+No effect → indication pairing is ever presented. Every hop shows the basis of its statements
+(stated, interpreted, …) and their qualifiers; by default only stated and interpreted statements
+are walked (``bases``). Rendered as text, Markdown or JSON through the format registry.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +29,7 @@ from rdflib import URIRef
 from .errors import UnknownEntityError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
-from .mechanism import PathNode, mechanism_graph, node_for
+from .mechanism import DEFAULT_BASES, PathNode, mechanism_graph, node_for, with_bases
 from .query import resolve_entity, run_query
 from .vocab import PKG_URI, compress
 
@@ -38,29 +48,50 @@ PKG_HAS_MECHANISM = URIRef(PKG_URI + "hasMechanism")
 
 # ---------------------------------------------------------------- mechanism paths
 
-#: The most hops a path may have (drug → target → mediator → process → effect → mechanism →
-#: disease is 6; a little room is left for longer chains).
+#: The most hops a path of the mechanism may have (drug → target → mediator → process → effect
+#: is 4; a little room is left for longer chains).
 MAX_HOPS = 8
 _DRUG, _DISEASE, _MECHANISM = "pkg:Drug", "pkg:Disease", "pkg:MechanismOfAction"
-#: Readable wording of the last two hops, which link an effect to the drug's indication.
+_HAS_MECHANISM, _EFFECTIVE_FOR = "pkg:hasMechanism", "pkg:makesEffectiveFor"
+#: Readable wording of the two hops that link the drug, through its mechanism, to an indication.
 _READABLE = {
-    "pkg:partOfMechanism": "is part of",
-    "pkg:makesEffectiveFor": "makes the drug effective for",
+    _HAS_MECHANISM: "has mechanism",
+    _EFFECTIVE_FOR: "makes the drug effective for",
 }
 
 
 @dataclass(frozen=True)
 class PathEdge:
-    """One statement along a hop: the predicate (CURIE), its label and the citation numbers."""
+    """One statement along a hop: predicate (CURIE), label, citations, basis and qualifiers.
+
+    The basis is ``"stated"``, ``"interpreted"``, ``"inferred"`` or ``"curated"``.
+    """
 
     predicate: str
     label: str
     citations: tuple[int, ...] = ()
+    basis: str = "stated"
+    qualifiers: tuple[str, ...] = ()
 
     def to_text(self) -> str:
-        """``label [1, 3]`` or ``label [uncited]``."""
+        """``label [1, 3]`` or ``label [uncited]``, then qualifiers and a basis other than stated.
+
+        For example ``positively regulates [4] (site: treated lesions)``.
+        """
         cited = ", ".join(str(n) for n in self.citations) or "uncited"
-        return f"{_READABLE.get(self.predicate, self.label)} [{cited}]"
+        notes = [*self.qualifiers, *([self.basis] if self.basis != "stated" else [])]
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        return f"{_READABLE.get(self.predicate, self.label)} [{cited}]{extra}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "predicate": self.predicate,
+            "label": self.label,
+            "citations": list(self.citations),
+            "basis": self.basis,
+            "qualifiers": list(self.qualifiers),
+        }
 
 
 @dataclass(frozen=True)
@@ -128,10 +159,7 @@ class MechanismPath:
                     "source": compress(h.source.iri),
                     "target": compress(h.target.iri),
                     "citations": list(h.citations),
-                    "statements": [
-                        {"predicate": e.predicate, "label": e.label, "citations": list(e.citations)}
-                        for e in h.edges
-                    ],
+                    "statements": [e.to_dict() for e in h.edges],
                 }
                 for h in self.hops
             ],
@@ -140,66 +168,88 @@ class MechanismPath:
 
 @dataclass(frozen=True)
 class IndicationPaths:
-    """The ranked paths from a drug to one of its indications."""
+    """The route from a drug to one of its indications: through its mechanism as a whole."""
 
     indication: PathNode
     status: str | None
     paths: tuple[MechanismPath, ...]
 
 
+def _text_block(title: str, paths: tuple[MechanismPath, ...]) -> list[str]:
+    lines = [f"{title}: {len(paths)} path{'s' if len(paths) != 1 else ''}"]
+    for number, path in enumerate(paths, 1):
+        lines.append(
+            f"  {number}. {len(path.hops)} hops, {path.uncited_hops} uncited, "
+            f"{path.support} citations"
+        )
+        lines.append(f"     {path.nodes[0].to_text()}")
+        for hop in path.hops:
+            lines.append(f"       --{hop.to_text()}--> {hop.target.to_text()}")
+    lines.append("")
+    return lines
+
+
+def _markdown_block(title: str, paths: tuple[MechanismPath, ...]) -> list[str]:
+    lines = [f"## {title}", ""]
+    for number, path in enumerate(paths, 1):
+        lines += [
+            f"**Path {number}**: {len(path.hops)} hops, {path.uncited_hops} uncited, "
+            f"{path.support} citations",
+            "",
+            "| from | statement [citations] | to |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {_md(h.source.to_text())} | {_md(h.to_text())} | {_md(h.target.to_text())} |"
+            for h in path.hops
+        ]
+        lines.append("")
+    return lines
+
+
 @dataclass(frozen=True)
 class PathsResult:
-    """The mechanism paths of a drug, per indication, ranked best first."""
+    """A drug's mechanism as a whole, and the route to each indication through it."""
 
     drug: PathNode
+    mechanism: PathNode | None
+    mechanism_paths: tuple[MechanismPath, ...]
     indications: tuple[IndicationPaths, ...]
 
+    def _mechanism_title(self) -> str:
+        name = self.mechanism.label if self.mechanism else "no mechanism"
+        return f"{self.drug.label}: {name}, as a whole"
+
+    def _titles(self) -> list[str]:
+        return [
+            f"{self.drug.label} → {g.indication.label}"
+            + (f" ({g.status})" if g.status else "")
+            + ", through the mechanism as a whole"
+            for g in self.indications
+        ]
+
     def to_text(self) -> str:
-        """Plain text: one block per path, one line per hop."""
+        """Plain text: the indications first, then the mechanism; one line per hop."""
         lines: list[str] = []
-        for group in self.indications:
-            status = f" ({group.status})" if group.status else ""
-            lines.append(
-                f"{self.drug.label} → {group.indication.label}{status}: "
-                f"{len(group.paths)} path{'s' if len(group.paths) != 1 else ''}"
-            )
-            for number, path in enumerate(group.paths, 1):
-                lines.append(
-                    f"  {number}. {len(path.hops)} hops, {path.uncited_hops} uncited, "
-                    f"{path.support} citations"
-                )
-                lines.append(f"     {path.nodes[0].to_text()}")
-                for hop in path.hops:
-                    lines.append(f"       --{hop.to_text()}--> {hop.target.to_text()}")
-            lines.append("")
+        for title, group in zip(self._titles(), self.indications, strict=True):
+            lines += _text_block(title, group.paths)
+        lines += _text_block(self._mechanism_title(), self.mechanism_paths)
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
-        """Markdown: a heading per indication and a table per path."""
+        """Markdown: a heading and a table per path, indications first, then the mechanism."""
         lines: list[str] = []
-        for group in self.indications:
-            status = f" ({group.status})" if group.status else ""
-            lines += [f"## {self.drug.label} → {group.indication.label}{status}", ""]
-            for number, path in enumerate(group.paths, 1):
-                lines += [
-                    f"**Path {number}**: {len(path.hops)} hops, {path.uncited_hops} uncited, "
-                    f"{path.support} citations",
-                    "",
-                    "| from | statement [citations] | to |",
-                    "|---|---|---|",
-                ]
-                lines += [
-                    f"| {_md(h.source.to_text())} | {_md(h.to_text())} "
-                    f"| {_md(h.target.to_text())} |"
-                    for h in path.hops
-                ]
-                lines.append("")
+        for title, group in zip(self._titles(), self.indications, strict=True):
+            lines += _markdown_block(title, group.paths)
+        lines += _markdown_block(self._mechanism_title(), self.mechanism_paths)
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        """JSON: the drug, and per indication its ranked paths."""
+        """JSON: the drug, its mechanism's paths, and per indication its route."""
         body = {
             "drug": self.drug.to_dict(),
+            "mechanism": self.mechanism.to_dict() if self.mechanism else None,
+            "mechanismPaths": [p.to_dict() for p in self.mechanism_paths],
             "indications": [
                 {
                     "indication": g.indication.to_dict(),
@@ -228,6 +278,8 @@ def _hop(graph: nx.MultiDiGraph[str], source: str, target: str) -> Hop:
                 predicate=str(data["predicate"]),
                 label=str(data["predicate_label"]),
                 citations=tuple(data["citations"]),
+                basis=str(data.get("basis", "stated")),
+                qualifiers=tuple(data.get("qualifiers", ())),
             )
             for data in graph.get_edge_data(source, target).values()
         ),
@@ -277,6 +329,18 @@ def _starts_at_a_target(graph: nx.MultiDiGraph[str], nodes: list[str]) -> bool:
     return len(nodes) > 1 and bool(TARGET_ACTIONS & set(graph[nodes[0]][nodes[1]]))
 
 
+def _through_mechanism(
+    graph: nx.MultiDiGraph[str], drug: str, mechanism: str, disease: str
+) -> MechanismPath:
+    """Drug → has mechanism → the mechanism → makes the drug effective for → disease."""
+    has = Hop(
+        source=node_for(graph, drug),
+        target=node_for(graph, mechanism),
+        edges=(PathEdge(predicate=_HAS_MECHANISM, label="has mechanism of action"),),
+    )
+    return MechanismPath((has, _hop(graph, mechanism, disease)))
+
+
 def mechanism_paths(
     kg: LoadedGraph,
     drug: str,
@@ -284,70 +348,82 @@ def mechanism_paths(
     *,
     max_hops: int = MAX_HOPS,
     limit: int | None = None,
+    bases: Collection[str] = DEFAULT_BASES,
     engine: str = "oxigraph",
 ) -> PathsResult:
-    """The mechanism paths from ``drug`` to ``indication`` (default: to each of its indications).
+    """The drug's mechanism as a whole, and the route to ``indication`` (default: each) through it.
 
-    A path runs drug → target → mediators → cells or processes → effects → the drug's mechanism
-    of action → the disease, along the monograph's mechanism statements; it starts with the
-    drug's action on a molecular target (:data:`TARGET_ACTIONS`). Paths are ranked:
+    The mechanism's paths run drug → target → mediators → cells or processes → effects, along
+    the monograph's mechanism statements of the given ``bases``, from the drug's action on a
+    molecular target (:data:`TARGET_ACTIONS`) to where the statements end; they are ranked
     shortest first, then fewer uncited hops, then more citations. Parallel statements between
-    the same two nodes make one hop.
+    the same two nodes make one hop. Each indication is reached the way the text says, through
+    the mechanism as a whole: drug → has mechanism → mechanism → makes effective for → disease.
 
     :param drug: the drug, by label (any case), CURIE or IRI.
     :param indication: a disease the drug's mechanism makes it effective for.
-    :param limit: keep at most this many paths per indication.
+    :param limit: keep at most this many paths of the mechanism.
+    :param bases: walk only statements of these bases (default: stated and interpreted).
     :raises UnknownEntityError: a name matches nothing; the error lists the closest names.
+    :raises InvalidParameterError: an unknown basis; the error lists the bases.
     """
-    graph = mechanism_graph(kg, engine=engine)
+    full = mechanism_graph(kg, engine=engine)
+    graph = with_bases(full, bases)
+    for node, data in full.nodes(data=True):
+        if node not in graph and data.get("category") in (_DRUG, _DISEASE, _MECHANISM):
+            graph.add_node(node, **data)
     drug_iri = _resolve_in(kg, graph, drug, _DRUG, engine)
-    mechanisms = {str(m) for m in kg.graph.objects(URIRef(drug_iri), PKG_HAS_MECHANISM)}
-    keep = [
-        node
-        for node, data in graph.nodes(data=True)
-        if node == drug_iri
-        or (data.get("category") not in (_DRUG, _MECHANISM) or node in mechanisms)
-    ]
-    view: nx.DiGraph[str] = nx.DiGraph(graph.subgraph(keep))
+    mechanisms = sorted(
+        str(m) for m in kg.graph.objects(URIRef(drug_iri), PKG_HAS_MECHANISM) if str(m) in graph
+    )
     reachable = sorted(
-        target
+        (target, mechanism)
         for mechanism in mechanisms
-        if mechanism in view
-        for target in view.successors(mechanism)
+        for target in graph.successors(mechanism)
         if graph.nodes[target].get("category") == _DISEASE
+        and _EFFECTIVE_FOR in graph[mechanism][target]
     )
     if indication is not None:
         target_iri = _resolve_in(kg, graph, indication, _DISEASE, engine)
-        if target_iri not in reachable:
+        chosen = [pair for pair in reachable if pair[0] == target_iri]
+        if not chosen:
             raise UnknownEntityError(
                 f"{indication!r} is not an indication of {graph.nodes[drug_iri]['label']}",
                 term=indication,
-                choices=sorted(str(graph.nodes[t]["label"]) for t in reachable),
+                choices=sorted({str(graph.nodes[t]["label"]) for t, _ in reachable}),
             )
-        reachable = [target_iri]
+        reachable = chosen
     statuses = _statuses(kg, drug_iri, engine)
-    groups = []
-    for target in reachable:
-        others = [t for t in reachable if t != target]
-        allowed = view.subgraph([n for n in view if n not in others])
-        found = {
-            tuple(nodes)
-            for nodes in nx.all_simple_paths(allowed, drug_iri, target, cutoff=max_hops)
-            if _starts_at_a_target(graph, nodes)
-        }
-        paths = sorted(
-            (
-                MechanismPath(tuple(_hop(graph, a, b) for a, b in itertools.pairwise(p)))
-                for p in found
-            ),
-            key=MechanismPath.rank_key,
-        )
-        groups.append(
+    groups = sorted(
+        (
             IndicationPaths(
                 indication=node_for(graph, target),
                 status=statuses.get(target),
-                paths=tuple(paths[:limit] if limit is not None else paths),
+                paths=(_through_mechanism(graph, drug_iri, mechanism, target),),
             )
-        )
-    groups.sort(key=lambda g: (g.status or "~", g.indication.label.casefold()))
-    return PathsResult(drug=node_for(graph, drug_iri), indications=tuple(groups))
+            for target, mechanism in reachable
+        ),
+        key=lambda g: (g.status or "~", g.indication.label.casefold()),
+    )
+    inside = [
+        node
+        for node, data in graph.nodes(data=True)
+        if node == drug_iri or data.get("category") not in (_DRUG, _DISEASE, _MECHANISM)
+    ]
+    view: nx.DiGraph[str] = nx.DiGraph(graph.subgraph(inside))
+    ends = [n for n in view if n != drug_iri and view.out_degree(n) == 0]
+    found = {
+        tuple(nodes)
+        for nodes in nx.all_simple_paths(view, drug_iri, ends, cutoff=max_hops)
+        if _starts_at_a_target(graph, nodes)
+    }
+    ranked = sorted(
+        (MechanismPath(tuple(_hop(graph, a, b) for a, b in itertools.pairwise(p))) for p in found),
+        key=MechanismPath.rank_key,
+    )
+    return PathsResult(
+        drug=node_for(graph, drug_iri),
+        mechanism=node_for(graph, mechanisms[0]) if mechanisms else None,
+        mechanism_paths=tuple(ranked[:limit] if limit is not None else ranked),
+        indications=tuple(groups),
+    )
