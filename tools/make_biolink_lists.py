@@ -23,6 +23,7 @@ import yaml
 TAG = "v4.4.4"
 ENUMS = (
     "AgentTypeEnum",
+    "ClinicalApprovalStatusEnum",
     "DirectionQualifierEnum",
     "GeneOrGeneProductOrChemicalEntityAspectEnum",
     "KnowledgeLevelEnum",

@@ -105,6 +105,7 @@ def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiG
             citations=_citations(row["citations"]),
             basis=_basis(row["bases"]),
             qualifiers=_qualifiers(row["qualifiers"]),
+            reason="; ".join(_qualifiers(row["reasons"])) or None,
         )
     return graph
 

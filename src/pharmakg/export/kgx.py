@@ -4,6 +4,22 @@ One node per entity with a ``pkg:id`` or on an edge; one edge per plain triple b
 nodes, with its claims' quoted words, publications and provenance. Categories and predicates
 come from the ontology's SKOS mappings to Biolink; ``tests/test_export.py`` checks them against
 the Biolink Model 4.4.4 lists.
+
+What an edge says follows what its source says:
+
+* a node's ``id`` is its standard identifier only on an exact match (``pkg:id``); otherwise it
+  is our own ``pkr:`` CURIE, and the closest standard terms (``skos:closeMatch``, …) are
+  ``xref`` values;
+* ``knowledge_level`` and ``agent_type`` come from each edge's basis and from the nature of its
+  source: a statement of an AI-generated page pending human review is an ``automated_agent``'s
+  assertion, a curator's interpretation a ``manual_agent``'s, a reasoner's inference a
+  ``logical_entailment``;
+* ``publications`` are the DOIs and PMIDs of the cited references (never our own IRIs);
+* negative statements are ``negated`` edges, with their condition among the qualifiers;
+* ``treats`` edges carry the indication's ``clinical_approval_status`` and the publications of
+  the statement behind it;
+* ``pharmakg_basis`` and ``pharmakg_qualifiers`` (our own columns) say which basis backs the
+  edge and what the statement qualifies it with (site, condition, "particularly", …).
 """
 
 from __future__ import annotations
@@ -17,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .. import vocab
@@ -131,16 +147,44 @@ EDGE_COLUMNS = (
     "subject",
     "predicate",
     "object",
+    "negated",
     "qualified_predicate",
     "object_aspect_qualifier",
     "object_direction_qualifier",
+    "clinical_approval_status",
     "knowledge_level",
     "agent_type",
     "primary_knowledge_source",
     "publications",
     "original_predicate",
     "supporting_text",
+    "pharmakg_basis",
+    "pharmakg_qualifiers",
 )
+#: Our own edge columns (KGX keeps extra columns); every other column is a Biolink slot.
+OWN_EDGE_COLUMNS = ("pharmakg_basis", "pharmakg_qualifiers")
+_MATCH_KINDS = (
+    SKOS.exactMatch,
+    SKOS.closeMatch,
+    SKOS.broadMatch,
+    SKOS.narrowMatch,
+    SKOS.relatedMatch,
+)
+
+
+def _approval_statuses() -> dict[URIRef, str]:
+    """Biolink's ClinicalApprovalStatusEnum value of each approval status of ours."""
+    return {PKG.FDAApproved: "fda_approved_for_condition", PKG.OffLabel: "off_label_use"}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an edge's knowledge comes from, as KGX says it."""
+
+    knowledge_level: str
+    agent_type: str
+    source: str
+    basis: str
 
 
 def _tsv(columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> str:
@@ -193,6 +237,9 @@ class _KgxWriter:
         self.candidates = _candidates(self.graph)
         self.claims = _claims_by_triple(self.graph)
         self.object_properties = set(self.graph.subjects(RDF.type, OWL.ObjectProperty))
+        self.qualifier_properties = set(
+            self.graph.transitive_subjects(RDFS.subPropertyOf, PKG.qualifier)
+        ) - {PKG.qualifier}
         # An inferred triple between two nodes that an asserted edge already joins only
         # restates that edge with a super-property: KGX gets the new links only.
         self.asserted_pairs = {(s, o) for s, _, o in release.data() if isinstance(o, URIRef)}
@@ -208,34 +255,121 @@ class _KgxWriter:
             return False
         return not (triple in self.inferred and (s, o) in self.asserted_pairs)
 
+    # ------------------------------------------------------------ provenance
+
+    def label(self, node: Node) -> str:
+        return first_literal(self.graph, node, RDFS.label) or vocab.compress(str(node))
+
+    def qualifiers(self, claims: list[Node]) -> list[str]:
+        return sorted(
+            {
+                f"{self.label(p)}: {self.label(v)}"
+                for claim in claims
+                for p, v in self.graph.predicate_objects(claim)
+                if p in self.qualifier_properties
+            }
+        )
+
+    def publications(self, claims: list[Node]) -> list[str]:
+        """The DOIs and PMIDs of the references the claims cite (none of our own IRIs)."""
+        return [
+            str(identifier)
+            for claim in claims
+            for reference in sorted_nodes(self.graph.objects(claim, PKG.citation))
+            for identifier in sorted_nodes(self.graph.objects(reference, PKG.publicationId))
+        ]
+
+    def source_is_automated(self, claim: Node) -> bool:
+        """Whether the claim's source was written by an automated agent and not reviewed."""
+        for source in self.graph.objects(claim, PKG.statedIn):
+            generated = (source, PKG.sourceNature, PKG.AIGenerated) in self.graph
+            reviewed = (source, PKG.reviewStatus, PKG.HumanReviewed) in self.graph
+            if generated and not reviewed:
+                return True
+        return False
+
+    def provenance(self, triple: tuple[Node, Node, Node], claims: list[Node]) -> Provenance:
+        if triple in self.inferred or not claims:
+            return Provenance("logical_entailment", "automated_agent", INFORES, "inferred")
+        bases = {self.graph.value(c, PKG.basis) for c in claims}
+        if PKG.StatedBasis in bases:
+            automated = all(self.source_is_automated(c) for c in claims)
+            agent = "automated_agent" if automated else "manual_agent"
+            return Provenance("knowledge_assertion", agent, INFORES, "stated")
+        if PKG.CuratedDatabaseBasis in bases:
+            sources = sorted(
+                str(identifier)
+                for c in claims
+                for database in self.graph.objects(c, PKG.inDatabase)
+                for identifier in self.graph.objects(database, DCTERMS.identifier)
+            )
+            source = sources[0] if sources else INFORES
+            return Provenance("knowledge_assertion", "manual_agent", source, "curated")
+        return Provenance("knowledge_assertion", "manual_agent", INFORES, "interpreted")
+
+    def indication(self, drug: Node, disease: Node) -> Node | None:
+        """The pkg:Indication of ``drug`` for ``disease``, if the graph has one."""
+        for indication in self.graph.subjects(PKG.indicationDisease, disease):
+            if (indication, PKG.indicationDrug, drug) in self.graph:
+                return indication
+        return None
+
+    # ------------------------------------------------------------ rows
+
     def edge(self, triple: tuple[Node, Node, Node]) -> dict[str, str]:
         s, p, o = triple
-        mapped = biolink_predicate(self.graph, p)
         claims = sorted_nodes(self.claims.get(triple, []))
-        publications = [
-            vocab.compress(str(source))
-            for claim in claims
-            for link in (PKG.statedIn, PKG.citation)
-            for source in sorted_nodes(self.graph.objects(claim, link))
-        ]
+        row = self.row(triple, claims, negated=False)
+        indication = self.indication(s, o) if p == PKG.treats else None
+        if indication is not None:
+            statuses = _approval_statuses()
+            status = self.graph.value(indication, PKG.approvalStatus)
+            known = status if isinstance(status, URIRef) and status in statuses else None
+            row["clinical_approval_status"] = statuses[known] if known else "not_provided"
+            behind = sorted_nodes(self.graph.objects(indication, PKG.supportedBy))
+            row["publications"] = "|".join(dict.fromkeys(self.publications(behind)))
+            texts = {str(t) for c in behind for t in self.graph.objects(c, PKG.statementText)}
+            row["supporting_text"] = "|".join(sorted(texts))
+        return row
+
+    def row(
+        self, triple: tuple[Node, Node, Node], claims: list[Node], *, negated: bool
+    ) -> dict[str, str]:
+        s, p, o = triple
+        mapped = biolink_predicate(self.graph, p)
         texts = {str(t) for c in claims for t in self.graph.objects(c, PKG.statementText)}
-        is_inferred = triple in self.inferred
+        provenance = self.provenance(triple, claims)
         digest = hashlib.sha256(" ".join(triple_key(triple)).encode()).hexdigest()[:16]
         return {
             "id": vocab.compress(str(claims[0])) if claims else f"pkr:edge-{digest}",
             "subject": self.node_id(s),
             "predicate": mapped.predicate,
             "object": self.node_id(o),
+            "negated": "True" if negated else "",
             "qualified_predicate": mapped.qualified_predicate,
             "object_aspect_qualifier": mapped.object_aspect_qualifier,
             "object_direction_qualifier": mapped.object_direction_qualifier,
-            "knowledge_level": "logical_entailment" if is_inferred else "knowledge_assertion",
-            "agent_type": "automated_agent" if is_inferred else "manual_agent",
-            "primary_knowledge_source": INFORES,
-            "publications": "|".join(dict.fromkeys(publications)),
+            "knowledge_level": provenance.knowledge_level,
+            "agent_type": provenance.agent_type,
+            "primary_knowledge_source": provenance.source,
+            "publications": "|".join(dict.fromkeys(self.publications(claims))),
             "original_predicate": vocab.compress(str(p)),
             "supporting_text": "|".join(sorted(texts)),
+            "pharmakg_basis": provenance.basis,
+            "pharmakg_qualifiers": "|".join(self.qualifiers(claims)),
         }
+
+    def negated_edges(self) -> list[tuple[tuple[Node, Node, Node], dict[str, str]]]:
+        """One ``negated`` edge per negative statement, with its condition among the qualifiers."""
+        out = []
+        for claim in sorted_nodes(self.graph.subjects(RDF.type, PKG.NegativeClaim)):
+            s = self.graph.value(claim, PKG.claimSubject)
+            p = self.graph.value(claim, PKG.claimPredicate)
+            o = self.graph.value(claim, PKG.claimObject)
+            if s is None or p is None or o is None:
+                continue
+            out.append(((s, p, o), self.row((s, p, o), [claim], negated=True)))
+        return out
 
     def node(self, node: Node) -> dict[str, str]:
         graph = self.graph
@@ -244,20 +378,32 @@ class _KgxWriter:
             for v in graph.objects(node, RDFS.label)
             if isinstance(v, Literal) and v.language in (None, "en")
         )
+        matches = [
+            vocab.compress(str(m))
+            for kind in _MATCH_KINDS
+            for m in sorted_nodes(graph.objects(node, kind))
+            if isinstance(m, URIRef) and not str(m).startswith(str(BIOLINK))
+        ]
+        xrefs = sorted({str(v) for v in graph.objects(node, PKG.xref)} | set(matches))
         return {
             "id": self.node_id(node),
             "category": vocab.compress(str(biolink_category(graph, node))),
             "name": labels[0] if labels else "",
             "synonym": "|".join(sorted(str(v) for v in graph.objects(node, SKOS.altLabel))),
-            "xref": "|".join(sorted(str(v) for v in graph.objects(node, PKG.xref))),
+            "xref": "|".join(xrefs),
             "iri": self.release.rebase_iri(str(node)),
             "provided_by": INFORES,
         }
 
     def files(self) -> dict[str, str]:
         triples = [t for t in sorted(self.graph, key=triple_key) if self.is_edge(t)]
-        edges = [self.edge(t) for t in triples]
-        used = {n for s, _, o in triples for n in (s, o)}
+        negated = [
+            (t, row)
+            for t, row in self.negated_edges()
+            if t[0] in self.candidates and t[2] in self.candidates
+        ]
+        edges = [self.edge(t) for t in triples] + [row for _, row in negated]
+        used = {n for s, _, o in [*triples, *(t for t, _ in negated)] for n in (s, o)}
         chosen = [n for n in self.candidates if n in used or (n, PKG.id, None) in self.graph]
         nodes = sorted((self.node(n) for n in chosen), key=lambda row: row["id"])
         return {"nodes.tsv": _tsv(NODE_COLUMNS, nodes), "edges.tsv": _tsv(EDGE_COLUMNS, edges)}

@@ -429,11 +429,10 @@ def build_pathway(
         negated_nodes, negated_edges = _negatives(kg, iri, keep, engine)
         nodes += negated_nodes
         edges += negated_edges
+    listed = run_query(kg, "references", {"drug": URIRef(iri)}, engine=engine)
     references = tuple(
-        Reference(int(str(number)), str(label), None if title is None else str(title))
-        for _, _, number, _, label, title in run_query(
-            kg, "references", {"drug": URIRef(iri)}, engine=engine
-        ).rows
+        Reference(int(str(row["number"])), str(row["label"]), _text(row["title"]))
+        for row in (dict(zip(listed.variables, values, strict=True)) for values in listed.rows)
     )
     return Pathway(
         drug=iri,
@@ -445,6 +444,11 @@ def build_pathway(
         max_nodes=max_nodes,
         bases=chosen,
     )
+
+
+def _text(term: object) -> str | None:
+    """An optional query value as text (``None`` when unbound)."""
+    return None if term is None else str(term)
 
 
 def resolver_url(curie: str) -> str:
