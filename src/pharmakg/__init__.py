@@ -12,6 +12,7 @@ The stages live in their own modules (``load``, ``validate``, ``query``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,8 @@ from .export import (
     write_export,
 )
 from .export import export as _export
+from .importers import DrugMechDBImport, ImportReport
+from .importers import import_drugmechdb as _import_drugmechdb
 from .load import LoadedGraph, load_graph
 from .model import (
     BuildResult,
@@ -83,10 +86,12 @@ __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
     "DEFAULT_BASE",
+    "DrugMechDBImport",
     "ExportFormat",
     "ExportOptions",
     "ExportOutput",
     "GraphStats",
+    "ImportReport",
     "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
@@ -128,6 +133,7 @@ __all__ = [
     "export",
     "export_graph",
     "graph_stats",
+    "import_drugmechdb",
     "list_queries",
     "load",
     "mechanism_graph",
@@ -294,3 +300,20 @@ def visualise(
     :raises MissingToolError: ``svg``/``png`` without Graphviz's ``dot``.
     """
     return _visualise(kg, drug, fmt, max_nodes=max_nodes)
+
+
+def import_drugmechdb(
+    path: str | Path,
+    *,
+    kg: LoadedGraph | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DrugMechDBImport:
+    """Import DrugMechDB's ``indication_paths.yaml``; see :mod:`pharmakg.importers.drugmechdb`.
+
+    :param kg: merge nodes into this graph's entities on an exact identifier match
+        (default: the packaged ontology and graphs, i.e. the monograph).
+    :param progress: called as ``progress(entries_done, entries_total)``.
+    :raises ParseError: the file is not YAML, or not a list of entries (file and line).
+    """
+    monograph = (kg if kg is not None else load()).graph
+    return _import_drugmechdb(path, monograph=monograph, progress=progress)
