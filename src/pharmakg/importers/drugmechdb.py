@@ -547,6 +547,7 @@ class _Importer:
         }
         self.unmapped_categories: collections.Counter[str] = collections.Counter()
         self.unmapped_predicates: collections.Counter[str] = collections.Counter()
+        self.renamed: dict[str, str] = {}
         self.entries = self.nodes = self.links = self.claims = self.duplicates = 0
         self.references = 0
         self.drugs: set[str] = set()
@@ -583,7 +584,6 @@ class _Importer:
         else:
             target = self.mapping.prefixes[prefix]
         if target is None:
-            self.counts["unmapped_prefixes"][prefix] += 1
             return None
         curie = f"{target}:{local}"
         problem = vocab.check_curie(curie)
@@ -591,6 +591,13 @@ class _Importer:
             self.problem(ProblemKind.MALFORMED_ID, raw, problem, entry, line)
             return None
         return curie
+
+    def unmapped(self, prefix: str) -> bool:
+        """Whether neither the table nor the prefix map maps ``prefix``."""
+        if prefix in self.mapping.prefixes:
+            return self.mapping.prefixes[prefix] is None
+        pmap = vocab.prefix_map()
+        return prefix not in pmap.entries and prefix not in pmap.synonyms
 
     def entity(self, raw_id: object, entry: str, line: int) -> _Entity:
         raw, changed = _clean(str(raw_id))
@@ -662,7 +669,10 @@ class _Importer:
             ent = self.entity(node["id"], entry_id, line)
             label = str(node.get("label", ""))
             self.counts["categories"][label] += 1
-            self.counts["prefixes"][ent.raw.partition(":")[0]] += 1
+            prefix = ent.raw.partition(":")[0]
+            self.counts["prefixes"][prefix] += 1
+            if ent.curie is None and self.unmapped(prefix):
+                self.counts["unmapped_prefixes"][prefix] += 1
             if ent.raw in seen:
                 self.problem(ProblemKind.DUPLICATE_NODE, ent.raw, "listed twice in one entry", entry_id, line)
             seen[ent.raw] = ent
@@ -749,7 +759,7 @@ class _Importer:
             ids = {ent.curie, *ent.xrefs} - {None}
             matches = {self.index[i] for i in ids if i in self.index}
             if len(matches) == 1:
-                ent.iri = matches.pop()
+                self.renamed[ent.iri] = ent.iri = matches.pop()
                 ent.merged = True
                 merged.append((ent.curie or ent.raw, ent.iri))
             elif matches:
@@ -861,8 +871,13 @@ def import_drugmechdb(
     for line, item in _parse_batches(chunks, file, step):
         importer.add_entry(line, item)
     merged = importer.merge()
-    lines = _source_lines(sha, version, file) + importer.entity_lines() + importer.lines
-    ntriples = ("\n".join(lines) + "\n").encode("utf-8")
+    body = "\n".join(importer.lines)
+    # Entry lines were written before the merge knew its matches: point them at the merged IRIs.
+    for old, new in importer.renamed.items():
+        body = body.replace(f"<{old}>", f"<{new}>")
+    lines = _source_lines(sha, version, file) + importer.entity_lines()
+    text = "\n".join(lines) + "\n" + body + "\n"
+    ntriples = text.encode("utf-8")
     counts = importer.counts
     report = ImportReport(
         file=str(file),
@@ -885,7 +900,7 @@ def import_drugmechdb(
         unmapped_prefixes=dict(counts["unmapped_prefixes"].most_common()),
         merged=tuple(merged),
         problems=tuple(importer.problems),
-        triples=len(set(lines)),
+        triples=len(set(text.splitlines())),
         seconds=time.perf_counter() - started,
     )
     return DrugMechDBImport(ntriples=ntriples, report=report)
