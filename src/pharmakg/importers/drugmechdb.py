@@ -37,6 +37,7 @@ import csv
 import enum
 import functools
 import hashlib
+import itertools
 import json
 import re
 import time
@@ -396,7 +397,7 @@ class DrugMechDBImport:
             ox.parse(path=terms_file(), format=ox.RdfFormat.TURTLE),
             format=ox.RdfFormat.N_TRIPLES,
         )
-        return terms + self.ntriples
+        return (terms or b"") + self.ntriples
 
     def serialize(self, fmt: str = "nt") -> bytes:
         """The import with its terms as ``nt`` (N-Triples) or ``ttl`` (Turtle)."""
@@ -405,11 +406,12 @@ class DrugMechDBImport:
             return data
         if fmt in ("ttl", "turtle"):
             prefixes = {p: e.uri_prefix for p, e in vocab.prefix_map().entries.items()}
-            return ox.serialize(
+            turtle = ox.serialize(
                 ox.parse(data, format=ox.RdfFormat.N_TRIPLES),
                 format=ox.RdfFormat.TURTLE,
                 prefixes=prefixes,
             )
+            return turtle or b""
         raise InputError(f"unknown import output format {fmt!r}", term=fmt, choices=["nt", "ttl"])
 
     def write(self, path: str | Path) -> Path:
@@ -489,7 +491,7 @@ def _split_entries(text: str, file: Path) -> list[tuple[int, str]]:
     starts.append(len(text))
     chunks = []
     line = text.count("\n", 0, starts[0]) + 1
-    for begin, end in zip(starts, starts[1:], strict=False):
+    for begin, end in itertools.pairwise(starts):
         chunk = text[begin:end]
         chunks.append((line, chunk))
         line += chunk.count("\n")
@@ -503,7 +505,7 @@ def _parse_batches(
         batch = chunks[first : first + BATCH]
         text = "".join(c for _, c in batch)
         try:
-            items = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the C *safe* loader
+            items = yaml.load(text, Loader=yaml.CSafeLoader)  # the C *safe* loader
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = batch[0][0] + mark.line if mark is not None else batch[0][0]
@@ -565,7 +567,12 @@ class _Importer:
         }  # fmt: skip
 
     def problem(
-        self, kind: ProblemKind, term: str, detail: str = "", entry: str | None = None, line: int | None = None
+        self,
+        kind: ProblemKind,
+        term: str,
+        detail: str = "",
+        entry: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.problems.append(SourceProblem(kind, term, detail, entry, line))
 
@@ -643,7 +650,9 @@ class _Importer:
         out.append(f"{p} {t['recordId']} {_lit(entry_id)} .")
         out.append(f"{p} {t['inDatabase']} <{DRUGMECHDB_IRI}> .")
         drug_name, disease_name = _name(graph.get("drug", "")), _name(graph.get("disease", ""))
-        out.append(f"{p} <{RDFS_LABEL}> {_lit(f'{drug_name} → {disease_name} (DrugMechDB {entry_id})')} .")
+        out.append(
+            f"{p} <{RDFS_LABEL}> {_lit(f'{drug_name} → {disease_name} (DrugMechDB {entry_id})')} ."
+        )
         out.append(f"{p} {t['drugName']} {_lit(drug_name)} .")
         out.append(f"{p} {t['diseaseName']} {_lit(disease_name)} .")
         for reference in item.get("references") or ():
@@ -664,7 +673,9 @@ class _Importer:
         for node in nodes:
             self.nodes += 1
             if not isinstance(node, dict) or "id" not in node:
-                self.problem(ProblemKind.MALFORMED_ENTRY, str(node), "a node without an id", entry_id, line)
+                self.problem(
+                    ProblemKind.MALFORMED_ENTRY, str(node), "a node without an id", entry_id, line
+                )
                 continue
             ent = self.entity(node["id"], entry_id, line)
             label = str(node.get("label", ""))
@@ -674,7 +685,9 @@ class _Importer:
             if ent.curie is None and self.unmapped(prefix):
                 self.counts["unmapped_prefixes"][prefix] += 1
             if ent.raw in seen:
-                self.problem(ProblemKind.DUPLICATE_NODE, ent.raw, "listed twice in one entry", entry_id, line)
+                self.problem(
+                    ProblemKind.DUPLICATE_NODE, ent.raw, "listed twice in one entry", entry_id, line
+                )
             seen[ent.raw] = ent
             if node.get("name") is not None:
                 ent.names[_name(node["name"])] += 1
@@ -685,9 +698,13 @@ class _Importer:
                 if alt_curie is not None:
                     ent.xrefs.add(alt_curie)
             role = "drug" if ent.raw in drug_ids else "disease" if ent.raw == disease_id else None
-            if role == "drug" and label != "Drug" or role == "disease" and label != "Disease":
+            if (role == "drug" and label != "Drug") or (role == "disease" and label != "Disease"):
                 self.problem(
-                    ProblemKind.SWAPPED_LABEL, ent.raw, f"the entry's {role} is labelled {label}", entry_id, line
+                    ProblemKind.SWAPPED_LABEL,
+                    ent.raw,
+                    f"the entry's {role} is labelled {label}",
+                    entry_id,
+                    line,
                 )
             elif label:
                 ent.labels[label] += 1
@@ -701,7 +718,13 @@ class _Importer:
                 self.unmapped_categories[label] += 1
             out.append(f"{p} {t['pathNode']} <{ent.iri}> .")
         if drug is None:
-            self.problem(ProblemKind.MISSING_DRUG_NODE, ", ".join(sorted(drug_ids)) or "-", "no node has the entry's drug id", entry_id, line)
+            self.problem(
+                ProblemKind.MISSING_DRUG_NODE,
+                ", ".join(sorted(drug_ids)) or "-",
+                "no node has the entry's drug id",
+                entry_id,
+                line,
+            )
         else:
             self.drugs.add(drug.raw)
             out.append(f"{p} {t['pathDrug']} <{drug.iri}> .")
@@ -709,13 +732,25 @@ class _Importer:
             self.diseases.add(disease_id)
             out.append(f"{p} {t['pathDisease']} <{seen[disease_id].iri}> .")
         else:
-            self.problem(ProblemKind.DANGLING_LINK, disease_id, "disease_mesh is no node of the entry", entry_id, line)
+            self.problem(
+                ProblemKind.DANGLING_LINK,
+                disease_id,
+                "disease_mesh is no node of the entry",
+                entry_id,
+                line,
+            )
 
         done: set[tuple[str, str, str]] = set()
         for number, link in enumerate(links, 1):
             self.links += 1
             if not isinstance(link, dict) or not {"key", "source", "target"} <= link.keys():
-                self.problem(ProblemKind.MALFORMED_ENTRY, str(link), "a link needs key, source and target", entry_id, line)
+                self.problem(
+                    ProblemKind.MALFORMED_ENTRY,
+                    str(link),
+                    "a link needs key, source and target",
+                    entry_id,
+                    line,
+                )
                 continue
             key = str(link["key"])
             self.counts["predicates"][key] += 1
@@ -723,13 +758,27 @@ class _Importer:
             target = self.entity(link["target"], entry_id, line)
             for end in (source, target):
                 if end.raw not in seen:
-                    self.problem(ProblemKind.DANGLING_LINK, end.raw, f"link {number} ({key}) names no node of the entry", entry_id, line)
+                    self.problem(
+                        ProblemKind.DANGLING_LINK,
+                        end.raw,
+                        f"link {number} ({key}) names no node of the entry",
+                        entry_id,
+                        line,
+                    )
             if source is target:
-                self.problem(ProblemKind.SELF_LOOP, f"{source.raw} {key} {target.raw}", "", entry_id, line)
+                self.problem(
+                    ProblemKind.SELF_LOOP, f"{source.raw} {key} {target.raw}", "", entry_id, line
+                )
             triple = (source.raw, key, target.raw)
             if triple in done:
                 self.duplicates += 1
-                self.problem(ProblemKind.DUPLICATE_LINK, f"{source.raw} {key} {target.raw}", f"link {number} repeats an earlier link", entry_id, line)
+                self.problem(
+                    ProblemKind.DUPLICATE_LINK,
+                    f"{source.raw} {key} {target.raw}",
+                    f"link {number} repeats an earlier link",
+                    entry_id,
+                    line,
+                )
                 continue
             done.add(triple)
             predicate = self.mapping.predicates.get(key)
@@ -763,7 +812,9 @@ class _Importer:
                 ent.merged = True
                 merged.append((ent.curie or ent.raw, ent.iri))
             elif matches:
-                self.problem(ProblemKind.AMBIGUOUS_MERGE, ent.raw, "matches " + ", ".join(sorted(matches)))
+                self.problem(
+                    ProblemKind.AMBIGUOUS_MERGE, ent.raw, "matches " + ", ".join(sorted(matches))
+                )
         return sorted(merged)
 
     def entity_lines(self) -> list[str]:
@@ -794,7 +845,7 @@ class _Importer:
                 for xref in sorted(ent.xrefs - {ent.curie}):
                     out.append(f"{e} {t['xref']} {_lit(xref)} .")
                 out.append(f"{e} {t['identifierSource']} <{DRUGMECHDB_IRI}> .")
-                classes = {self.mapping.categories.get(label) for label in labels} - {None}
+                classes = {cls for label in labels if (cls := self.mapping.categories.get(label))}
                 for cls in sorted(classes or {PKG + "BiomedicalEntity"}):
                     out.append(f"{e} <{RDF_TYPE}> <{cls}> .")
             for name in sorted(alt - set(names[:1] if not ent.merged else [])):
@@ -857,7 +908,9 @@ def import_drugmechdb(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ParseError("not valid UTF-8", file=file, line=data.count(b"\n", 0, error.start) + 1) from error
+        raise ParseError(
+            "not valid UTF-8", file=file, line=data.count(b"\n", 0, error.start) + 1
+        ) from error
     chunks = _split_entries(text, file)
     importer = _Importer(file, mapping or read_mapping(), monograph)
     done = 0
@@ -904,4 +957,3 @@ def import_drugmechdb(
         seconds=time.perf_counter() - started,
     )
     return DrugMechDBImport(ntriples=ntriples, report=report)
-
