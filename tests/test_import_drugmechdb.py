@@ -334,6 +334,7 @@ def test_source_problems_are_reported_never_raised(tmp_path: Path) -> None:
     assert kinds[ProblemKind.DUPLICATE_LINK] == 1
     assert kinds[ProblemKind.DANGLING_LINK] == 2  # Nowhere:1, as source and as target
     assert kinds[ProblemKind.MALFORMED_ID] == 1  # GO:005507
+    assert kinds[ProblemKind.UNMAPPED_PREFIX] == 1  # Nowhere:1
     assert kinds[ProblemKind.INVISIBLE_CHARACTER] == 1
     assert kinds[ProblemKind.SWAPPED_LABEL] == 1  # the drug labelled Disease
     assert {p.term for p in report.problems if p.kind is ProblemKind.SEVERAL_NAMES} == {

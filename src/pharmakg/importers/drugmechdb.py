@@ -87,9 +87,10 @@ _ENTITY_BASE = PKR + "id/"
 #: Files whose digest we know, and what they are (from ../shared/data/drugmechdb/SOURCE.md).
 KNOWN_FILES = {
     "b61293c19acbaea33cb6f565e791b35e716a3417bcb28da808a64655be1df2ec": (
-        "DrugMechDB 2.0.1 records as kept by SuLab/DrugMechDB-agentic at commit "
-        "b83cc5ddb6803ed4fb32a5355150d0469647f904 (kb/paths from 71a083f1), assembled into "
-        "one indication_paths.yaml"
+        "DrugMechDB indication paths as kept by SuLab/DrugMechDB-agentic at commit "
+        "b83cc5ddb6803ed4fb32a5355150d0469647f904 (kb/paths unchanged since 71a083f1, "
+        "2026-06-26), assembled into one indication_paths.yaml; the latest DrugMechDB "
+        "release is 2.0.1 (doi:10.5281/zenodo.8139357)"
     ),
 }
 _CITATION = (
@@ -621,6 +622,14 @@ class _Importer:
         else:
             prefix, _, local = raw.partition(":") if ":" in raw else ("_", "", raw)
         iri = f"{_ENTITY_BASE}{quote(prefix, safe='')}/{quote(local, safe='-._~')}"
+        if curie is None and ":" in raw and self.unmapped(prefix):
+            self.problem(
+                ProblemKind.UNMAPPED_PREFIX,
+                raw,
+                "no prefix-map entry; the id is kept as pkg:sourceIdentifier only",
+                entry,
+                line,
+            )
         made = _Entity(raw=raw, curie=curie, iri=iri)
         self.entities[raw] = made
         return made
@@ -694,9 +703,18 @@ class _Importer:
             for alt in node.get("alt_names") or ():
                 ent.alt_names.add(_name(alt))
             for alt_id in node.get("alt_ids") or ():
-                alt_curie = self.normalise(_clean(str(alt_id))[0], entry_id, line)
+                alt = _clean(str(alt_id))[0]
+                alt_curie = self.normalise(alt, entry_id, line)
                 if alt_curie is not None:
                     ent.xrefs.add(alt_curie)
+                elif self.unmapped(alt.partition(":")[0]):
+                    self.problem(
+                        ProblemKind.UNMAPPED_PREFIX,
+                        alt,
+                        f"an alt_id of {ent.raw}; not imported (no prefix-map entry)",
+                        entry_id,
+                        line,
+                    )
             role = "drug" if ent.raw in drug_ids else "disease" if ent.raw == disease_id else None
             if (role == "drug" and label != "Drug") or (role == "disease" and label != "Disease"):
                 self.problem(
