@@ -622,7 +622,8 @@ def test_literals_survive_every_format(text: str, lang: str | None) -> None:
     graph = Graph()
     graph.add((URIRef(pkr + "x"), RDFS.label, Literal(text, lang=lang)))
     graph.add((URIRef(pkr + "x"), URIRef(pkr + "note"), Literal(text)))
-    graph.add((URIRef(pkr + "x"), OWL.versionInfo, Literal("1.0")))  # a release has a version
+    ontology = URIRef(ex.DEFAULT_BASE + "ontology")
+    graph.add((ontology, OWL.versionInfo, Literal("1.0")))  # a release names its version
     release = ex.prepare_release(graph, options=ex.ExportOptions(created=datetime.date(2020, 1, 1)))
     expected = _graph_of(release)
     for fmt, ox_fmt in SINGLE.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
+import textwrap
 import sys
 from pathlib import Path
 
@@ -32,9 +33,14 @@ def _marked(command: str) -> object:
 
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", TEXT, re.S)
 #: Shown output: every ```text block starts with ``$ pharmakg …`` and then shows its stdout.
-OUTPUT_BLOCKS = re.findall(r"```text\n(.*?)```", TEXT, re.S)
+OUTPUT_BLOCKS = [
+    textwrap.dedent(block) for block in re.findall(r"```text\n(.*?)```", TEXT, re.S)
+]
 QUERY_NAMES = {p.stem for p in resources.queries_dir().glob("*.rq")}
 ROOT = README.parent
+#: DrugMechDB's file (third-party, not shipped): the cross-source examples need its import.
+DRUGMECHDB = ROOT.parent / "shared" / "data" / "drugmechdb" / "indication_paths.yaml"
+IMPORTED = "drugmechdb.nt"
 #: A shown line starting with this stands for any number of real lines (an elision).
 ELISION = "…"
 
@@ -81,16 +87,32 @@ def _shown_pattern(shown: list[str]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _block_id(block: str) -> str:
-    return block.splitlines()[0][:60]
+def _block(block: str) -> object:
+    """A shown block as a test parameter; one that reads the DrugMechDB import is slow."""
+    marks = [pytest.mark.slow] if IMPORTED in block.splitlines()[0] else []
+    return pytest.param(block, marks=marks, id=block.splitlines()[0][:60])
 
 
-@pytest.mark.parametrize("block", OUTPUT_BLOCKS, ids=_block_id)
-def test_readme_shown_output_is_real(block: str) -> None:
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder like a checkout that also holds the README's DrugMechDB import."""
+    if not DRUGMECHDB.is_file():
+        pytest.skip(f"DrugMechDB's file is not here ({DRUGMECHDB}); CI has it")
+    folder = tmp_path_factory.mktemp("imported")
+    for name in ("ontology", "graphs", "tests"):
+        (folder / name).symlink_to(ROOT / name)
+    done = _run(f"pharmakg import drugmechdb {DRUGMECHDB} -o {IMPORTED}", folder)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.mark.parametrize("block", [_block(b) for b in OUTPUT_BLOCKS])
+def test_readme_shown_output_is_real(block: str, request: pytest.FixtureRequest) -> None:
     """Each shown output block is what its command prints today (normalised)."""
     command, *shown = block.rstrip("\n").splitlines()
     assert command.startswith("$ pharmakg "), f"a shown block must name its command: {command}"
-    done = _run(command.removeprefix("$ "), ROOT)
+    folder = request.getfixturevalue("imported") if IMPORTED in command else ROOT
+    done = _run(command.removeprefix("$ "), folder)
     real = "".join(_normalised(line) + "\n" for line in done.stdout.splitlines())
     assert _shown_pattern(shown).fullmatch(real), f"{command}\n--- real output:\n{done.stdout}"
 

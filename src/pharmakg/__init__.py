@@ -16,7 +16,7 @@ The stages live in their own modules (``load``, ``validate``, ``query``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +60,8 @@ from .export import (
 )
 from .export import export as _export
 from .formats import Format, Kind, find
+from .importers import DrugMechDBImport, ImportReport
+from .importers import import_drugmechdb as _import_drugmechdb
 from .load import LoadedGraph, default_paths, load_graph
 from .mechanism import GraphStats, graph_stats, graph_text, mechanism_graph
 from .model import (
@@ -87,12 +89,14 @@ __all__ = [
     "AmbiguousEntityError",
     "BuildResult",
     "DEFAULT_BASE",
+    "DrugMechDBImport",
     "ExportOptions",
     "ExportOutput",
     "Format",
     "GraphStats",
     "HOLDS_INFERENCES",
     "HOLDS_REPORT",
+    "ImportReport",
     "InconsistentGraphError",
     "InputError",
     "InvalidCurieError",
@@ -136,6 +140,7 @@ __all__ = [
     "export",
     "graph_stats",
     "graph_text",
+    "import_drugmechdb",
     "list_queries",
     "load",
     "mechanism_graph",
@@ -314,3 +319,20 @@ def visualise(
     :raises UnknownFormatError: the error lists the picture formats.
     """
     return _visualise(kg, drug, fmt, max_nodes=max_nodes, bases=bases)
+
+
+def import_drugmechdb(
+    path: str | Path,
+    *,
+    kg: LoadedGraph | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DrugMechDBImport:
+    """Import DrugMechDB's ``indication_paths.yaml``; see :mod:`pharmakg.importers.drugmechdb`.
+
+    :param kg: merge nodes into this graph's entities on an exact identifier match
+        (default: the packaged ontology and graphs, i.e. the monograph).
+    :param progress: called as ``progress(entries_done, entries_total)``.
+    :raises ParseError: the file is not YAML, or not a list of entries (file and line).
+    """
+    monograph = (kg if kg is not None else load()).graph
+    return _import_drugmechdb(path, monograph=monograph, progress=progress)

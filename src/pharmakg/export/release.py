@@ -303,11 +303,12 @@ def creation_date(graph: Graph, created: datetime.date | None = None) -> datetim
 
 
 def _version(graph: Graph) -> str:
-    """The ontology's ``owl:versionInfo``.
+    """The pharmakg ontology's ``owl:versionInfo`` (other ontologies' versions do not count).
 
     :raises InputError: there is none, or more than one.
     """
-    versions = sorted({str(v) for v in graph.objects(None, OWL.versionInfo)})
+    ontology = URIRef(vocab.PKG_URI.rstrip("/"))
+    versions = sorted({str(v) for v in graph.objects(ontology, OWL.versionInfo)})
     if len(versions) != 1:
         raise InputError(
             "the release needs exactly one owl:versionInfo (the ontology's version); "
