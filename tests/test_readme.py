@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import textwrap
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -33,9 +33,7 @@ def _marked(command: str) -> object:
 
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", TEXT, re.S)
 #: Shown output: every ```text block starts with ``$ pharmakg …`` and then shows its stdout.
-OUTPUT_BLOCKS = [
-    textwrap.dedent(block) for block in re.findall(r"```text\n(.*?)```", TEXT, re.S)
-]
+OUTPUT_BLOCKS = [textwrap.dedent(block) for block in re.findall(r"```text\n(.*?)```", TEXT, re.S)]
 QUERY_NAMES = {p.stem for p in resources.queries_dir().glob("*.rq")}
 ROOT = README.parent
 #: DrugMechDB's file (third-party, not shipped): the cross-source examples need its import.
