@@ -12,7 +12,7 @@ The stages live in their own modules (``load``, ``validate``, ``query``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Graph
@@ -50,7 +50,7 @@ from .export import (
     write_export,
 )
 from .export import export as _export
-from .load import LoadedGraph, load_graph
+from .load import LoadedGraph, load_graph, open_graph
 from .model import (
     BuildResult,
     QueryInfo,
@@ -145,7 +145,6 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-@dataclass(frozen=True)
 class KnowledgeGraph(LoadedGraph):
     """A loaded graph with the stages as methods. It is never changed by them."""
 
@@ -153,7 +152,7 @@ class KnowledgeGraph(LoadedGraph):
         self,
         name_or_file: str | Path,
         *,
-        engine: str = "oxigraph",
+        engine: str | None = None,
         inferred: bool = False,
         **params: object,
     ) -> QueryResult:
@@ -169,17 +168,30 @@ class KnowledgeGraph(LoadedGraph):
         return validate_graph(self)
 
 
-def load(*paths: str | Path, input_format: str | None = None) -> KnowledgeGraph:
-    """Load RDF files into a :class:`KnowledgeGraph`.
+def load(
+    *paths: str | Path,
+    input_format: str | None = None,
+    store: str | Path | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> KnowledgeGraph:
+    """Load RDF files into a :class:`KnowledgeGraph`, or open a store that holds them.
 
     :param paths: Turtle, N-Triples, JSON-LD or RDF/XML files; none means the packaged
-        ontology and every ``graphs/*.ttl``.
+        ontology and every ``graphs/*.ttl`` (or, with a ``store`` and no paths, what the
+        store already holds).
     :param input_format: ``turtle``, ``nt``, ``json-ld`` or ``xml``; default: by suffix.
+    :param store: ``memory`` (default), a directory (pyoxigraph on disk) or ``sparql:URL``.
+        With paths, they are loaded into it; without, it is opened read-only.
+    :param progress: called with each file once it is loaded.
     :raises ParseError: a file does not parse (file, line, column).
     :raises UnsafeInputError: a file asks for remote documents or XML entity expansion.
+    :raises StoreError: the store cannot be opened.
     """
-    loaded = load_graph(*paths, input_format=input_format)
-    return KnowledgeGraph(graph=loaded.graph, sources=loaded.sources)
+    if store is not None and str(store) != "memory" and not paths:
+        opened = open_graph(store)
+        return KnowledgeGraph(sources=opened.sources, hub=opened.hub)
+    loaded = load_graph(*paths, input_format=input_format, store=store, progress=progress)
+    return KnowledgeGraph(sources=loaded.sources, hub=loaded.hub)
 
 
 def validate(
@@ -202,7 +214,7 @@ def query(
     kg: LoadedGraph,
     name_or_file: str | Path,
     *,
-    engine: str = "oxigraph",
+    engine: str | None = None,
     inferred: bool = False,
     **params: object,
 ) -> QueryResult:

@@ -4,6 +4,8 @@
 * :class:`QueryResult` (SELECT rows or an ASK boolean) with table/CSV/TSV/JSON writers;
   JSON is `SPARQL 1.1 Query Results JSON <https://www.w3.org/TR/sparql11-results-json/>`_,
   CSV and TSV follow `SPARQL 1.1 CSV and TSV <https://www.w3.org/TR/sparql11-results-csv-tsv/>`_.
+* :class:`GraphResult` (the triples of a CONSTRUCT or DESCRIBE), written through pyoxigraph's
+  serialisers in any RDF format of the registry (:data:`pharmakg.formats.Kind.RDF`)
 * :class:`QueryInfo` / :class:`QueryParam`, :class:`BuildResult`
 * :class:`RdfFormat` (input/output RDF formats) and :class:`ResultFormat`.
 """
@@ -19,15 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from . import vocab
 from .errors import UnknownFormatError
+from .formats import Format, Kind, find
 
 __all__ = [
     "BuildResult",
+    "GraphResult",
     "QueryInfo",
     "QueryParam",
     "QueryResult",
@@ -364,6 +369,43 @@ def _csv_value(term: Node) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """The answer to a CONSTRUCT or DESCRIBE: its triples, held as N-Triples.
+
+    :func:`render` writes them through pyoxigraph's serialisers (Turtle with the prefix map's
+    prefixes, N-Triples, JSON-LD in expanded form, RDF/XML).
+    """
+
+    ntriples: bytes = b""
+
+    def __len__(self) -> int:
+        """The number of triples."""
+        return sum(1 for line in self.ntriples.splitlines() if line.strip())
+
+    def graph(self) -> Graph:
+        """The triples as a new rdflib graph."""
+        graph = Graph()
+        graph.parse(data=self.ntriples.decode("utf-8"), format="nt")
+        return graph
+
+    def render(self, fmt: Format | str) -> bytes:
+        """The triples in ``fmt``: a :data:`~pharmakg.formats.Kind.RDF` format or its name."""
+        chosen = find(Kind.RDF, fmt)
+        if chosen.name == "nt":
+            return self.ntriples
+        target = ox.RdfFormat.from_media_type(chosen.media_type)
+        if target is None:  # every Kind.RDF media type is one pyoxigraph knows
+            raise UnknownFormatError(f"pyoxigraph cannot write {chosen.name}", term=chosen.name)
+        triples = ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
+        prefixes = vocab.prefix_map().namespaces() if chosen.name == "turtle" else None
+        used = None
+        if prefixes is not None:
+            text = self.ntriples.decode("utf-8")
+            used = {p: ns for p, ns in prefixes.items() if p and f"<{ns}" in text}
+        return ox.serialize(triples, format=target, prefixes=used) or b""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ it narrows. Values are bound through the engine's own mechanism (pyoxigraph
 
 Kinds: ``entity`` (see :func:`resolve_entity`), ``string``, ``integer``.
 
+Queries run on the loaded graph's store (:mod:`pharmakg.store`), or on the copy in another
+``engine``. :func:`run_query` answers SELECT and ASK; :func:`execute` answers every form,
+CONSTRUCT and DESCRIBE with a :class:`~pharmakg.model.GraphResult`. Both refuse ``SERVICE``
+unless ``allow_service`` (no request goes out) and stop a query at ``timeout`` seconds
+(:class:`~pharmakg.errors.QueryTimeoutError`).
+
 Rules for query authors, so that both engines give the same answer (checked
 by ``tests/test_query.py`` for every file in ``queries/``):
 
@@ -55,10 +61,12 @@ from .errors import (
     UnknownQueryError,
 )
 from .load import LoadedGraph
-from .model import QueryInfo, QueryParam, QueryResult
+from .model import GraphResult, QueryInfo, QueryParam, QueryResult
+from .store import answer
 
 __all__ = [
     "PARAM_KINDS",
+    "execute",
     "list_queries",
     "parse_assignments",
     "parse_header",
@@ -156,7 +164,7 @@ def _find(name_or_file: str | Path) -> QueryInfo:
     return queries[str(name_or_file)]
 
 
-def _label_index(kg: LoadedGraph, engine: str) -> dict[str, set[Node]]:
+def _label_index(kg: LoadedGraph, engine: str | None) -> dict[str, set[Node]]:
     index: dict[str, set[Node]] = {}
     result = kg.store(engine).query(_LABELS)
     for entity, label in result.rows:
@@ -165,7 +173,7 @@ def _label_index(kg: LoadedGraph, engine: str) -> dict[str, set[Node]]:
     return index
 
 
-def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> URIRef:
+def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) -> URIRef:
     """Resolve an entity given by IRI, CURIE or label to its IRI in ``kg``.
 
     1. ``<IRI>`` or an ``http(s)://`` IRI: taken as is.
@@ -228,7 +236,7 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> 
     )
 
 
-def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str) -> Node:
+def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str | None) -> Node:
     """Turn one parameter value into an RDF term of the declared kind."""
     if isinstance(value, URIRef | Literal):
         return value
@@ -244,20 +252,28 @@ def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: 
     return Literal(str(value))
 
 
-def run_query(
+def execute(
     kg: LoadedGraph,
     name_or_file: str | Path,
     params: Mapping[str, object] | None = None,
     *,
-    engine: str = "oxigraph",
-) -> QueryResult:
-    """Run a named query (or a ``.rq`` file) on ``kg`` with ``params`` bound.
+    engine: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+) -> QueryResult | GraphResult:
+    """Run a named query (or a ``.rq`` file) of any form on ``kg`` with ``params`` bound.
 
+    :param engine: ``None`` for the graph's own store, or an engine name (``rdflib``).
+    :param timeout: stop the query after this many seconds.
+    :param allow_service: let ``SERVICE`` send requests to other servers.
     :raises UnknownQueryError: no such query; the error lists the names.
     :raises UnknownParameterError: a parameter the query does not declare.
+    :raises ServiceRefusedError: the query calls ``SERVICE`` and it is not allowed.
+    :raises QueryTimeoutError: the query ran past ``timeout``.
     """
     info = _find(name_or_file)
     assert info.path is not None  # noqa: S101 - _find always sets it
+    sparql = info.path.read_text(encoding="utf-8")
     bindings: dict[str, Node] = {}
     for name, value in (params or {}).items():
         if value is None:
@@ -270,11 +286,43 @@ def run_query(
                 choices=[p.name for p in info.params] or ["(none)"],
             )
         bindings[name] = resolve_param(kg, param, value, engine=engine)
-    sparql = info.path.read_text(encoding="utf-8")
     try:
-        return kg.store(engine).query(sparql, bindings)
+        return answer(
+            kg.store(engine), sparql, bindings, timeout=timeout, allow_service=allow_service
+        )
     except InputError as error:
-        raise InputError(error.message, file=info.path) from error
+        if error.file is not None:
+            raise
+        raise type(error)(
+            error.message, file=info.path, term=error.term, choices=error.choices
+        ) from error
+
+
+def run_query(
+    kg: LoadedGraph,
+    name_or_file: str | Path,
+    params: Mapping[str, object] | None = None,
+    *,
+    engine: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a named SELECT or ASK query (or a ``.rq`` file) on ``kg`` with ``params`` bound.
+
+    See :func:`execute`, which also answers CONSTRUCT and DESCRIBE.
+
+    :raises UnknownQueryError: no such query; the error lists the names.
+    :raises UnknownParameterError: a parameter the query does not declare.
+    """
+    result = execute(
+        kg, name_or_file, params, engine=engine, timeout=timeout, allow_service=allow_service
+    )
+    if isinstance(result, GraphResult):
+        raise InputError(
+            "the query is a CONSTRUCT or DESCRIBE: run it with pharmakg.query.execute",
+            file=_find(name_or_file).path,
+        )
+    return result
 
 
 def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -1,8 +1,17 @@
 """Stage: validate a graph against the SHACL shapes and the prefix map.
 
-* SHACL: pyshacl over *data + ontology* (their union) (so ``sh:targetClass`` follows
-  ``rdfs:subClassOf``), shapes from ``ontology/shapes.ttl``, ``advanced=True``
-  (SPARQL-based constraints), no inference. The input graph is copied, never changed.
+* SHACL over *data + ontology* (their union) (so ``sh:targetClass`` follows
+  ``rdfs:subClassOf``), shapes from ``ontology/shapes.ttl``, SHACL-SPARQL constraints on,
+  no inference. The input graph is never changed. Two engines give the same report:
+
+  - ``pyshacl``, the reference, on an rdflib copy of the data (``advanced=True``);
+  - ``fast``: the ``shacl`` package (a Rust engine), fed the store's N-Triples dump; it runs
+    the SHACL-SPARQL constraints itself. Its results are N-Triples strings; they are read
+    back through its report graph, so both engines' results go through the same conversion.
+    A result on a blank property shape is mapped to the same shape node of the shapes graph.
+
+  ``engine="auto"`` (the default) picks ``fast`` above :data:`FAST_ABOVE` triples.
+  ``tests/test_validate_engines.py`` holds the two reports identical on every fixture.
 * CURIEs, checked in Python: every ``pkg:id``/``pkg:xref`` literal has a prefix
   in the prefix map and a local ID that fully matches its pattern
   (``pkgsh:KnownCurie``); every ``@prefix`` declared in a Turtle source agrees
@@ -12,9 +21,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import shacl
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -22,17 +32,26 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from . import resources, vocab
-from .errors import ShapesError
+from .errors import InputError, ShapesError
 from .load import LoadedGraph, load_graph, parse_file
 from .model import RdfFormat, Severity, ValidationReport, ValidationResult
+from .store import Store
 
 __all__ = [
+    "ENGINES",
+    "FAST_ABOVE",
     "KNOWN_CURIE",
     "KNOWN_PREFIX",
     "check_curies",
     "check_prefix_declarations",
+    "choose_engine",
     "validate_graph",
 ]
+
+#: SHACL engines: the reference and the fast one (``auto`` chooses by size).
+ENGINES = ("auto", "fast", "pyshacl")
+#: ``auto`` uses the fast engine above this many triples (pyshacl takes about 15 s at 10k).
+FAST_ABOVE = 5_000
 
 #: Shape IRI reported for a bad ``pkg:id``/``pkg:xref`` CURIE.
 KNOWN_CURIE = vocab.PKGSH.KnownCurie
@@ -46,36 +65,66 @@ _PREFIX_DECL = re.compile(
 
 
 def _label(graph: Graph, node: Node | None) -> str | None:
+    """The smallest ``rdfs:label`` of ``node`` in ``graph``, else its smallest prefLabel."""
     if node is None:
         return None
     for predicate in (RDFS.label, SKOS.prefLabel):
-        for value in graph.objects(node, predicate):
-            return str(value)
+        values = sorted(str(v) for v in graph.objects(node, predicate))
+        if values:
+            return values[0]
     return None
 
 
-def check_curies(graph: Graph) -> list[ValidationResult]:
-    """Check every ``pkg:id`` and ``pkg:xref`` literal against the prefix map."""
+_LABELS = """
+SELECT ?focus ?label ?kind WHERE {
+  { ?focus <http://www.w3.org/2000/01/rdf-schema#label> ?label BIND(0 AS ?kind) }
+  UNION { ?focus <http://www.w3.org/2004/02/skos/core#prefLabel> ?label BIND(1 AS ?kind) }
+}
+"""
+_CURIES = """
+SELECT ?focus ?predicate ?value WHERE {
+  VALUES ?predicate { <https://w3id.org/pharmakg/ontology/id>
+                      <https://w3id.org/pharmakg/ontology/xref> }
+  ?focus ?predicate ?value
+}
+"""
+
+
+def _store_label(store: Store, node: Node | None) -> str | None:
+    """As :func:`_label`, read from a store (one query for one node)."""
+    if node is None or not isinstance(node, URIRef):
+        return None
+    rows = store.query(_LABELS, {"focus": node}).rows
+    found = sorted((int(str(kind)), str(label)) for _, label, kind in rows)
+    return found[0][1] if found else None
+
+
+def check_curies(data: Graph | Store) -> list[ValidationResult]:
+    """Check every ``pkg:id`` and ``pkg:xref`` literal (of a graph or a store) on the prefix map."""
+    store = data if isinstance(data, Store) else LoadedGraph(data).hub
     results = []
-    for predicate in (vocab.PKG_ID, vocab.PKG_XREF):
-        for subject, value in sorted(graph.subject_objects(predicate)):
-            if not isinstance(value, Literal):
-                problem: str | None = "the value must be a CURIE string literal"
-            else:
-                problem = vocab.check_curie(str(value))
-            if problem is not None:
-                results.append(
-                    ValidationResult(
-                        focus_node=subject,
-                        focus_label=_label(graph, subject),
-                        path=predicate,
-                        value=value,
-                        source_shape=KNOWN_CURIE,
-                        shape_label="known CURIE",
-                        severity=Severity.VIOLATION,
-                        message=problem,
-                    )
-                )
+    rows = sorted((r for r in store.query(_CURIES).rows), key=lambda r: tuple(map(str, r)))
+    for subject, predicate, value in rows:
+        if subject is None or predicate is None or value is None:
+            continue
+        if not isinstance(value, Literal):
+            problem: str | None = "the value must be a CURIE string literal"
+        else:
+            problem = vocab.check_curie(str(value))
+        if problem is None:
+            continue
+        results.append(
+            ValidationResult(
+                focus_node=subject,
+                focus_label=_store_label(store, subject),
+                path=predicate,
+                value=value,
+                source_shape=KNOWN_CURIE,
+                shape_label="known CURIE",
+                severity=Severity.VIOLATION,
+                message=problem,
+            )
+        )
     return results
 
 
@@ -126,9 +175,7 @@ def _shape_label(shapes: Graph, shape: Node | None) -> str | None:
     return f"{where}, property {vocab.compress(str(path))}" if path is not None else where
 
 
-def _shacl_results(
-    data: Graph, shapes: Graph, shapes_path: Path
-) -> tuple[bool, list[ValidationResult]]:
+def _pyshacl_report(data: Graph, shapes: Graph, shapes_path: Path) -> tuple[bool, Graph]:
     conforms, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -140,17 +187,83 @@ def _shacl_results(
     if not isinstance(report, Graph):  # pyshacl returns its exception in place of the graph
         reason = str(report).splitlines()[0] if str(report) else str(text)
         raise ShapesError(f"SHACL shapes refused by pyshacl: {reason}", file=shapes_path)
+    return bool(conforms), report
+
+
+_ROOT_SHAPE = URIRef("urn:pharmakg:rootShape")
+
+
+def _fast_report(data: bytes, shapes_path: Path) -> tuple[bool, Graph]:
+    """The ``shacl`` engine's report graph for N-Triples ``data``."""
+    try:
+        compiled = shacl.Shapes.from_text(
+            shapes_path.read_text(encoding="utf-8"),
+            format=RdfFormat.from_path(shapes_path).rdflib_name.replace("nt", "ntriples"),
+            base=shapes_path.resolve().as_uri(),
+        )
+    except (ValueError, SyntaxError, RuntimeError) as error:
+        raise ShapesError(
+            f"SHACL shapes refused by the fast engine: {error}", file=shapes_path
+        ) from error
+    try:
+        report = compiled.validate_text(
+            data.decode("utf-8"), format="ntriples", allow_warnings=True
+        )
+    except (ValueError, SyntaxError, RuntimeError) as error:
+        raise InputError(f"the fast SHACL engine failed: {error}") from error
+    # Result i is the report's blank node _:r{i+1}; name its nearest named shape beside it.
+    roots = "".join(
+        f"_:r{i} <{_ROOT_SHAPE}> {result.root_shape} .\n"
+        for i, result in enumerate(report.results, 1)
+        if result.root_shape and result.root_shape.startswith("<")
+    )
+    graph = Graph()
+    graph.parse(data=report.serialize("ntriples") + roots, format="nt")
+    return bool(report.conforms), graph
+
+
+def _property_shape(shapes: Graph, report: Graph, node: Node, shape: Node | None) -> Node | None:
+    """The shapes graph's own node for a result's source shape.
+
+    The fast engine names a blank property shape by a label of its own; the same shape in
+    ``shapes`` is the property of the nearest named shape with the same path.
+    """
+    if shape is None or not isinstance(shape, BNode) or (shape, None, None) in shapes:
+        return shape
+    path = report.value(node, SH.resultPath)
+    wanted = _path_text(path, report) if path is not None else None
+    root = report.value(node, _ROOT_SHAPE)
+    candidates = [
+        prop
+        for prop in shapes.objects(root, SH.property)
+        if wanted is not None
+        and (p := shapes.value(prop, SH.path)) is not None
+        and _path_text(p, shapes) == wanted
+    ]
+    component = report.value(node, SH.sourceConstraintComponent)
+    if len(candidates) > 1 and component is not None:
+        # keep the property shapes with a constraint of the reported component
+        local = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        key = URIRef(str(SH) + local[:1].lower() + local[1:])
+        narrowed = [c for c in candidates if (c, key, None) in shapes]
+        candidates = narrowed or candidates
+    return candidates[0] if len(candidates) == 1 else shape
+
+
+def _results(
+    report: Graph, shapes: Graph, label: Callable[[Node | None], str | None]
+) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
-        shape = report.value(node, SH.sourceShape)
+        shape = _property_shape(shapes, report, node, report.value(node, SH.sourceShape))
         messages = [str(m) for m in shapes.objects(shape, SH.message)] if shape is not None else []
         if not messages:
             messages = [str(m) for m in report.objects(node, SH.resultMessage)]
         results.append(
             ValidationResult(
                 focus_node=focus if focus is not None else URIRef("urn:pharmakg:unknown"),
-                focus_label=_label(data, focus),
+                focus_label=label(focus),
                 path=_readable_path(report.value(node, SH.resultPath), report, shapes),
                 value=report.value(node, SH.value),
                 source_shape=shape,
@@ -160,7 +273,7 @@ def _shacl_results(
                 component=report.value(node, SH.sourceConstraintComponent),
             )
         )
-    return bool(conforms), results
+    return results
 
 
 def _path_text(node: Node, graph: Graph) -> str:
@@ -208,30 +321,56 @@ def _sort_key(result: ValidationResult) -> tuple[str, ...]:
     )
 
 
+def choose_engine(engine: str, triples: int) -> str:
+    """The engine ``auto`` means for a graph of ``triples`` triples (others stay as they are).
+
+    :raises InputError: an unknown engine; the error lists them.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r}", term=engine, choices=ENGINES)
+    if engine == "auto":
+        return "fast" if triples > FAST_ABOVE else "pyshacl"
+    return engine
+
+
 def validate_graph(
     kg: LoadedGraph | Iterable[str | Path],
     *,
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate a loaded graph (or the files ``kg`` names) and return a report.
 
     :param shapes: a SHACL file (default: the packaged ``ontology/shapes.ttl``).
     :param ontology: the OWL ontology merged into the data (default: the packaged one).
+    :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package) or ``auto``
+        (``fast`` above :data:`FAST_ABOVE` triples).
     """
     if not isinstance(kg, LoadedGraph):
         kg = load_graph(*kg)
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
     ontology_path = Path(ontology) if ontology is not None else resources.ontology_file()
     shapes_graph = parse_file(shapes_path, RdfFormat.from_path(shapes_path))
-    data = Graph()
-    for triple in kg.graph:
-        data.add(triple)
-    if ontology_path.resolve() not in {p.resolve() for p in kg.sources}:
-        for triple in parse_file(ontology_path, RdfFormat.from_path(ontology_path)):
-            data.add(triple)
-    shacl_conforms, results = _shacl_results(data, shapes_graph, shapes_path)
-    results += check_curies(kg.graph)
+    add_ontology = ontology_path.resolve() not in {p.resolve() for p in kg.sources}
+    store = kg.store()
+    chosen = choose_engine(engine, len(store))
+    if chosen == "fast":
+        data = store.dump()
+        if add_ontology:
+            ontology_graph = parse_file(ontology_path, RdfFormat.from_path(ontology_path))
+            data += ontology_graph.serialize(format="nt", encoding="utf-8")
+        shacl_conforms, report = _fast_report(data, shapes_path)
+    else:
+        merged = Graph()
+        for triple in kg.graph:
+            merged.add(triple)
+        if add_ontology:
+            for triple in parse_file(ontology_path, RdfFormat.from_path(ontology_path)):
+                merged.add(triple)
+        shacl_conforms, report = _pyshacl_report(merged, shapes_graph, shapes_path)
+    results = _results(report, shapes_graph, lambda node: _store_label(store, node))
+    results += check_curies(store)
     for source in kg.sources:
         if source.suffix == ".ttl":
             results += check_prefix_declarations(source)
