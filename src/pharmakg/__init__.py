@@ -29,9 +29,12 @@ from .errors import (
     MissingToolError,
     ParseError,
     PharmakgError,
+    QueryTimeoutError,
     ReasonerError,
     ResourceError,
+    ServiceRefusedError,
     ShapesError,
+    StoreError,
     UnknownEntityError,
     UnknownFormatError,
     UnknownParameterError,
@@ -53,6 +56,8 @@ from .export import export as _export
 from .load import LoadedGraph, load_graph, open_graph
 from .model import (
     BuildResult,
+    GraphResult,
+    PublishResult,
     QueryInfo,
     QueryParam,
     QueryResult,
@@ -74,6 +79,7 @@ from .query import list_queries as _list_queries
 from .query import run_query
 from .reason import ReasoningResult
 from .reason import reason as _reason
+from .store import SparqlStore
 from .validate import validate_graph
 from .visualise import DEFAULT_MAX_NODES, Pathway, VisualFormat, build_pathway, render
 from .visualise import visualise as _visualise
@@ -86,6 +92,7 @@ __all__ = [
     "ExportFormat",
     "ExportOptions",
     "ExportOutput",
+    "GraphResult",
     "GraphStats",
     "InconsistentGraphError",
     "InputError",
@@ -96,12 +103,14 @@ __all__ = [
     "MissingParameterError",
     "MissingToolError",
     "ParseError",
+    "PublishResult",
     "PathsResult",
     "Pathway",
     "PharmakgError",
     "QueryInfo",
     "QueryParam",
     "QueryResult",
+    "QueryTimeoutError",
     "RdfFormat",
     "ReasonerError",
     "ReasoningResult",
@@ -109,7 +118,9 @@ __all__ = [
     "ResourceError",
     "ResultFormat",
     "Severity",
+    "ServiceRefusedError",
     "ShapesError",
+    "StoreError",
     "UnknownEntityError",
     "UnknownFormatError",
     "UnknownParameterError",
@@ -133,6 +144,7 @@ __all__ = [
     "mechanism_graph",
     "mechanism_paths",
     "prepare_release",
+    "publish",
     "query",
     "reason",
     "render",
@@ -199,15 +211,49 @@ def validate(
     *,
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate a graph (or the files named) with SHACL and the CURIE checks.
 
     The ontology is merged into the data first, so ``sh:targetClass`` follows
     ``rdfs:subClassOf``; see :mod:`pharmakg.validate`.
+
+    :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package), or
+        ``auto`` (``fast`` on large graphs); both give the same report.
     """
     if isinstance(graph_or_paths, str | Path):
         graph_or_paths = [graph_or_paths]
-    return validate_graph(graph_or_paths, shapes=shapes, ontology=ontology)
+    return validate_graph(graph_or_paths, shapes=shapes, ontology=ontology, engine=engine)
+
+
+def publish(
+    kg: LoadedGraph,
+    location: str,
+    *,
+    graph_store: str | None = None,
+    replace: bool = True,
+    options: ExportOptions | None = None,
+) -> PublishResult:
+    """Write ``kg`` to a SPARQL server as the release's named graphs (Graph Store Protocol).
+
+    :param location: ``sparql:URL``, the server's query endpoint.
+    :param graph_store: its Graph Store Protocol endpoint (default: the query URL with its
+        last segment ``query`` or ``sparql`` replaced by ``store``, as ``oxigraph serve`` has it).
+    :param replace: replace each named graph (PUT); otherwise add to it (POST).
+    :raises StoreError: not a ``sparql:`` location, or the server refused.
+    """
+    if not location.startswith("sparql:"):
+        raise StoreError(f"publish writes to a server, sparql:URL, not {location!r}", term=location)
+    server = SparqlStore(location.removeprefix("sparql:"), graph_store=graph_store)
+    release = prepare_release(kg, None, options)
+    written = []
+    for name, iri in release.graph_names.items():
+        graph = {"asserted": release.asserted, "provenance": release.provenance}.get(name)
+        if graph is None or len(graph) == 0:
+            continue
+        server.put_graph(str(iri), graph.serialize(format="nt", encoding="utf-8"), replace=replace)
+        written.append((str(iri), len(graph)))
+    return PublishResult(location=location, graphs=tuple(written), replaced=replace)
 
 
 def query(

@@ -2,12 +2,17 @@
 
 Results go to stdout, logs and errors to stderr (one line each). ``-o FILE``
 writes exactly what stdout would, through a temporary file and a rename.
-Exit codes: 0 ok, 1 the data do not conform, 2 bad input or usage.
+Exit codes: 0 ok, 1 the data do not conform, 2 bad input or usage, 3 a query stopped at its
+``--timeout``.
+
+``--store LOCATION`` (``memory``, a directory written by ``pharmakg load``, or ``sparql:URL``)
+reads the data from a store instead of parsing files.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,20 +22,22 @@ import click
 import pharmakg
 
 from .build import build_release
-from .errors import PharmakgError
+from .errors import PharmakgError, QueryTimeoutError
 from .export import DEFAULT_BASE, ExportFormat, ExportOptions, parse_date
+from .formats import Kind, choices
 from .load import default_paths
-from .model import RdfFormat, ResultFormat
+from .model import GraphResult, RdfFormat, ResultFormat
 from .paths import GRAPH_EXPORT_FORMATS, MAX_HOPS, PATH_FORMATS
-from .query import parse_assignments
+from .query import execute, parse_assignments
 from .resources import write_bytes_atomic, write_text_atomic
 from .store import ENGINES
+from .validate import ENGINES as SHACL_ENGINES
 from .visualise import DEFAULT_MAX_NODES, VisualFormat
 from .visualise import visualise as draw_pathway
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +46,7 @@ Exit codes:
   0  success (the data conform)
   1  the data do not conform to the shapes
   2  bad input or usage (parse error, unknown query/format/prefix/entity)
+  3  a query ran past --timeout and was stopped
 """
 
 
@@ -49,6 +57,9 @@ def _errors_to_exit(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except QueryTimeoutError as error:
+            click.echo(f"pharmakg: error: {error}", err=True)
+            sys.exit(EXIT_TIMEOUT)
         except PharmakgError as error:
             click.echo(f"pharmakg: error: {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
@@ -70,6 +81,31 @@ _INPUT_FORMAT = click.option(
     default=None,
     help="RDF format of the input files (default: by suffix).",
 )
+
+
+_STORE = click.option(
+    "--store",
+    "store",
+    metavar="LOCATION",
+    help="Read the data from a store: a directory written by 'pharmakg load', or sparql:URL.",
+)
+
+
+def _load(data: tuple[str, ...], input_format: str | None, store: str | None) -> Any:
+    """The data of ``--data`` files or of ``--store`` (not both)."""
+    if store is not None and data:
+        raise click.UsageError("give --data FILE... or --store LOCATION, not both")
+    return pharmakg.load(*data, input_format=input_format, store=store)
+
+
+def _progress(files: list[str]) -> Any:
+    """A progress bar over ``files`` on a terminal; nothing elsewhere."""
+    return click.progressbar(
+        length=len(files),
+        label="loading",
+        file=sys.stderr if sys.stderr.isatty() else open(os.devnull, "w"),
+        item_show_func=lambda path: str(path) if path else None,
+    )
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -188,6 +224,15 @@ def export_command(
 @click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: packaged).")
 @click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option(
+    "--engine",
+    "shacl_engine",
+    type=click.Choice(SHACL_ENGINES),
+    default="auto",
+    show_default=True,
+    help="pyshacl (the reference), fast (the shacl package), auto (fast on large graphs).",
+)
+@_STORE
 @_errors_to_exit
 def validate(
     files: tuple[str, ...],
@@ -196,10 +241,12 @@ def validate(
     shapes: str | None,
     ontology: str | None,
     output: str | None,
+    shacl_engine: str,
+    store: str | None,
 ) -> None:
-    """Validate FILES (default: the packaged ontology and graphs)."""
-    kg = pharmakg.load(*files, input_format=input_format)
-    report = pharmakg.validate(kg, shapes=shapes, ontology=ontology)
+    """Validate FILES (default: the packaged ontology and graphs) or a --store."""
+    kg = _load(files, input_format, store)
+    report = pharmakg.validate(kg, shapes=shapes, ontology=ontology, engine=shacl_engine)
     _emit(report.to_json() if fmt == "json" else report.to_text(), output)
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 
@@ -224,11 +271,18 @@ def queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([f.value for f in ResultFormat]),
+    type=click.Choice([f.value for f in ResultFormat] + choices(Kind.RDF)),
     default="table",
     show_default=True,
+    help="SELECT/ASK: table, csv, tsv, json. CONSTRUCT/DESCRIBE: turtle (default), nt, "
+    "json-ld, xml.",
 )
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), default="oxigraph", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default=None,
+    help="Query an in-memory copy in this engine (default: the store itself).",
+)
 @click.option(
     "--data", multiple=True, type=click.Path(dir_okay=False), help="Query these RDF files instead."
 )
@@ -239,22 +293,113 @@ def queries() -> None:
     help="Query the asserted triples plus those the reasoner infers (default: asserted only).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
+@_STORE
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after SECONDS (exit 3).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE send requests to other servers (refused by default).",
+)
 @_errors_to_exit
 def query(
     name: str,
     params: tuple[str, ...],
     fmt: str,
-    engine: str,
+    engine: str | None,
     data: tuple[str, ...],
     input_format: str | None,
     inferred: bool,
     output: str | None,
+    store: str | None,
+    timeout: float | None,
+    allow_service: bool,
 ) -> None:
-    """Run the named query NAME (or a FILE.rq)."""
+    """Run the named query NAME (or a FILE.rq): SELECT, ASK, CONSTRUCT or DESCRIBE."""
     bound: dict[str, object] = dict(parse_assignments(params))
-    kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.query(kg, name, engine=engine, inferred=inferred, **bound)
-    _emit(result.render(ResultFormat.from_name(fmt)), output)
+    kg = _load(data, input_format, store)
+    if inferred:
+        kg = pharmakg.with_inferences(kg)
+    result = execute(kg, name, bound, engine=engine, timeout=timeout, allow_service=allow_service)
+    rdf_formats = choices(Kind.RDF)
+    if isinstance(result, GraphResult):
+        if fmt not in rdf_formats and fmt != "table":
+            raise click.UsageError(
+                f"a CONSTRUCT or DESCRIBE answers triples: --format {', '.join(rdf_formats)}"
+            )
+        _emit(result.render("turtle" if fmt == "table" else fmt).decode("utf-8"), output)
+    elif fmt in rdf_formats:
+        raise click.UsageError("a SELECT or ASK answers rows: --format table, csv, tsv or json")
+    else:
+        _emit(result.render(ResultFormat.from_name(fmt)), output)
+
+
+@main.command("load", epilog=EPILOG)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store",
+    required=True,
+    metavar="DIR",
+    help="The store directory (created if new; the files are added to it), or sparql:URL.",
+)
+@_INPUT_FORMAT
+@_errors_to_exit
+def load_command(files: tuple[str, ...], store: str, input_format: str | None) -> None:
+    """Load FILES into a store once; then give --store DIR to query, validate, ..."""
+    with _progress(list(files)) as bar:
+        kg = pharmakg.load(
+            *files,
+            input_format=input_format,
+            store=store,
+            progress=lambda path: bar.update(1, str(path)),
+        )
+    click.echo(f"pharmakg: {len(kg)} triples in {store}", err=True)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store",
+    required=True,
+    metavar="sparql:URL",
+    help="The server's SPARQL query endpoint, e.g. sparql:http://localhost:7878/query.",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Its Graph Store Protocol endpoint (default: the query URL ending in /store).",
+)
+@click.option("--add", "add", is_flag=True, help="Add to the named graphs (default: replace them).")
+@_BASE_IRI
+@_INPUT_FORMAT
+@_errors_to_exit
+def publish(
+    files: tuple[str, ...],
+    store: str,
+    graph_store: str | None,
+    add: bool,
+    base_iri: str,
+    input_format: str | None,
+) -> None:
+    """Write FILES (default: the packaged graphs) to a SPARQL server, as named graphs."""
+    kg = pharmakg.load(*files, input_format=input_format)
+    result = pharmakg.publish(
+        kg,
+        store,
+        graph_store=graph_store,
+        replace=not add,
+        options=_export_options(base_iri, None, None),
+    )
+    for graph, triples in result.graphs:
+        click.echo(f"{graph}\t{triples}")
+    verb = "added to" if add else "replaced"
+    click.echo(f"pharmakg: {verb} {len(result.graphs)} named graphs at {store}", err=True)
 
 
 REASON_EPILOG = """\b

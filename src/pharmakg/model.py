@@ -33,6 +33,7 @@ from .formats import Format, Kind, find
 __all__ = [
     "BuildResult",
     "GraphResult",
+    "PublishResult",
     "QueryInfo",
     "QueryParam",
     "QueryResult",
@@ -430,6 +431,15 @@ class QueryInfo:
     def param(self, name: str) -> QueryParam | None:
         """The declared parameter called ``name``, or None."""
         return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What :func:`pharmakg.publish` wrote: each named graph's IRI and triple count."""
+
+    location: str
+    graphs: tuple[tuple[str, int], ...] = ()
+    replaced: bool = True
 
 
 @dataclass(frozen=True)

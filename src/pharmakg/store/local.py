@@ -125,14 +125,20 @@ class OxigraphStore:
         result = self._run(sparql, bindings)
         if isinstance(result, ox.QueryTriples):
             raise InputError("a CONSTRUCT or DESCRIBE query answers triples: use construct()")
-        return solutions_result(result)
+        try:  # solutions are computed as they are read
+            return solutions_result(result)
+        except (RuntimeError, OSError) as error:
+            raise InputError(f"SPARQL error (oxigraph): {error}") from error
 
     def construct(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> GraphResult:
         """Answer a CONSTRUCT or DESCRIBE query with its triples."""
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise InputError("a SELECT or ASK query answers rows: use query()")
-        return GraphResult(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+        try:  # triples are computed as they are written
+            return GraphResult(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+        except (RuntimeError, OSError) as error:
+            raise InputError(f"SPARQL error (oxigraph): {error}") from error
 
     def dump(self) -> bytes:
         """Every triple of the default graph, as N-Triples, with literals as loaded."""

@@ -77,7 +77,8 @@ class SparqlStore:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip().splitlines()
+            with error:
+                detail = error.read().decode("utf-8", "replace").strip().splitlines()
             why = detail[0] if detail else error.reason
             raise StoreError(
                 f"{request.get_method()} {request.full_url} answered {error.code}: {why}",
