@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--invalid", action="store_true", help="add the broken variants")
     args = parser.parse_args()
-    print(generate(args.triples, args.out, invalid=args.invalid))  # noqa: T201
+    print(generate(args.triples, args.out, invalid=args.invalid))
 
 
 if __name__ == "__main__":
