@@ -15,6 +15,7 @@ the original back. Queries still see ``xsd:integer`` (cast before comparing data
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -57,6 +58,7 @@ _ORIGINAL = ox.NamedNode("urn:pharmakg:store:original")
 _STORED = ox.NamedNode("urn:pharmakg:store:stored")
 #: Quick test on the raw bytes: could the data hold a derived integer datatype at all?
 _MAY_HOLD_DERIVED = re.compile(rb"Integer|unsigned|[#:](?:int|long|short|byte)\b")
+_BATCH = 100_000
 _OVERRIDES = """
 SELECT ?original ?stored WHERE {
   GRAPH <urn:pharmakg:store:literals> {
@@ -171,11 +173,12 @@ class OxigraphStore:
         if _MAY_HOLD_DERIVED.search(data) is None:
             self.store.bulk_load(data, format=fmt, base_iri=base_iri)
             return
-        quads = list(ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
-        self.store.bulk_extend(quads)
-        self._keep_originals(
-            [q.triple for q in quads if _derived(q.object)],
-        )
+        kept: list[ox.Triple] = []
+        quads = ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True)
+        while batch := list(itertools.islice(quads, _BATCH)):
+            self.store.bulk_extend(batch)
+            kept.extend(q.triple for q in batch if _derived(q.object))
+        self._keep_originals(kept)
 
     def _keep_originals(self, triples: list[ox.Triple]) -> None:
         """Record the original form of triples whose literal the store changes."""

@@ -75,5 +75,15 @@ def solutions_result(result: ox.QuerySolutions | ox.QueryBoolean) -> QueryResult
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(variables=(), boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
-    rows = (tuple(from_oxigraph_term(sol[v]) for v in variables) for sol in result)
+    cache: dict[object, Node | None] = {}  # a result repeats its terms: convert each once
+
+    def convert(term: object) -> Node | None:
+        if term is None:
+            return None
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = from_oxigraph_term(term)
+        return found
+
+    rows = (tuple(convert(sol[v]) for v in variables) for sol in result)
     return QueryResult(variables=variables, rows=normalise(rows))
