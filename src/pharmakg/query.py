@@ -156,6 +156,9 @@ def _find(name_or_file: str | Path) -> QueryInfo:
         if not candidate.is_file():
             raise UnknownQueryError(f"query file not found: {candidate}", file=candidate)
         return parse_header(candidate)
+    direct = resources.queries_dir() / f"{name_or_file}.rq"
+    if re.fullmatch(r"[A-Za-z0-9_-]+", str(name_or_file)) and direct.is_file():
+        return parse_header(direct)
     queries = {q.name: q for q in list_queries()}
     if str(name_or_file) not in queries:
         raise UnknownQueryError(
