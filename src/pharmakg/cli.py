@@ -11,10 +11,11 @@ reads the data from a store instead of parsing files.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -98,14 +99,20 @@ def _load(data: tuple[str, ...], input_format: str | None, store: str | None) ->
     return pharmakg.load(*data, input_format=input_format, store=store)
 
 
-def _progress(files: list[str]) -> Any:
-    """A progress bar over ``files`` on a terminal; nothing elsewhere."""
-    return click.progressbar(
+@contextlib.contextmanager
+def _progress(files: list[str]) -> Iterator[Callable[[Path], None]]:
+    """A progress bar over ``files`` on a terminal (stderr); nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield lambda path: None
+        return
+    bar: Any = click.progressbar(
         length=len(files),
         label="loading",
-        file=sys.stderr if sys.stderr.isatty() else open(os.devnull, "w"),
+        file=sys.stderr,
         item_show_func=lambda path: str(path) if path else None,
     )
+    with bar:
+        yield lambda path: bar.update(1, str(path))
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -351,13 +358,8 @@ def query(
 @_errors_to_exit
 def load_command(files: tuple[str, ...], store: str, input_format: str | None) -> None:
     """Load FILES into a store once; then give --store DIR to query, validate, ..."""
-    with _progress(list(files)) as bar:
-        kg = pharmakg.load(
-            *files,
-            input_format=input_format,
-            store=store,
-            progress=lambda path: bar.update(1, str(path)),
-        )
+    with _progress(list(files)) as progress:
+        kg = pharmakg.load(*files, input_format=input_format, store=store, progress=progress)
     click.echo(f"pharmakg: {len(kg)} triples in {store}", err=True)
 
 
