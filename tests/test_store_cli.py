@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +192,28 @@ def test_publish_needs_a_server(runner: CliRunner, tmp_path: Path) -> None:
     done = runner.invoke(main, ["publish", "--store", str(tmp_path)])
     assert done.exit_code == 2
     assert "sparql:URL" in done.output
+
+
+def test_readme_store_commands_run_in_order(tmp_path: Path, server: str) -> None:
+    """The README's store section, line by line, in one directory (agonists.rq is CONSTRUCT)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The store:", 1)[1]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if line.startswith("pharmakg ")]
+    assert len(lines) >= 5
+    (tmp_path / "ontology").symlink_to(ROOT / "ontology")
+    (tmp_path / "graphs").symlink_to(ROOT / "graphs")
+    (tmp_path / "agonists.rq").write_text(CONSTRUCT, encoding="utf-8")
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for line in lines:
+        command = line.replace("http://localhost:7878/query", server)
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
