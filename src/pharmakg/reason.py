@@ -174,10 +174,9 @@ def _pkg(term: Node) -> bool:
 
 
 def _reasoner_input(kg: LoadedGraph, ontology: str | Path | None) -> Graph:
-    """A new graph: ``kg`` plus the ontology when ``kg`` does not declare its classes."""
+    """A new graph: ``kg``'s store dump, plus the ontology if ``kg`` lacks its classes."""
     graph = Graph()
-    for triple in kg.graph:
-        graph.add(triple)
+    graph.parse(data=kg.store().dump().decode("utf-8"), format="nt")
     if ontology is not None or (URIRef(vocab.PKG_URI + "Drug"), RDF.type, OWL.Class) not in graph:
         path = Path(ontology) if ontology is not None else resources.ontology_file()
         for triple in parse_file(path, RdfFormat.from_path(path)):
@@ -390,7 +389,7 @@ def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningR
         return ReasoningResult(
             consistent=False,
             offenders=tuple(_describe(graph, iri, closure) for iri in offenders),
-            asserted_triples=len(kg.graph),
+            asserted_triples=len(kg),
             seconds=time.perf_counter() - start,
         )
     try:
@@ -417,6 +416,6 @@ def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningR
         memberships=tuple(memberships),
         values=tuple(values),
         graph=inferred,
-        asserted_triples=len(kg.graph),
+        asserted_triples=len(kg),
         seconds=time.perf_counter() - start,
     )
