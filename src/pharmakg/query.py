@@ -32,9 +32,10 @@ by ``tests/test_query.py`` for every file in ``queries/``):
 4. ``GROUP_CONCAT`` order is engine-defined, and over an unbound value
    (``STR(?unbound)`` from an OPTIONAL) rdflib gives ``""`` where pyoxigraph
    leaves the result unbound: aggregate ``COALESCE(STR(?x), "")`` or avoid it.
-5. Aggregates over derived integer types (``xsd:positiveInteger``) come back
-   as ``xsd:integer`` from pyoxigraph and unchanged from rdflib: cast
-   (``xsd:integer(?x)``) before aggregating.
+5. Values of derived integer types (``xsd:positiveInteger``) come back as
+   ``xsd:integer`` from pyoxigraph, which stores them so (the dump keeps the original,
+   see :mod:`pharmakg.store.local`), and unchanged from rdflib: cast
+   (``xsd:integer(?x)``) before aggregating or comparing datatypes.
 """
 
 from __future__ import annotations
