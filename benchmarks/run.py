@@ -263,7 +263,7 @@ NOTES = """## Why the missed targets are missed (measured on this branch)
 """
 
 
-def targets(table: Table, sizes: list[int]) -> list[str]:
+def targets(table: Table) -> list[str]:
     """The issue's targets, each met or missed, from the figures of this run."""
     big = max(s for s, _ in table.figures)
     fig = table.figures
@@ -336,6 +336,12 @@ def main() -> None:
         )
         for size in sizes:
             bench_size(size, args.repeat, Path(tmp), table, args.slow_up_to)
+            write(args, table)  # after each size: a long run that is stopped keeps what it measured
+    print(args.out.read_text(encoding="utf-8"))
+
+
+def write(args: argparse.Namespace, table: Table) -> None:
+    """Write the results measured so far."""
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
     text = "\n".join(
         [
@@ -355,13 +361,12 @@ def main() -> None:
             "",
             "## Targets (issue 11), from the figures above",
             "",
-            *targets(table, sizes),
+            *targets(table),
             "",
             NOTES,
         ]
     )
     args.out.write_text(text, encoding="utf-8")
-    print(text)
 
 
 if __name__ == "__main__":
