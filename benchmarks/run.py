@@ -255,6 +255,9 @@ NOTES = """## Why the missed targets are missed (measured on this branch)
   so it grows with the graph by nature; the 50 ms target is read on the per-drug form
   (`drug=pkr:imiquimod`). RocksDB read-only is slower than pyoxigraph in memory on joins (3-4x in
   `reference/engines.md`).
+- **Queries bound to one drug still grow with the graph**, for raw pyoxigraph as much as for
+  pharmakg (`mechanism`: about 2 ms at 11k triples, 11 ms at 100k). The cost is in the plans of
+  `queries/*.rq` on the on-disk store, not in the layer above it.
 - **pharmakg against raw pyoxigraph.** pharmakg turns every term into an rdflib object (once per
   term per query) and reads the query file. On queries under a millisecond, that fixed cost
   (about 1-2 ms) dominates the ratio.
