@@ -103,6 +103,16 @@ def test_layers_import_only_downwards() -> None:
             assert LAYERS[imported] < LAYERS[own] or imported == own, (path.name, imported)
 
 
+def test_cli_imports_only_the_public_api() -> None:
+    """The CLI is a thin layer: it reaches the stages through ``pharmakg`` alone."""
+    assert _internal_imports(SRC / "cli.py") == {"__init__"}
+    public = set(pharmakg.__all__)
+    tree = ast.parse((SRC / "cli.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "pharmakg":
+            assert {alias.name for alias in node.names} <= public
+
+
 def test_no_sys_exit_below_cli() -> None:
     for path in _sources():
         if _unit(path) in ("cli", "__main__"):

@@ -177,16 +177,25 @@ def test_named_graph_split(release: ex.Release) -> None:
     pkg = release.namespace("pkg")
     claim = URIRef(pkr + "imiquimod-activates-tlr7")
     plain = (URIRef(pkr + "imiquimod"), URIRef(pkg + "agonistOf"), URIRef(pkr + "tlr7"))
-    assert plain in release.asserted
+    assert plain in release.stated  # a plain triple goes to the graph of its claims' basis
+    assert plain not in release.asserted
     assert (claim, RDF.type, URIRef(pkg + "Claim")) in release.provenance
     assert not set(release.asserted.subjects()) & {claim}
     assert (URIRef(pkr + "imiquimod-monograph"), None, None) in release.provenance
     assert len(release.inferred) == 0
-    union = Graph()
-    for part in (release.asserted, release.provenance):
-        for triple in part:
-            union.add(triple)
-    assert len(union) == len(release.asserted) + len(release.provenance)
+    # Every interpretation's triple is in the interpreted graph, and only there.
+    interpretations = set(
+        release.provenance.subjects(URIRef(pkg + "basis"), URIRef(pkg + "InterpretedBasis"))
+    )
+    assert interpretations
+    for c in interpretations:
+        triple = tuple(
+            release.provenance.value(c, URIRef(pkg + part))
+            for part in ("claimSubject", "claimPredicate", "claimObject")
+        )
+        assert triple in release.interpreted
+    parts = [getattr(release, name) for name in release.DATA_GRAPHS]
+    assert sum(len(part) for part in parts) == len(release.data())  # a partition
 
 
 def test_inferred_triples_get_their_own_graph(kg: pharmakg.KnowledgeGraph) -> None:
@@ -196,7 +205,7 @@ def test_inferred_triples_get_their_own_graph(kg: pharmakg.KnowledgeGraph) -> No
     inferred.add(treats)
     release = ex.prepare_release(kg, inferred)
     assert set(release.inferred) == {treats}
-    assert treats not in release.asserted
+    assert all(treats not in getattr(release, name) for name in release.DATA_GRAPHS)
     edges = dict(ex.export(release, "kgx").files)["edges.tsv"].decode()
     rows = list(csv.DictReader(edges.split("\n")[:-1], delimiter="\t", quoting=csv.QUOTE_NONE))
     row = next(r for r in rows if r["original_predicate"] == "pkg:treats")

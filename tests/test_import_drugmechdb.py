@@ -532,3 +532,20 @@ def test_the_command_writes_rdf_and_a_report(
     assert missing.returncode == 2
     assert missing.stderr.count("\n") == 1
     assert "nope.yaml" in missing.stderr
+
+
+def test_kgx_names_drugmechdb_as_the_source_of_its_edges(
+    across: tuple[pharmakg.KnowledgeGraph, list[dict[str, Any]], Path],
+) -> None:
+    kg, _, _ = across
+    output = pharmakg.export(kg, "kgx", inferred=Graph())
+    rows = {
+        name: list(csv.DictReader(data.decode().splitlines(), delimiter="\t"))
+        for name, data in output.files
+    }
+    curated = [e for e in rows["edges.tsv"] if e["pharmakg_basis"] == "curated"]
+    assert curated
+    assert {e["primary_knowledge_source"] for e in curated} == {"infores:drugmechdb"}
+    assert {e["agent_type"] for e in curated} == {"manual_agent"}
+    stated = [e for e in rows["edges.tsv"] if e["pharmakg_basis"] == "stated"]
+    assert {e["primary_knowledge_source"] for e in stated} == {"infores:pharmakg"}

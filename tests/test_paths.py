@@ -261,3 +261,19 @@ def test_cli(tmp_path: Path) -> None:
     export = runner.invoke(main, ["export", "--format", "graphml", "-o", str(out)])
     assert export.exit_code == 0
     assert nx.read_graphml(out, force_multigraph=True).number_of_edges() == edges
+
+
+def test_cli_basis() -> None:
+    runner = CliRunner()
+    bad = runner.invoke(main, ["paths", "imiquimod", "--basis", "guessed"])
+    assert bad.exit_code == 2
+    assert "choose from: stated, curated, interpreted, inferred" in bad.stderr
+    stated = runner.invoke(main, ["paths", "imiquimod", "--basis", "stated", "--format", "json"])
+    assert stated.exit_code == 0
+    assert json.loads(stated.stdout)["drug"]["label"] == "imiquimod"
+    query = runner.invoke(
+        main, ["query", "mechanism-edges", "--basis", "stated", "--format", "csv"]
+    )
+    full = runner.invoke(main, ["query", "mechanism-edges", "--format", "csv"])
+    assert query.exit_code == full.exit_code == 0
+    assert len(query.stdout.splitlines()) < len(full.stdout.splitlines())

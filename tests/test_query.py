@@ -28,7 +28,7 @@ from pharmakg.errors import (
     UnknownQueryError,
 )
 from pharmakg.load import LoadedGraph
-from pharmakg.model import QueryResult, ResultFormat
+from pharmakg.model import QueryResult
 from pharmakg.query import list_queries, parse_assignments, parse_header, resolve_entity
 from pharmakg.store import ENGINES, open_store
 
@@ -180,7 +180,8 @@ def test_result_formats(fixture_kg: LoadedGraph) -> None:
     assert table[0].split() == ["drug", "label", "id", "count"]
     assert table[2].split() == ["pkr:imiquimod", "imiquimod", "CHEBI:36704", "3"]
     assert table[-1] == "(2 rows)"
-    assert result.render(ResultFormat.JSON) == result.to_json()
+    assert result.render("json") == result.to_json()
+    assert result.render("application/sparql-results+json") == result.to_json()
 
 
 def test_unbound_values_in_formats() -> None:
@@ -313,3 +314,36 @@ def test_oxigraph_bound_trap_still_exists() -> None:
     }
     assert answers["rdflib"] == ()
     assert len(answers["oxigraph"]) == 1
+
+
+def test_basis_restricts_the_plain_triples_a_query_reads(
+    monograph_kg: pharmakg.KnowledgeGraph,
+) -> None:
+    """`--basis stated` drops what only a curator's interpretation says; claims stay."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    pkg = "https://w3id.org/pharmakg/ontology/"
+    graph = monograph_kg.graph
+    interpreted = [
+        tuple(
+            graph.value(c, URIRef(pkg + f"claim{part}"))
+            for part in ("Subject", "Predicate", "Object")
+        )
+        for c in graph.subjects(URIRef(pkg + "basis"), URIRef(pkg + "InterpretedBasis"))
+    ]
+    assert interpreted, "the monograph has interpretations"
+    stated = pharmakg.with_bases(monograph_kg, "stated")
+    for triple in interpreted:
+        assert triple in graph
+        assert triple not in stated.graph
+    assert len(set(stated.graph.subjects(RDF.type, URIRef(pkg + "Claim")))) == len(
+        set(graph.subjects(RDF.type, URIRef(pkg + "Claim")))
+    )
+    assert pharmakg.with_bases(monograph_kg, "stated,interpreted,curated,inferred") is monograph_kg
+    full = monograph_kg.query("mechanism-edges")
+    only_stated = monograph_kg.query("mechanism-edges", basis="stated")
+    assert len(only_stated) == len(full) - len(set(interpreted))
+    with pytest.raises(pharmakg.InvalidParameterError) as caught:
+        pharmakg.with_bases(monograph_kg, "guessed")
+    assert "interpreted" in caught.value.choices

@@ -337,19 +337,17 @@ def test_default_and_named_graph_uri(server: Server, release: pharmakg.Release) 
             **{"named-graph-uri": str(iri)},
         )
         assert in_named == size, name
-    assert _count(server) == len(release.asserted) + len(release.provenance) + len(
-        release.description
-    )
+    assert _count(server) == len(release.data()) + len(release.description)
     both = httpx.post(
         server.sparql,
         data={
             "query": COUNT,
-            "default-graph-uri": [str(names["asserted"]), str(names["provenance"])],
+            "default-graph-uri": [str(names[n]) for n in release.DATA_GRAPHS],
         },
         headers={"Accept": "application/sparql-results+json"},
     )
     count = int(both.json()["results"]["bindings"][0]["n"]["value"])
-    assert count == len(release.asserted) + len(release.provenance)
+    assert count == len(release.data())
 
 
 def test_graph_store_protocol_reads_and_refuses_writes(

@@ -127,3 +127,28 @@ def test_prefix_declarations(tmp_path: Path) -> None:
     assert [r.line for r in results] == [2, 3, 4]
     assert "calls MESH:" in results[0].message
     assert "prefix map" in results[1].message
+
+
+def test_ill_typed_literal_is_a_result_not_a_traceback(tmp_path: Path) -> None:
+    """An ill-typed literal ("abc"^^xsd:integer) is a validation result, never a traceback."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "ill-typed.ttl"
+    data.write_text(
+        "@prefix pkr: <https://w3id.org/pharmakg/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'pkr:x rdfs:label "x"@en ; rdfs:comment "abc"^^xsd:integer .\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pharmakg", "validate", str(data)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    [line] = [x for x in done.stdout.splitlines() if "WellTypedLiteral" in x]
+    assert "path rdfs:comment" in line
+    assert "'abc' is not a valid xsd:integer" in line

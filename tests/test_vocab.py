@@ -53,9 +53,11 @@ def test_expand_and_compress() -> None:
     assert vocab.expand_curie("CHEBI:36704") == URIRef("http://purl.obolibrary.org/obo/CHEBI_36704")
     assert vocab.expand_curie("MESH:D000077271") == URIRef("http://id.nlm.nih.gov/mesh/D000077271")
     assert vocab.compress("https://w3id.org/pharmakg/resource/imiquimod") == "pkr:imiquimod"
-    assert vocab.compress("http://example.org/x") == "http://example.org/x"
+    # No silent fallback: an IRI with no prefix is an error, or shown as an IRI on purpose.
     with pytest.raises(UnknownPrefixError):
-        vocab.compress("http://example.org/x", strict=True)
+        vocab.compress("http://example.org/x")
+    assert vocab.shorten("http://example.org/x") == "<http://example.org/x>"
+    assert vocab.shorten("https://w3id.org/pharmakg/resource/imiquimod") == "pkr:imiquimod"
 
 
 @pytest.mark.parametrize(

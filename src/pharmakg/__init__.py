@@ -17,7 +17,6 @@ The stages live in their own modules (``load``, ``validate``, ``query``,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
@@ -35,9 +34,12 @@ from .errors import (
     OutputError,
     ParseError,
     PharmakgError,
+    QueryTimeoutError,
     ReasonerError,
     ResourceError,
+    ServiceRefusedError,
     ShapesError,
+    StoreError,
     UnknownEntityError,
     UnknownFormatError,
     UnknownParameterError,
@@ -59,43 +61,54 @@ from .export import (
     write_export,
 )
 from .export import export as _export
-from .formats import Format, Kind, find
+from .formats import Format, Kind, choices, find
 from .importers import DrugMechDBImport, ImportReport
 from .importers import import_drugmechdb as _import_drugmechdb
-from .load import LoadedGraph, default_paths, load_graph
+from .load import LoadedGraph, default_paths, load_graph, open_graph
 from .mechanism import GraphStats, graph_stats, graph_text, mechanism_graph
 from .model import (
     BuildResult,
+    GraphResult,
+    PublishResult,
     QueryInfo,
     QueryParam,
     QueryResult,
-    RdfFormat,
-    ResultFormat,
     Severity,
     ValidationReport,
     ValidationResult,
 )
-from .paths import PathsResult, mechanism_paths
+from .paths import MAX_HOPS, PathsResult, mechanism_paths
+from .query import execute, parse_assignments, parse_bases, run_query, with_bases
 from .query import list_queries as _list_queries
-from .query import run_query
 from .reason import ReasoningResult
 from .reason import reason as _reason
-from .validate import validate_graph
+from .resources import write_bytes_atomic, write_text_atomic
+from .serve import ServeOptions
+from .serve import serve as serve_endpoint
+from .store import ENGINES as QUERY_ENGINES
+from .store import SparqlStore
+from .validate import ENGINES as SHACL_ENGINES
+from .validate import IllTypedLiteralLog, validate_graph
 from .visualise import DEFAULT_MAX_NODES, Pathway, build_pathway, render
 from .visualise import visualise as _visualise
-from .vocab import check_curie, compress, expand_curie
+from .vocab import BASES, DEFAULT_BASES, check_curie, compress, expand_curie, shorten
 
 __all__ = [
     "AmbiguousEntityError",
+    "BASES",
     "BuildResult",
     "DEFAULT_BASE",
+    "DEFAULT_BASES",
+    "DEFAULT_MAX_NODES",
     "DrugMechDBImport",
     "ExportOptions",
     "ExportOutput",
     "Format",
+    "GraphResult",
     "GraphStats",
     "HOLDS_INFERENCES",
     "HOLDS_REPORT",
+    "IllTypedLiteralLog",
     "ImportReport",
     "InconsistentGraphError",
     "InputError",
@@ -104,6 +117,7 @@ __all__ = [
     "JavaNotFoundError",
     "Kind",
     "KnowledgeGraph",
+    "MAX_HOPS",
     "MissingParameterError",
     "MissingToolError",
     "OutputError",
@@ -111,17 +125,22 @@ __all__ = [
     "PathsResult",
     "Pathway",
     "PharmakgError",
+    "PublishResult",
+    "QUERY_ENGINES",
     "QueryInfo",
     "QueryParam",
     "QueryResult",
-    "RdfFormat",
+    "QueryTimeoutError",
     "ReasonerError",
     "ReasoningResult",
     "Release",
     "ResourceError",
-    "ResultFormat",
+    "SHACL_ENGINES",
+    "ServeOptions",
+    "ServiceRefusedError",
     "Severity",
     "ShapesError",
+    "StoreError",
     "UnknownEntityError",
     "UnknownFormatError",
     "UnknownParameterError",
@@ -134,8 +153,10 @@ __all__ = [
     "build",
     "build_pathway",
     "check_curie",
+    "choices",
     "compress",
     "default_paths",
+    "execute",
     "expand_curie",
     "export",
     "graph_stats",
@@ -145,22 +166,29 @@ __all__ = [
     "load",
     "mechanism_graph",
     "mechanism_paths",
+    "parse_assignments",
+    "parse_bases",
     "parse_date",
     "prepare_release",
+    "publish",
     "query",
     "reason",
     "release_formats",
     "render",
+    "serve_endpoint",
+    "shorten",
     "validate",
     "visualise",
+    "with_bases",
     "with_inferences",
+    "write_bytes_atomic",
     "write_export",
+    "write_text_atomic",
 ]
 
 __version__ = "0.1.0"
 
 
-@dataclass(frozen=True)
 class KnowledgeGraph(LoadedGraph):
     """A loaded graph with the stages as methods. It is never changed by them."""
 
@@ -168,12 +196,13 @@ class KnowledgeGraph(LoadedGraph):
         self,
         name_or_file: str | Path,
         *,
-        engine: str = "oxigraph",
+        engine: str | None = None,
         inferred: bool = False,
+        basis: str | Iterable[str] | None = None,
         **params: object,
     ) -> QueryResult:
         """Run a named query on this graph; see :func:`pharmakg.query`."""
-        return query(self, name_or_file, engine=engine, inferred=inferred, **params)
+        return query(self, name_or_file, engine=engine, inferred=inferred, basis=basis, **params)
 
     def reason(self) -> ReasoningResult:
         """Run the OWL reasoner on this graph; see :func:`pharmakg.reason`."""
@@ -184,17 +213,30 @@ class KnowledgeGraph(LoadedGraph):
         return validate_graph(self)
 
 
-def load(*paths: str | Path, input_format: str | None = None) -> KnowledgeGraph:
-    """Load RDF files into a :class:`KnowledgeGraph`.
+def load(
+    *paths: str | Path,
+    input_format: str | None = None,
+    store: str | Path | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> KnowledgeGraph:
+    """Load RDF files into a :class:`KnowledgeGraph`, or open a store that holds them.
 
     :param paths: Turtle, N-Triples, JSON-LD or RDF/XML files; none means the packaged
-        ontology and every ``graphs/*.ttl``.
+        ontology and every ``graphs/*.ttl`` (or, with a ``store`` and no paths, what the
+        store already holds).
     :param input_format: ``turtle``, ``nt``, ``json-ld`` or ``xml``; default: by suffix.
+    :param store: ``memory`` (default), a directory (pyoxigraph on disk) or ``sparql:URL``.
+        With paths, they are loaded into it; without, it is opened read-only.
+    :param progress: called with each file once it is loaded.
     :raises ParseError: a file does not parse (file, line, column).
     :raises UnsafeInputError: a file asks for remote documents or XML entity expansion.
+    :raises StoreError: the store cannot be opened.
     """
-    loaded = load_graph(*paths, input_format=input_format)
-    return KnowledgeGraph(graph=loaded.graph, sources=loaded.sources)
+    if store is not None and str(store) != "memory" and not paths:
+        opened = open_graph(store)
+        return KnowledgeGraph(sources=opened.sources, hub=opened.hub)
+    loaded = load_graph(*paths, input_format=input_format, store=store, progress=progress)
+    return KnowledgeGraph(sources=loaded.sources, hub=loaded.hub)
 
 
 def validate(
@@ -202,29 +244,68 @@ def validate(
     *,
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate a graph (or the files named) with SHACL and the CURIE checks.
 
     The ontology is merged into the data first, so ``sh:targetClass`` follows
     ``rdfs:subClassOf``; see :mod:`pharmakg.validate`.
+
+    :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package), or
+        ``auto`` (``fast`` on large graphs); both give the same report.
     """
     if isinstance(graph_or_paths, str | Path):
         graph_or_paths = [graph_or_paths]
-    return validate_graph(graph_or_paths, shapes=shapes, ontology=ontology)
+    return validate_graph(graph_or_paths, shapes=shapes, ontology=ontology, engine=engine)
+
+
+def publish(
+    kg: LoadedGraph,
+    location: str,
+    *,
+    graph_store: str | None = None,
+    replace: bool = True,
+    options: ExportOptions | None = None,
+) -> PublishResult:
+    """Write ``kg`` to a SPARQL server as the release's named graphs (Graph Store Protocol).
+
+    :param location: ``sparql:URL``, the server's query endpoint.
+    :param graph_store: its Graph Store Protocol endpoint (default: the query URL with its
+        last segment ``query`` or ``sparql`` replaced by ``store``, as ``oxigraph serve`` has it).
+    :param replace: replace each named graph (PUT); otherwise add to it (POST).
+    :raises StoreError: not a ``sparql:`` location, or the server refused.
+    """
+    if not location.startswith("sparql:"):
+        raise StoreError(f"publish writes to a server, sparql:URL, not {location!r}", term=location)
+    server = SparqlStore(location.removeprefix("sparql:"), graph_store=graph_store)
+    release = prepare_release(kg, None, options)
+    written = []
+    for name in release.DATA_GRAPHS:
+        graph = release.rebased(getattr(release, name))
+        if len(graph) == 0:
+            continue
+        iri = release.graph_names[name]
+        server.put_graph(str(iri), graph.serialize(format="nt", encoding="utf-8"), replace=replace)
+        written.append((str(iri), len(graph)))
+    return PublishResult(location=location, graphs=tuple(written), replaced=replace)
 
 
 def query(
     kg: LoadedGraph,
     name_or_file: str | Path,
     *,
-    engine: str = "oxigraph",
+    engine: str | None = None,
     inferred: bool = False,
+    basis: str | Iterable[str] | None = None,
     **params: object,
 ) -> QueryResult:
     """Run the named query ``name_or_file`` (or a ``.rq`` file) with ``params`` bound.
 
     :param inferred: ask the asserted triples plus those HermiT infers (see :func:`reason`);
         by default only the asserted ones.
+    :param basis: ask only the plain triples that claims of these bases back (``"stated"``,
+        ``"interpreted"``, ``"curated"``, ``"inferred"``; a comma-separated string or names);
+        by default every triple loaded. See :func:`pharmakg.query.with_bases`.
     :raises UnknownQueryError: the error lists the valid names.
     :raises UnknownParameterError: the error lists the declared parameters.
     :raises UnknownEntityError: an entity value matches nothing; it names the closest labels.
@@ -232,6 +313,8 @@ def query(
     """
     if inferred:
         kg = with_inferences(kg)
+    if basis is not None:
+        kg = with_bases(kg, basis)
     return run_query(kg, name_or_file, params, engine=engine)
 
 

@@ -4,34 +4,50 @@ Results go to stdout, logs and errors to stderr (one line each). ``-o FILE``
 writes exactly what stdout would, through a temporary file and a rename.
 Exit codes come from the error tree (:mod:`pharmakg.errors`): 0 ok, 1 the data do not
 conform (or are inconsistent), 2 bad input, output or usage, 3 a broken installation or
-environment (no Java for HermiT, a packaged file missing).
+environment (no Java for HermiT, a packaged file missing) or a query stopped at its ``--timeout``.
+
+``--store LOCATION`` (``memory``, a directory written by ``pharmakg load``, or ``sparql:URL``)
+reads the data from a store instead of parsing files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 import pharmakg
-
-from .errors import PharmakgError
-from .formats import Kind, choices
-from .model import RdfFormat, ResultFormat
-from .paths import MAX_HOPS
-from .query import parse_assignments
-from .resources import write_bytes_atomic, write_text_atomic
-from .serve import ServeOptions, serve
-from .store import ENGINES
-from .visualise import BASES, DEFAULT_BASES, DEFAULT_MAX_NODES
-from .visualise import visualise as draw_pathway
+from pharmakg import (
+    BASES,
+    DEFAULT_BASES,
+    DEFAULT_MAX_NODES,
+    MAX_HOPS,
+    QUERY_ENGINES,
+    SHACL_ENGINES,
+    GraphResult,
+    Kind,
+    PharmakgError,
+    QueryTimeoutError,
+    ServeOptions,
+    choices,
+    execute,
+    parse_assignments,
+    parse_bases,
+    write_bytes_atomic,
+    write_text_atomic,
+)
+from pharmakg import serve_endpoint as serve
+from pharmakg import visualise as draw_pathway
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NONCONFORMING, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,8 +56,9 @@ Exit codes:
   0  success (the data conform)
   1  the data do not conform to the shapes
   2  bad input, output or usage (parse error, unknown query/format/prefix/entity,
-     an output path that cannot be written)
-  3  a broken installation or environment (a packaged file missing, no Java)
+     an output path that cannot be written, a store that cannot be opened)
+  3  a broken installation or environment (a packaged file missing, no Java),
+     or a query that ran past --timeout and was stopped
 """
 
 
@@ -52,6 +69,9 @@ def _errors_to_exit(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except QueryTimeoutError as error:
+            click.echo(f"pharmakg: error: {error}", err=True)
+            sys.exit(EXIT_TIMEOUT)
         except PharmakgError as error:
             click.echo(f"pharmakg: error: {error}", err=True)
             sys.exit(error.exit_code)
@@ -76,16 +96,49 @@ def _emit(text: str, output: str | None) -> None:
 
 _INPUT_FORMAT = click.option(
     "--input-format",
-    type=click.Choice(RdfFormat.names()),
+    type=click.Choice(choices(Kind.RDF)),
     default=None,
     help="RDF format of the input files (default: by suffix).",
 )
+
+
+_STORE = click.option(
+    "--store",
+    "store",
+    metavar="LOCATION",
+    help="Read the data from a store: a directory written by 'pharmakg load', or sparql:URL.",
+)
+
+
+def _load(data: tuple[str, ...], input_format: str | None, store: str | None) -> Any:
+    """The data of ``--data`` files or of ``--store`` (not both)."""
+    if store is not None and data:
+        raise click.UsageError("give --data FILE... or --store LOCATION, not both")
+    return pharmakg.load(*data, input_format=input_format, store=store)
+
+
+@contextlib.contextmanager
+def _progress(files: list[str]) -> Iterator[Callable[[Path], None]]:
+    """A progress bar over ``files`` on a terminal (stderr); nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield lambda path: None
+        return
+    bar: Any = click.progressbar(
+        length=len(files),
+        label="loading",
+        file=sys.stderr,
+        item_show_func=lambda path: str(path) if path else None,
+    )
+    with bar:
+        yield lambda path: bar.update(1, str(path))
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(pharmakg.__version__, prog_name="pharmakg")
 def main() -> None:
     """Pharmakg: drug mechanism-of-action monographs as a linked-data knowledge graph."""
+    # rdflib logs a traceback for an ill-typed literal; the validation report names it instead.
+    logging.getLogger("rdflib.term").addFilter(pharmakg.IllTypedLiteralLog())
 
 
 def _export_options(
@@ -197,6 +250,15 @@ def export_command(
 @click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: packaged).")
 @click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option(
+    "--engine",
+    "shacl_engine",
+    type=click.Choice(SHACL_ENGINES),
+    default="auto",
+    show_default=True,
+    help="pyshacl (the reference), fast (the shacl package), auto (fast on large graphs).",
+)
+@_STORE
 @_errors_to_exit
 def validate(
     files: tuple[str, ...],
@@ -205,10 +267,12 @@ def validate(
     shapes: str | None,
     ontology: str | None,
     output: str | None,
+    shacl_engine: str,
+    store: str | None,
 ) -> None:
-    """Validate FILES (default: the packaged ontology and graphs)."""
-    kg = pharmakg.load(*files, input_format=input_format)
-    report = pharmakg.validate(kg, shapes=shapes, ontology=ontology)
+    """Validate FILES (default: the packaged ontology and graphs) or a --store."""
+    kg = _load(files, input_format, store)
+    report = pharmakg.validate(kg, shapes=shapes, ontology=ontology, engine=shacl_engine)
     _emit(report.to_json() if fmt == "json" else report.to_text(), output)
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 
@@ -233,11 +297,18 @@ def queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice([f.value for f in ResultFormat]),
+    type=click.Choice(choices(Kind.RESULT) + choices(Kind.RDF)),
     default="table",
     show_default=True,
+    help="SELECT/ASK: table, csv, tsv, json. CONSTRUCT/DESCRIBE: turtle (default), nt, "
+    "json-ld, xml.",
 )
-@click.option("--engine", type=click.Choice(sorted(ENGINES)), default="oxigraph", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(QUERY_ENGINES)),
+    default=None,
+    help="Query an in-memory copy in this engine (default: the store itself).",
+)
 @click.option(
     "--data", multiple=True, type=click.Path(dir_okay=False), help="Query these RDF files instead."
 )
@@ -247,23 +318,119 @@ def queries() -> None:
     is_flag=True,
     help="Query the asserted triples plus those the reasoner infers (default: asserted only).",
 )
+@click.option(
+    "--basis",
+    metavar="BASES",
+    help="Ask only the plain triples whose claims have these bases, comma-separated: "
+    + ", ".join(BASES)
+    + " (default: every triple loaded).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
+@_STORE
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after SECONDS (exit 3).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE send requests to other servers (refused by default).",
+)
 @_errors_to_exit
 def query(
     name: str,
     params: tuple[str, ...],
     fmt: str,
-    engine: str,
+    engine: str | None,
     data: tuple[str, ...],
     input_format: str | None,
     inferred: bool,
+    basis: str | None,
     output: str | None,
+    store: str | None,
+    timeout: float | None,
+    allow_service: bool,
 ) -> None:
-    """Run the named query NAME (or a FILE.rq)."""
+    """Run the named query NAME (or a FILE.rq): SELECT, ASK, CONSTRUCT or DESCRIBE."""
     bound: dict[str, object] = dict(parse_assignments(params))
-    kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.query(kg, name, engine=engine, inferred=inferred, **bound)
-    _emit(result.render(ResultFormat.from_name(fmt)), output)
+    kg = _load(data, input_format, store)
+    if inferred:
+        kg = pharmakg.with_inferences(kg)
+    if basis is not None:
+        kg = pharmakg.with_bases(kg, basis)
+    result = execute(kg, name, bound, engine=engine, timeout=timeout, allow_service=allow_service)
+    rdf_formats = choices(Kind.RDF)
+    if isinstance(result, GraphResult):
+        if fmt not in rdf_formats and fmt != "table":
+            raise click.UsageError(
+                f"a CONSTRUCT or DESCRIBE answers triples: --format {', '.join(rdf_formats)}"
+            )
+        _emit(result.render("turtle" if fmt == "table" else fmt).decode("utf-8"), output)
+    elif fmt in rdf_formats:
+        raise click.UsageError("a SELECT or ASK answers rows: --format table, csv, tsv or json")
+    else:
+        _emit(result.render(fmt), output)
+
+
+@main.command("load", epilog=EPILOG)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store",
+    required=True,
+    metavar="DIR",
+    help="The store directory (created if new; the files are added to it), or sparql:URL.",
+)
+@_INPUT_FORMAT
+@_errors_to_exit
+def load_command(files: tuple[str, ...], store: str, input_format: str | None) -> None:
+    """Load FILES into a store once; then give --store DIR to query, validate, ..."""
+    with _progress(list(files)) as progress:
+        kg = pharmakg.load(*files, input_format=input_format, store=store, progress=progress)
+    click.echo(f"pharmakg: {len(kg)} triples in {store}", err=True)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store",
+    required=True,
+    metavar="sparql:URL",
+    help="The server's SPARQL query endpoint, e.g. sparql:http://localhost:7878/query.",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Its Graph Store Protocol endpoint (default: the query URL ending in /store).",
+)
+@click.option("--add", "add", is_flag=True, help="Add to the named graphs (default: replace them).")
+@_BASE_IRI
+@_INPUT_FORMAT
+@_errors_to_exit
+def publish(
+    files: tuple[str, ...],
+    store: str,
+    graph_store: str | None,
+    add: bool,
+    base_iri: str,
+    input_format: str | None,
+) -> None:
+    """Write FILES (default: the packaged graphs) to a SPARQL server, as named graphs."""
+    kg = pharmakg.load(*files, input_format=input_format)
+    result = pharmakg.publish(
+        kg,
+        store,
+        graph_store=graph_store,
+        replace=not add,
+        options=_export_options(base_iri, None, None),
+    )
+    for graph, triples in result.graphs:
+        click.echo(f"{graph}\t{triples}")
+    verb = "added to" if add else "replaced"
+    click.echo(f"pharmakg: {verb} {len(result.graphs)} named graphs at {store}", err=True)
 
 
 REASON_EPILOG = """\b
@@ -321,6 +488,13 @@ def reason(
     "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
 )
 @_INPUT_FORMAT
+@click.option(
+    "--basis",
+    default=",".join(sorted(DEFAULT_BASES)),
+    show_default=True,
+    metavar="BASES",
+    help=f"Walk the statements of these bases, comma-separated: {', '.join(BASES)}.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the paths here.")
 @_errors_to_exit
 def paths(
@@ -331,11 +505,15 @@ def paths(
     max_hops: int,
     data: tuple[str, ...],
     input_format: str | None,
+    basis: str,
     output: str | None,
 ) -> None:
     """List the mechanism paths from DRUG to INDICATION (default: to each indication)."""
     kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.mechanism_paths(kg, drug, indication, max_hops=max_hops, limit=limit)
+    bases = parse_bases(basis)
+    result = pharmakg.mechanism_paths(
+        kg, drug, indication, max_hops=max_hops, limit=limit, bases=bases
+    )
     _emit(result.render(fmt).decode("utf-8"), output)
 
 

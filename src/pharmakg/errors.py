@@ -20,8 +20,11 @@ input or output, 3 for a broken installation or environment)::
     │   ├── UnknownEntityError      an entity value that matches nothing (closest labels)
     │   ├── AmbiguousEntityError    an entity value that matches several entities
     │   ├── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
-    │   └── InconsistentGraphError  inferences asked of a graph the reasoner finds inconsistent
+    │   ├── InconsistentGraphError  inferences asked of a graph the reasoner finds inconsistent
+    │   ├── ServiceRefusedError     a query uses SERVICE and ``allow_service`` was not given
+    │   └── StoreError              a store cannot be opened, read or written (path, URL)
     ├── OutputError                 an output file or directory cannot be written: exit code 2
+    ├── QueryTimeoutError           a query ran past its time limit and was stopped: exit code 3
     ├── ResourceError               a packaged file (ontology, shapes, …) is missing: exit code 3
     ├── ReasonerError               the OWL reasoner (HermiT) failed to run: exit code 3
     │   └── JavaNotFoundError       no ``java`` to run HermiT (says how to install one)
@@ -49,9 +52,12 @@ __all__ = [
     "OutputError",
     "ParseError",
     "PharmakgError",
+    "QueryTimeoutError",
     "ReasonerError",
     "ResourceError",
+    "ServiceRefusedError",
     "ShapesError",
+    "StoreError",
     "UnknownEntityError",
     "UnknownFormatError",
     "UnknownParameterError",
@@ -179,6 +185,18 @@ class ShapesError(InputError):
 
 class InconsistentGraphError(InputError):
     """Inferences were asked of a graph that the reasoner finds inconsistent."""
+
+
+class ServiceRefusedError(InputError):
+    """A query calls ``SERVICE`` (an outbound request) and it was not allowed."""
+
+
+class StoreError(InputError):
+    """A store cannot be opened, read or written: a bad location, a server error or refusal."""
+
+
+class QueryTimeoutError(PharmakgError):
+    """A query ran past its time limit; the process running it was stopped."""
 
 
 class ResourceError(PharmakgError):

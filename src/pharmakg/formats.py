@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from .errors import UnknownFormatError
 
-__all__ = ["FORMATS", "Format", "Kind", "Renderable", "choices", "find", "of_kind"]
+__all__ = ["FORMATS", "Format", "Kind", "Renderable", "choices", "find", "for_path", "of_kind"]
 
 
 class Kind(enum.Enum):
@@ -204,6 +205,25 @@ def find(kind: Kind, wanted: str | Format) -> Format:
             return fmt
     raise UnknownFormatError(
         f"unknown {kind.value} format {wanted!r}", term=wanted, choices=choices(kind)
+    )
+
+
+def for_path(kind: Kind, path: str | Path) -> Format:
+    """The format of ``kind`` a file is in, by its suffix.
+
+    :raises UnknownFormatError: no format of ``kind`` has that suffix (names the file and lists
+        the suffixes; an ``--input-format`` option says which format to read instead).
+    """
+    suffix = Path(path).suffix.lower()
+    for fmt in of_kind(kind):
+        if suffix and suffix in fmt.suffixes:
+            return fmt
+    raise UnknownFormatError(
+        f"cannot tell the {kind.value} format of {Path(path).name!r} from its suffix; "
+        "pass --input-format",
+        file=path,
+        term=suffix,
+        choices=[s for fmt in of_kind(kind) for s in fmt.suffixes],
     )
 
 

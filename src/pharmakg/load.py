@@ -19,8 +19,7 @@ from __future__ import annotations
 import collections
 import json
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError as XmlParseError
@@ -31,13 +30,20 @@ import pyoxigraph as ox
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from rdflib import Graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from . import resources
 from .errors import InputError, ParseError, UnsafeInputError
-from .model import RdfFormat
-from .store import Store, open_store
+from .formats import Format, Kind, find, for_path
+from .store import (
+    ENGINES,
+    LoadableStore,
+    OxigraphStore,
+    RdflibStore,
+    Store,
+    connect,
+    open_store,
+)
 
 __all__ = [
     "LoadedGraph",
@@ -45,6 +51,7 @@ __all__ = [
     "MAX_XML_ENTITIES",
     "default_paths",
     "load_graph",
+    "open_graph",
     "parse_file",
 ]
 
@@ -55,23 +62,64 @@ MAX_XML_ENTITIES = 256
 _MAX_ENTITY_LENGTH = 4096
 
 
-@dataclass(frozen=True)
 class LoadedGraph:
-    """A merged graph and the files it came from. Stages read it and never change it."""
+    """The loaded data: a store (the hub) and the files it came from. Stages never change it.
 
-    graph: Graph
-    sources: tuple[Path, ...] = ()
-    _stores: dict[str, Store] = field(default_factory=dict, compare=False, repr=False)
+    ``graph`` is an rdflib view of the store's triples, made on first use (libraries such as
+    pyshacl need one); the stages that are fast at scale read the store.
+    """
 
-    def store(self, engine: str = "oxigraph") -> Store:
-        """The graph loaded into ``engine`` (created once, then reused)."""
-        if engine not in self._stores:
-            self._stores[engine] = open_store(engine, self.graph)
-        return self._stores[engine]
+    def __init__(
+        self,
+        graph: Graph | None = None,
+        sources: tuple[Path, ...] = (),
+        *,
+        hub: Store | None = None,
+    ) -> None:
+        self._graph = graph if graph is not None or hub is not None else Graph()
+        self._hub = hub
+        self.sources = tuple(sources)
+
+    @property
+    def hub(self) -> Store:
+        """The store every stage reads (pyoxigraph in memory unless opened from elsewhere)."""
+        if self._hub is None:
+            store = OxigraphStore.memory()
+            if self._graph is not None:
+                store.add_graph(self._graph)
+            self._hub = store
+        return self._hub
+
+    @property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph, read from the store once (do not change it)."""
+        if self._graph is None:
+            graph = Graph()
+            graph.parse(data=self.hub.dump().decode("utf-8"), format="nt")
+            self._graph = graph
+        return self._graph
+
+    def store(self, engine: str | None = None) -> Store:
+        """The store to query: the hub, or an in-memory copy in ``engine`` (``rdflib``).
+
+        :raises InputError: no such engine; the error lists them.
+        """
+        if engine is None or engine == self.hub.name:
+            return self.hub
+        if engine == "rdflib":
+            return RdflibStore(self.graph)
+        if engine not in ENGINES:
+            raise InputError(f"unknown engine {engine!r}", term=engine, choices=sorted(ENGINES))
+        store = open_store(engine)
+        if isinstance(store, OxigraphStore):
+            store.load_rdf(self.hub.dump(), "application/n-triples")
+        else:
+            store.add_graph(self.graph)
+        return store
 
     def __len__(self) -> int:
         """The number of triples."""
-        return len(self.graph)
+        return len(self._graph) if self._hub is None and self._graph is not None else len(self.hub)
 
 
 def default_paths() -> list[Path]:
@@ -79,31 +127,77 @@ def default_paths() -> list[Path]:
     return [resources.ontology_file(), *resources.graph_files()]
 
 
-def load_graph(*paths: str | Path, input_format: str | None = None) -> LoadedGraph:
-    """Parse ``paths`` (default: :func:`default_paths`) into one merged graph."""
+#: Formats pyoxigraph parses straight into the store (fast); the others go through rdflib,
+#: whose parsers are guarded against remote documents and entity expansion.
+_NATIVE = ("turtle", "nt")  # RDF formats pyoxigraph loads itself
+
+
+def load_graph(
+    *paths: str | Path,
+    input_format: str | None = None,
+    store: str | Path | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> LoadedGraph:
+    """Load ``paths`` (default: :func:`default_paths`) into one store.
+
+    :param store: where: ``memory`` (default), a directory (created, or added to), or
+        ``sparql:URL`` (added to the server's default graph).
+    :param progress: called with each file once it is loaded.
+    """
     files = [Path(p) for p in paths] if paths else default_paths()
-    fmt = RdfFormat.from_name(input_format) if input_format else None
-    merged = Graph()
+    fmt = find(Kind.RDF, input_format) if input_format else None
+    hub = connect(store if store is not None else "memory", read_only=False)
     for path in files:
-        for triple in parse_file(path, fmt or RdfFormat.from_path(path)):
-            merged.add(triple)
-    return LoadedGraph(graph=merged, sources=tuple(files))
+        add_file(hub, path, fmt or for_path(Kind.RDF, path))
+        if progress is not None:
+            progress(path)
+    hub.flush()
+    return LoadedGraph(sources=tuple(files), hub=hub)
 
 
-def parse_file(path: str | Path, fmt: RdfFormat) -> Graph:
-    """Parse one file of format ``fmt`` safely into a new graph."""
+def open_graph(location: str | Path) -> LoadedGraph:
+    """The data of an existing store (a directory, read-only, or ``sparql:URL``).
+
+    :raises StoreError: there is no store there.
+    """
+    return LoadedGraph(hub=connect(location, read_only=True))
+
+
+def add_file(store: LoadableStore, path: str | Path, fmt: Format) -> None:
+    """Parse one file safely and add its triples to ``store``."""
     path = Path(path)
+    if fmt.name not in _NATIVE or not isinstance(store, OxigraphStore):
+        store.add_graph(parse_file(path, fmt))
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", file=path) from error
+    _text(data, path)  # names the line and column of bad UTF-8
+    try:
+        store.load_rdf(data, fmt.media_type, base_iri=path.resolve().as_uri())
+    except SyntaxError as error:
+        name = "Turtle" if fmt.name == "turtle" else "N-Triples"
+        raise ParseError(
+            f"{name} syntax error: {error.msg}", file=path, line=error.lineno, column=error.offset
+        ) from error
+
+
+def parse_file(path: str | Path, fmt: Format | None = None) -> Graph:
+    """Parse one file of RDF format ``fmt`` (default: by its suffix) safely into a new graph."""
+    path = Path(path)
+    fmt = find(Kind.RDF, fmt) if fmt is not None else for_path(Kind.RDF, path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", file=path) from error
     parsers = {
-        RdfFormat.TURTLE: _parse_turtle,
-        RdfFormat.NTRIPLES: _parse_ntriples,
-        RdfFormat.JSONLD: _parse_jsonld,
-        RdfFormat.RDFXML: _parse_rdfxml,
+        "turtle": _parse_turtle,
+        "nt": _parse_ntriples,
+        "json-ld": _parse_jsonld,
+        "xml": _parse_rdfxml,
     }
-    return parsers[fmt](data, path)
+    return parsers[fmt.name](data, path)
 
 
 def _text(data: bytes, path: Path) -> str:
@@ -144,13 +238,9 @@ def _parse_turtle(data: bytes, path: Path) -> Graph:
     text = _text(data, path)
     try:
         return _rdflib_parse(text, path, "turtle")
-    except BadSyntax as error:
-        raw: bytes = error._str
-        line, column = _position(raw, error._i)
-        raise ParseError(
-            f"Turtle syntax error: {error._why}", file=path, line=line, column=column
-        ) from error
-    except Exception as error:  # rdflib raises bare Exceptions for some bad input
+    except Exception as error:  # BadSyntax, and bare Exceptions rdflib raises for some input
+        # The position comes from pyoxigraph's parser (a public API), not from rdflib's
+        # private BadSyntax attributes.
         where = _oxigraph_position(text, ox.RdfFormat.TURTLE)
         raise ParseError(
             f"Turtle syntax error: {where[2] or error}", file=path, line=where[0], column=where[1]

@@ -28,11 +28,12 @@ from typing import Any
 import networkx as nx
 from rdflib.term import Node
 
+from . import vocab
 from .errors import InvalidParameterError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
 from .query import run_query
-from .vocab import compress
+from .vocab import compress, shorten
 
 __all__ = [
     "BASES",
@@ -49,15 +50,10 @@ __all__ = [
 ]
 
 #: The bases of a statement, strongest first: the ``basis`` edge attribute's values.
-BASES = ("stated", "curated", "interpreted", "inferred")
+BASES = vocab.BASES
 #: The bases paths and pictures show unless asked otherwise.
-DEFAULT_BASES = frozenset({"stated", "interpreted"})
-_BASIS_OF = {
-    "StatedBasis": "stated",
-    "CuratedDatabaseBasis": "curated",
-    "InterpretedBasis": "interpreted",
-    "InferredBasis": "inferred",
-}
+DEFAULT_BASES = vocab.DEFAULT_BASES
+_BASIS_OF = {local: name for name, local in vocab.BASIS_TERMS.items()}
 
 
 def _curie(term: Node | None) -> str | None:
@@ -146,7 +142,7 @@ class PathNode:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the IRI is compacted to a CURIE."""
         return {
-            "id": compress(self.iri),
+            "id": shorten(self.iri),
             "label": self.label,
             "category": self.category,
             "identifier": self.identifier,

@@ -4,8 +4,9 @@
 * :class:`QueryResult` (SELECT rows or an ASK boolean) with table/CSV/TSV/JSON writers;
   JSON is `SPARQL 1.1 Query Results JSON <https://www.w3.org/TR/sparql11-results-json/>`_,
   CSV and TSV follow `SPARQL 1.1 CSV and TSV <https://www.w3.org/TR/sparql11-results-csv-tsv/>`_.
+* :class:`GraphResult` (the triples of a CONSTRUCT or DESCRIBE), written through pyoxigraph's
+  serialisers in any RDF format of the registry (:data:`pharmakg.formats.Kind.RDF`)
 * :class:`QueryInfo` / :class:`QueryParam`, :class:`BuildResult`
-* :class:`RdfFormat` (input/output RDF formats) and :class:`ResultFormat`.
 """
 
 from __future__ import annotations
@@ -19,102 +20,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from . import vocab
 from .errors import UnknownFormatError
+from .formats import Format, Kind, find
 
 __all__ = [
     "BuildResult",
+    "GraphResult",
+    "PublishResult",
     "QueryInfo",
     "QueryParam",
     "QueryResult",
-    "RdfFormat",
-    "ResultFormat",
     "Severity",
     "ValidationReport",
     "ValidationResult",
 ]
-
-
-class RdfFormat(enum.Enum):
-    """RDF serialisations pharmakg reads and writes: (rdflib name, suffixes, media type)."""
-
-    TURTLE = ("turtle", (".ttl",), "text/turtle")
-    NTRIPLES = ("nt", (".nt",), "application/n-triples")
-    JSONLD = ("json-ld", (".jsonld", ".json"), "application/ld+json")
-    RDFXML = ("xml", (".rdf", ".owl", ".xml"), "application/rdf+xml")
-
-    @property
-    def rdflib_name(self) -> str:
-        """The name rdflib's parser and serializer registry uses."""
-        name: str = self.value[0]
-        return name
-
-    @property
-    def suffixes(self) -> tuple[str, ...]:
-        """File suffixes, the first one preferred."""
-        suffixes: tuple[str, ...] = self.value[1]
-        return suffixes
-
-    @property
-    def media_type(self) -> str:
-        """The IANA media type."""
-        media_type: str = self.value[2]
-        return media_type
-
-    @classmethod
-    def names(cls) -> list[str]:
-        """Every accepted format name."""
-        return [f.rdflib_name for f in cls]
-
-    @classmethod
-    def from_name(cls, name: str) -> RdfFormat:
-        """Return the format called ``name`` (rdflib name, enum name or suffix)."""
-        wanted = name.strip().lower().lstrip(".")
-        aliases = {"ttl": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
-        wanted = aliases.get(wanted, wanted)
-        for fmt in cls:
-            if wanted in (fmt.rdflib_name, fmt.name.lower()) or "." + wanted in fmt.suffixes:
-                return fmt
-        raise UnknownFormatError(f"unknown RDF format {name!r}", term=name, choices=cls.names())
-
-    @classmethod
-    def from_path(cls, path: str | Path) -> RdfFormat:
-        """Guess the format from the file suffix."""
-        suffix = Path(path).suffix.lower()
-        for fmt in cls:
-            if suffix in fmt.suffixes:
-                return fmt
-        choices = [s for f in cls for s in f.suffixes]
-        raise UnknownFormatError(
-            f"cannot tell the RDF format of {Path(path).name!r} from its suffix; "
-            "pass --input-format",
-            file=path,
-            term=suffix,
-            choices=choices,
-        )
-
-
-class ResultFormat(enum.Enum):
-    """Formats for query results."""
-
-    TABLE = "table"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-
-    @classmethod
-    def from_name(cls, name: str) -> ResultFormat:
-        """Return the result format called ``name``."""
-        for fmt in cls:
-            if fmt.value == name.strip().lower():
-                return fmt
-        raise UnknownFormatError(
-            f"unknown result format {name!r}", term=name, choices=[f.value for f in cls]
-        )
 
 
 class Severity(enum.Enum):
@@ -143,7 +68,7 @@ def _show(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        return vocab.compress(term)
+        return vocab.shorten(term)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -349,21 +274,61 @@ class QueryResult:
         out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
         return "\n".join(out) + "\n"
 
-    def render(self, fmt: ResultFormat) -> str:
-        """Render in ``fmt``."""
-        writers: dict[ResultFormat, Callable[[], str]] = {
-            ResultFormat.TABLE: self.to_table,
-            ResultFormat.CSV: self.to_csv,
-            ResultFormat.TSV: self.to_tsv,
-            ResultFormat.JSON: self.to_json,
+    def render(self, fmt: Format | str) -> str:
+        """Render in a :attr:`Kind.RESULT` format of the registry: table, csv, tsv or json.
+
+        :raises UnknownFormatError: not a result format; the error lists them.
+        """
+        writers: dict[str, Callable[[], str]] = {
+            "table": self.to_table,
+            "csv": self.to_csv,
+            "tsv": self.to_tsv,
+            "json": self.to_json,
         }
-        return writers[fmt]()
+        return writers[find(Kind.RESULT, fmt).name]()
 
 
 def _csv_value(term: Node) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """The answer to a CONSTRUCT or DESCRIBE: its triples, held as N-Triples.
+
+    :func:`render` writes them through pyoxigraph's serialisers (Turtle with the prefix map's
+    prefixes, N-Triples, JSON-LD in expanded form, RDF/XML).
+    """
+
+    ntriples: bytes = b""
+
+    def __len__(self) -> int:
+        """The number of triples."""
+        return sum(1 for line in self.ntriples.splitlines() if line.strip())
+
+    def graph(self) -> Graph:
+        """The triples as a new rdflib graph."""
+        graph = Graph()
+        graph.parse(data=self.ntriples.decode("utf-8"), format="nt")
+        return graph
+
+    def render(self, fmt: Format | str) -> bytes:
+        """The triples in ``fmt``: a :data:`~pharmakg.formats.Kind.RDF` format or its name."""
+        chosen = find(Kind.RDF, fmt)
+        if chosen.name == "nt":
+            return self.ntriples
+        target = ox.RdfFormat.from_media_type(chosen.media_type)
+        if target is None:  # every Kind.RDF media type is one pyoxigraph knows
+            raise UnknownFormatError(f"pyoxigraph cannot write {chosen.name}", term=chosen.name)
+        triples = ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
+        prefixes = vocab.prefix_map().namespaces() if chosen.name == "turtle" else None
+        used = None
+        if prefixes is not None:
+            text = self.ntriples.decode("utf-8")
+            used = {p: ns for p, ns in prefixes.items() if p and f"<{ns}" in text}
+        return ox.serialize(triples, format=target, prefixes=used) or b""
 
 
 @dataclass(frozen=True)
@@ -388,6 +353,15 @@ class QueryInfo:
     def param(self, name: str) -> QueryParam | None:
         """The declared parameter called ``name``, or None."""
         return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What :func:`pharmakg.publish` wrote: each named graph's IRI and triple count."""
+
+    location: str
+    graphs: tuple[tuple[str, int], ...] = ()
+    replaced: bool = True
 
 
 @dataclass(frozen=True)

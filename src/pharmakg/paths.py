@@ -31,7 +31,7 @@ from .formats import Format, Kind, find
 from .load import LoadedGraph
 from .mechanism import DEFAULT_BASES, PathNode, mechanism_graph, node_for, with_bases
 from .query import resolve_entity, run_query
-from .vocab import PKG_URI, compress
+from .vocab import PKG_URI, shorten
 
 __all__ = [
     "Hop",
@@ -43,14 +43,14 @@ __all__ = [
     "mechanism_paths",
 ]
 
-PKG_HAS_MECHANISM = URIRef(PKG_URI + "hasMechanism")
-
 
 # ---------------------------------------------------------------- mechanism paths
 
 #: The most hops a path of the mechanism may have (drug → target → mediator → process → effect
 #: is 4; a little room is left for longer chains).
 MAX_HOPS = 8
+#: A drug's mechanisms (the drug is bound by the store, never pasted into the text).
+_MECHANISMS = f"SELECT ?mechanism ?drug WHERE {{ ?drug <{PKG_URI}hasMechanism> ?mechanism }}"
 _DRUG, _DISEASE, _MECHANISM = "pkg:Drug", "pkg:Disease", "pkg:MechanismOfAction"
 _HAS_MECHANISM, _EFFECTIVE_FOR = "pkg:hasMechanism", "pkg:makesEffectiveFor"
 #: Readable wording of the two hops that link the drug, through its mechanism, to an indication.
@@ -156,8 +156,8 @@ class MechanismPath:
             "nodes": [n.to_dict() for n in self.nodes],
             "hops": [
                 {
-                    "source": compress(h.source.iri),
-                    "target": compress(h.target.iri),
+                    "source": shorten(h.source.iri),
+                    "target": shorten(h.target.iri),
                     "citations": list(h.citations),
                     "statements": [e.to_dict() for e in h.edges],
                 }
@@ -373,9 +373,10 @@ def mechanism_paths(
         if node not in graph and data.get("category") in (_DRUG, _DISEASE, _MECHANISM):
             graph.add_node(node, **data)
     drug_iri = _resolve_in(kg, graph, drug, _DRUG, engine)
-    mechanisms = sorted(
-        str(m) for m in kg.graph.objects(URIRef(drug_iri), PKG_HAS_MECHANISM) if str(m) in graph
-    )
+    # The drug's mechanisms, asked of the store (not of the rdflib view, which a store of a
+    # million triples would have to build first).
+    answer = kg.store(engine).query(_MECHANISMS, {"drug": URIRef(drug_iri)})
+    mechanisms = sorted({str(row[0]) for row in answer.rows} & set(graph))
     reachable = sorted(
         (target, mechanism)
         for mechanism in mechanisms

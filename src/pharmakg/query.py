@@ -12,6 +12,12 @@ it narrows. Values are bound through the engine's own mechanism (pyoxigraph
 
 Kinds: ``entity`` (see :func:`resolve_entity`), ``string``, ``integer``.
 
+Queries run on the loaded graph's store (:mod:`pharmakg.store`), or on the copy in another
+``engine``. :func:`run_query` answers SELECT and ASK; :func:`execute` answers every form,
+CONSTRUCT and DESCRIBE with a :class:`~pharmakg.model.GraphResult`. Both refuse ``SERVICE``
+unless ``allow_service`` (no request goes out) and stop a query at ``timeout`` seconds
+(:class:`~pharmakg.errors.QueryTimeoutError`).
+
 Rules for query authors, so that both engines give the same answer (checked
 by ``tests/test_query.py`` for every file in ``queries/``):
 
@@ -26,19 +32,21 @@ by ``tests/test_query.py`` for every file in ``queries/``):
 4. ``GROUP_CONCAT`` order is engine-defined, and over an unbound value
    (``STR(?unbound)`` from an OPTIONAL) rdflib gives ``""`` where pyoxigraph
    leaves the result unbound: aggregate ``COALESCE(STR(?x), "")`` or avoid it.
-5. Aggregates over derived integer types (``xsd:positiveInteger``) come back
-   as ``xsd:integer`` from pyoxigraph and unchanged from rdflib: cast
-   (``xsd:integer(?x)``) before aggregating.
+5. Values of derived integer types (``xsd:positiveInteger``) come back as
+   ``xsd:integer`` from pyoxigraph, which stores them so (the dump keeps the original,
+   see :mod:`pharmakg.store.local`), and unchanged from rdflib: cast
+   (``xsd:integer(?x)``) before aggregating or comparing datatypes.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from . import resources, vocab
@@ -55,16 +63,20 @@ from .errors import (
     UnknownQueryError,
 )
 from .load import LoadedGraph
-from .model import QueryInfo, QueryParam, QueryResult
+from .model import GraphResult, QueryInfo, QueryParam, QueryResult
+from .store import answer
 
 __all__ = [
     "PARAM_KINDS",
+    "execute",
     "list_queries",
     "parse_assignments",
+    "parse_bases",
     "parse_header",
     "resolve_entity",
     "resolve_param",
     "run_query",
+    "with_bases",
 ]
 
 #: Parameter kinds a query header may declare.
@@ -152,6 +164,9 @@ def _find(name_or_file: str | Path) -> QueryInfo:
         if not candidate.is_file():
             raise UnknownQueryError(f"query file not found: {candidate}", file=candidate)
         return parse_header(candidate)
+    direct = resources.queries_dir() / f"{name_or_file}.rq"
+    if re.fullmatch(r"[A-Za-z0-9_-]+", str(name_or_file)) and direct.is_file():
+        return parse_header(direct)
     queries = {q.name: q for q in list_queries()}
     if str(name_or_file) not in queries:
         raise UnknownQueryError(
@@ -160,7 +175,7 @@ def _find(name_or_file: str | Path) -> QueryInfo:
     return queries[str(name_or_file)]
 
 
-def _label_index(kg: LoadedGraph, engine: str) -> dict[str, set[Node]]:
+def _label_index(kg: LoadedGraph, engine: str | None) -> dict[str, set[Node]]:
     index: dict[str, set[Node]] = {}
     result = kg.store(engine).query(_LABELS)
     for entity, label in result.rows:
@@ -169,7 +184,7 @@ def _label_index(kg: LoadedGraph, engine: str) -> dict[str, set[Node]]:
     return index
 
 
-def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> URIRef:
+def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) -> URIRef:
     """Resolve an entity given by IRI, CURIE or label to its IRI in ``kg``.
 
     1. ``<IRI>`` or an ``http(s)://`` IRI: taken as is.
@@ -204,7 +219,7 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> 
             raise AmbiguousEntityError(
                 f"{value!r} is the pkg:id or pkg:xref of several entities",
                 term=value,
-                choices=[vocab.compress(e) for e in entities],
+                choices=[vocab.shorten(e) for e in entities],
             )
         raise UnknownEntityError(f"no entity has pkg:id or pkg:xref {curie!r}", term=value)
     index = _label_index(kg, engine)
@@ -215,7 +230,7 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> 
         raise AmbiguousEntityError(
             f"label {value!r} names several entities; use a CURIE or IRI",
             term=value,
-            choices=[vocab.compress(e) for e in hits],
+            choices=[vocab.shorten(e) for e in hits],
         )
     if match is not None and not any(c.isspace() for c in text):
         # Shaped like a CURIE, matched by no label: the prefix is the likely mistake.
@@ -232,7 +247,7 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str = "oxigraph") -> 
     )
 
 
-def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str) -> Node:
+def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str | None) -> Node:
     """Turn one parameter value into an RDF term of the declared kind."""
     if isinstance(value, URIRef | Literal):
         return value
@@ -248,20 +263,28 @@ def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: 
     return Literal(str(value))
 
 
-def run_query(
+def execute(
     kg: LoadedGraph,
     name_or_file: str | Path,
     params: Mapping[str, object] | None = None,
     *,
-    engine: str = "oxigraph",
-) -> QueryResult:
-    """Run a named query (or a ``.rq`` file) on ``kg`` with ``params`` bound.
+    engine: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+) -> QueryResult | GraphResult:
+    """Run a named query (or a ``.rq`` file) of any form on ``kg`` with ``params`` bound.
 
+    :param engine: ``None`` for the graph's own store, or an engine name (``rdflib``).
+    :param timeout: stop the query after this many seconds.
+    :param allow_service: let ``SERVICE`` send requests to other servers.
     :raises UnknownQueryError: no such query; the error lists the names.
     :raises UnknownParameterError: a parameter the query does not declare.
+    :raises ServiceRefusedError: the query calls ``SERVICE`` and it is not allowed.
+    :raises QueryTimeoutError: the query ran past ``timeout``.
     """
     info = _find(name_or_file)
     assert info.path is not None  # noqa: S101 - _find always sets it
+    sparql = info.path.read_text(encoding="utf-8")
     bindings: dict[str, Node] = {}
     for name, value in (params or {}).items():
         if value is None:
@@ -274,11 +297,89 @@ def run_query(
                 choices=[p.name for p in info.params] or ["(none)"],
             )
         bindings[name] = resolve_param(kg, param, value, engine=engine)
-    sparql = info.path.read_text(encoding="utf-8")
     try:
-        return kg.store(engine).query(sparql, bindings)
+        return answer(
+            kg.store(engine), sparql, bindings, timeout=timeout, allow_service=allow_service
+        )
     except InputError as error:
-        raise InputError(error.message, file=info.path) from error
+        if error.file is not None:
+            raise
+        raise type(error)(
+            error.message, file=info.path, term=error.term, choices=error.choices
+        ) from error
+
+
+def run_query(
+    kg: LoadedGraph,
+    name_or_file: str | Path,
+    params: Mapping[str, object] | None = None,
+    *,
+    engine: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a named SELECT or ASK query (or a ``.rq`` file) on ``kg`` with ``params`` bound.
+
+    See :func:`execute`, which also answers CONSTRUCT and DESCRIBE.
+
+    :raises UnknownQueryError: no such query; the error lists the names.
+    :raises UnknownParameterError: a parameter the query does not declare.
+    """
+    result = execute(
+        kg, name_or_file, params, engine=engine, timeout=timeout, allow_service=allow_service
+    )
+    if isinstance(result, GraphResult):
+        raise InputError(
+            "the query is a CONSTRUCT or DESCRIBE: run it with pharmakg.query.execute",
+            file=_find(name_or_file).path,
+        )
+    return result
+
+
+def parse_bases(value: str | Iterable[str]) -> frozenset[str]:
+    """The bases named by ``value``: ``"stated,interpreted"`` or an iterable of names.
+
+    :raises InvalidParameterError: an unknown basis; the error lists them (:data:`vocab.BASES`).
+    """
+    names = value.split(",") if isinstance(value, str) else list(value)
+    chosen = frozenset(name.strip() for name in names if name.strip())
+    unknown = sorted(chosen - set(vocab.BASES))
+    if unknown or not chosen:
+        term = unknown[0] if unknown else str(value)
+        raise InvalidParameterError(f"unknown basis {term!r}", term=term, choices=vocab.BASES)
+    return chosen
+
+
+def with_bases(kg: LoadedGraph, bases: str | Iterable[str]) -> LoadedGraph:
+    """``kg`` without the plain triples that only claims of other bases back.
+
+    A plain triple stays when a claim of one of ``bases`` backs it, or when no claim does (the
+    ontology, the entities, structural links). Claims themselves stay, so provenance can still
+    be asked. ``kg`` is not changed.
+
+    :raises InvalidParameterError: an unknown basis; the error lists them.
+    """
+    chosen = parse_bases(bases)
+    if chosen >= set(vocab.BASES):
+        return kg
+    graph = kg.graph
+    terms = {vocab.PKG.term(local): name for name, local in vocab.BASIS_TERMS.items()}
+    backing: dict[tuple[Node, Node, Node], set[str]] = {}
+    for claim, basis in graph.subject_objects(vocab.PKG.basis):
+        if (claim, RDF.type, vocab.PKG.NegativeClaim) in graph:
+            continue
+        triple = tuple(graph.value(claim, vocab.PKG.term(f"claim{part}")) for part in _SPO)
+        if None not in triple and isinstance(basis, URIRef) and basis in terms:
+            backing.setdefault(triple, set()).add(terms[basis])  # type: ignore[arg-type]
+    dropped = {triple for triple, names in backing.items() if not names & chosen}
+    kept = Graph()
+    for triple in graph:
+        if triple not in dropped:
+            kept.add(triple)
+    return LoadedGraph(graph=kept, sources=kg.sources)
+
+
+_SPO = ("Subject", "Predicate", "Object")
 
 
 def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -42,7 +42,6 @@ from rdflib.term import Node
 from . import resources, vocab
 from .errors import JavaNotFoundError, ReasonerError
 from .load import LoadedGraph, parse_file
-from .model import RdfFormat
 
 __all__ = ["InconsistentIndividual", "ReasoningResult", "java_executable", "reason"]
 
@@ -69,11 +68,11 @@ class InconsistentIndividual:
 
     def to_text(self) -> str:
         """One line: the CURIE, the label and what it is asserted to be."""
-        types = ", ".join(vocab.compress(t) for t in self.types) or "no asserted class"
-        text = f"{vocab.compress(self.iri)} ({self.label}): asserted {types}"
+        types = ", ".join(vocab.shorten(t) for t in self.types) or "no asserted class"
+        text = f"{vocab.shorten(self.iri)} ({self.label}): asserted {types}"
         for _, p, o in self.negations:
             text += (
-                f"; asserts {vocab.compress(str(p))} {vocab.compress(str(o))},"
+                f"; asserts {vocab.shorten(str(p))} {vocab.shorten(str(o))},"
                 f" which a negative property assertion denies"
             )
         return text
@@ -114,10 +113,10 @@ class ReasoningResult:
             "",
             f"Inferred class memberships ({len(self.memberships)}):",
         ]
-        lines += [f"  {vocab.compress(i)}  a  {vocab.compress(c)}" for i, c in self.memberships]
+        lines += [f"  {vocab.shorten(i)}  a  {vocab.shorten(c)}" for i, c in self.memberships]
         lines += ["", f"Inferred property values ({len(self.values)}):"]
         lines += [
-            f"  {vocab.compress(s)}  {vocab.compress(p)}  {vocab.compress(o)}"
+            f"  {vocab.shorten(s)}  {vocab.shorten(p)}  {vocab.shorten(o)}"
             for s, p, o in self.values
         ]
         return "\n".join(lines) + "\n"
@@ -129,22 +128,22 @@ class ReasoningResult:
             "explanation": self.explanation,
             "offenders": [
                 {
-                    "individual": vocab.compress(o.iri),
+                    "individual": vocab.shorten(o.iri),
                     "label": o.label,
-                    "types": [vocab.compress(t) for t in o.types],
-                    "negations": [[vocab.compress(str(t)) for t in n] for n in o.negations],
+                    "types": [vocab.shorten(t) for t in o.types],
+                    "negations": [[vocab.shorten(str(t)) for t in n] for n in o.negations],
                 }
                 for o in self.offenders
             ],
             "memberships": [
-                {"individual": vocab.compress(i), "class": vocab.compress(c)}
+                {"individual": vocab.shorten(i), "class": vocab.shorten(c)}
                 for i, c in self.memberships
             ],
             "values": [
                 {
-                    "subject": vocab.compress(s),
-                    "predicate": vocab.compress(p),
-                    "object": vocab.compress(o),
+                    "subject": vocab.shorten(s),
+                    "predicate": vocab.shorten(p),
+                    "object": vocab.shorten(o),
                 }
                 for s, p, o in self.values
             ],
@@ -174,13 +173,12 @@ def _pkg(term: Node) -> bool:
 
 
 def _reasoner_input(kg: LoadedGraph, ontology: str | Path | None) -> Graph:
-    """A new graph: ``kg`` plus the ontology when ``kg`` does not declare its classes."""
+    """A new graph: ``kg``'s store dump, plus the ontology if ``kg`` lacks its classes."""
     graph = Graph()
-    for triple in kg.graph:
-        graph.add(triple)
-    if ontology is not None or (URIRef(vocab.PKG_URI + "Drug"), RDF.type, OWL.Class) not in graph:
+    graph.parse(data=kg.store().dump().decode("utf-8"), format="nt")
+    if ontology is not None or (vocab.PKG.Drug, RDF.type, OWL.Class) not in graph:
         path = Path(ontology) if ontology is not None else resources.ontology_file()
-        for triple in parse_file(path, RdfFormat.from_path(path)):
+        for triple in parse_file(path):
             graph.add(triple)
     return graph
 
@@ -299,7 +297,7 @@ def _describe(graph: Graph, iri: URIRef, closure: set[Triple]) -> InconsistentIn
     label = graph.value(iri, RDFS.label)
     return InconsistentIndividual(
         iri=iri,
-        label=str(label) if label is not None else vocab.compress(iri),
+        label=str(label) if label is not None else vocab.shorten(iri),
         types=types,
         negations=tuple(sorted(negations, key=str)),
     )
@@ -390,7 +388,7 @@ def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningR
         return ReasoningResult(
             consistent=False,
             offenders=tuple(_describe(graph, iri, closure) for iri in offenders),
-            asserted_triples=len(kg.graph),
+            asserted_triples=len(kg),
             seconds=time.perf_counter() - start,
         )
     try:
@@ -417,6 +415,6 @@ def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningR
         memberships=tuple(memberships),
         values=tuple(values),
         graph=inferred,
-        asserted_triples=len(kg.graph),
+        asserted_triples=len(kg),
         seconds=time.perf_counter() - start,
     )

@@ -26,6 +26,7 @@ __all__ = [
     "queries_dir",
     "shapes_file",
     "source_file",
+    "vocabulary_files",
     "write_bytes_atomic",
     "write_text_atomic",
 ]
@@ -71,6 +72,11 @@ def _existing(path: Path) -> Path:
 def ontology_file() -> Path:
     """Return ``ontology/pharmakg.ttl``, the OWL ontology."""
     return _existing(data_root() / "ontology" / "pharmakg.ttl")
+
+
+def vocabulary_files() -> list[Path]:
+    """Every file that declares ``pkg:`` terms: the ontology and the curated-import terms."""
+    return [ontology_file(), _existing(data_root() / "ontology" / "drugmechdb.ttl")]
 
 
 def shapes_file() -> Path:

@@ -1,8 +1,22 @@
 """Stage: validate a graph against the SHACL shapes and the prefix map.
 
-* SHACL: pyshacl over *data + ontology* (their union) (so ``sh:targetClass`` follows
-  ``rdfs:subClassOf``), shapes from ``ontology/shapes.ttl``, ``advanced=True``
-  (SPARQL-based constraints), no inference. The input graph is copied, never changed.
+* SHACL over *data + ontology* (their union) (so ``sh:targetClass`` follows
+  ``rdfs:subClassOf``), shapes from ``ontology/shapes.ttl``, SHACL-SPARQL constraints on,
+  no inference. The input graph is never changed. Two engines give the same report:
+
+  - ``pyshacl``, the reference, on an rdflib copy of the data (``advanced=True``);
+  - ``fast``: the ``shacl`` package (a Rust engine), fed the store's N-Triples dump, for
+    SHACL Core. Its results are N-Triples strings; they are read back through its report
+    graph, so both engines' results go through the same conversion. A result on a blank
+    property shape is mapped to the same shape node of the shapes graph.
+    The SHACL-SPARQL constraints of node shapes run as **one SPARQL query each on the store**
+    (`SHACL §5 <https://www.w3.org/TR/shacl/#sparql-constraints>`_: the ``sh:prefixes``
+    declarations become the query's prologue, ``$this`` is left unbound and the rows are
+    kept for the shape's focus nodes), because the ``shacl`` engine runs them per focus node
+    and grows quadratically here (0.5 s at 11k triples, 43 s at 100k).
+
+  ``engine="auto"`` (the default) picks ``fast`` above :data:`FAST_ABOVE` triples.
+  ``tests/test_validate_engines.py`` holds the two reports identical on every fixture.
 * CURIEs, checked in Python: every ``pkg:id``/``pkg:xref`` literal has a prefix
   in the prefix map and a local ID that fully matches its pattern
   (``pkgsh:KnownCurie``); every ``@prefix`` declared in a Turtle source agrees
@@ -11,10 +25,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
+import shacl
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -22,22 +39,36 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from . import resources, vocab
-from .errors import ShapesError
+from .errors import InputError, ShapesError
 from .load import LoadedGraph, load_graph, parse_file
-from .model import RdfFormat, Severity, ValidationReport, ValidationResult
+from .model import Severity, ValidationReport, ValidationResult
+from .store import OxigraphStore, Store
 
 __all__ = [
+    "ENGINES",
+    "FAST_ABOVE",
+    "IllTypedLiteralLog",
     "KNOWN_CURIE",
     "KNOWN_PREFIX",
+    "WELL_TYPED_LITERAL",
     "check_curies",
+    "check_literals",
     "check_prefix_declarations",
+    "choose_engine",
     "validate_graph",
 ]
+
+#: SHACL engines: the reference and the fast one (``auto`` chooses by size).
+ENGINES = ("auto", "fast", "pyshacl")
+#: ``auto`` uses the fast engine above this many triples (pyshacl takes about 15 s at 10k).
+FAST_ABOVE = 5_000
 
 #: Shape IRI reported for a bad ``pkg:id``/``pkg:xref`` CURIE.
 KNOWN_CURIE = vocab.PKGSH.KnownCurie
 #: Shape IRI reported for a Turtle ``@prefix`` that disagrees with the prefix map.
 KNOWN_PREFIX = vocab.PKGSH.KnownPrefix
+#: The source shape of an ill-typed literal (``"abc"^^xsd:integer``).
+WELL_TYPED_LITERAL = vocab.PKGSH.WellTypedLiteral
 
 _PREFIX_DECL = re.compile(
     r"^\s*(?:@prefix|PREFIX)\s+(?P<prefix>[A-Za-z_][A-Za-z0-9._-]*)?:\s*<(?P<uri>[^>]*)>",
@@ -46,36 +77,114 @@ _PREFIX_DECL = re.compile(
 
 
 def _label(graph: Graph, node: Node | None) -> str | None:
+    """The smallest ``rdfs:label`` of ``node`` in ``graph``, else its smallest prefLabel."""
     if node is None:
         return None
     for predicate in (RDFS.label, SKOS.prefLabel):
-        for value in graph.objects(node, predicate):
-            return str(value)
+        values = sorted(str(v) for v in graph.objects(node, predicate))
+        if values:
+            return values[0]
     return None
 
 
-def check_curies(graph: Graph) -> list[ValidationResult]:
-    """Check every ``pkg:id`` and ``pkg:xref`` literal against the prefix map."""
+_LABELS = """
+SELECT ?focus ?label ?kind WHERE {
+  { ?focus <http://www.w3.org/2000/01/rdf-schema#label> ?label BIND(0 AS ?kind) }
+  UNION { ?focus <http://www.w3.org/2004/02/skos/core#prefLabel> ?label BIND(1 AS ?kind) }
+}
+"""
+_TYPED_LITERALS = """
+SELECT ?focus ?predicate ?value WHERE {
+  ?focus ?predicate ?value
+  FILTER (isLiteral(?value)
+          && STRSTARTS(STR(DATATYPE(?value)), "http://www.w3.org/2001/XMLSchema#"))
+}
+"""
+_CURIES = """
+SELECT ?focus ?predicate ?value WHERE {
+  VALUES ?predicate { <https://w3id.org/pharmakg/ontology/id>
+                      <https://w3id.org/pharmakg/ontology/xref> }
+  ?focus ?predicate ?value
+}
+"""
+
+
+def _store_label(store: Store, node: Node | None) -> str | None:
+    """As :func:`_label`, read from a store (one query for one node)."""
+    if node is None or not isinstance(node, URIRef):
+        return None
+    rows = store.query(_LABELS, {"focus": node}).rows
+    found = sorted((int(str(kind)), str(label)) for _, label, kind in rows)
+    return found[0][1] if found else None
+
+
+def check_curies(data: Graph | Store) -> list[ValidationResult]:
+    """Check every ``pkg:id`` and ``pkg:xref`` literal (of a graph or a store) on the prefix map."""
+    store = data if isinstance(data, Store) else LoadedGraph(data).hub
     results = []
-    for predicate in (vocab.PKG_ID, vocab.PKG_XREF):
-        for subject, value in sorted(graph.subject_objects(predicate)):
-            if not isinstance(value, Literal):
-                problem: str | None = "the value must be a CURIE string literal"
-            else:
-                problem = vocab.check_curie(str(value))
-            if problem is not None:
-                results.append(
-                    ValidationResult(
-                        focus_node=subject,
-                        focus_label=_label(graph, subject),
-                        path=predicate,
-                        value=value,
-                        source_shape=KNOWN_CURIE,
-                        shape_label="known CURIE",
-                        severity=Severity.VIOLATION,
-                        message=problem,
-                    )
-                )
+    rows = sorted((r for r in store.query(_CURIES).rows), key=lambda r: tuple(map(str, r)))
+    for subject, predicate, value in rows:
+        if subject is None or predicate is None or value is None:
+            continue
+        if not isinstance(value, Literal):
+            problem: str | None = "the value must be a CURIE string literal"
+        else:
+            problem = vocab.check_curie(str(value))
+        if problem is None:
+            continue
+        results.append(
+            ValidationResult(
+                focus_node=subject,
+                focus_label=_store_label(store, subject),
+                path=predicate,
+                value=value,
+                source_shape=KNOWN_CURIE,
+                shape_label="known CURIE",
+                severity=Severity.VIOLATION,
+                message=problem,
+            )
+        )
+    return results
+
+
+class IllTypedLiteralLog(logging.Filter):
+    """Drops rdflib's warning and traceback on an ill-typed literal (``"abc"^^xsd:integer``).
+
+    The validation report names each such literal instead (``pkgsh:WellTypedLiteral``), so the
+    command line installs this filter on the ``rdflib.term`` logger.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but rdflib's ill-typed-literal warning."""
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+def check_literals(store: Store) -> list[ValidationResult]:
+    """Every XSD-typed literal outside its datatype's lexical space (RDF 1.1: ill-typed)."""
+    rdflib_terms = logging.getLogger("rdflib.term")
+    quiet = IllTypedLiteralLog()
+    rdflib_terms.addFilter(quiet)
+    try:
+        rows = store.query(_TYPED_LITERALS).rows
+    finally:
+        rdflib_terms.removeFilter(quiet)
+    results = []
+    for subject, predicate, value in sorted(rows, key=lambda r: tuple(map(str, r))):
+        if not isinstance(value, Literal) or not value.ill_typed or subject is None:
+            continue
+        datatype = vocab.shorten(str(value.datatype))
+        results.append(
+            ValidationResult(
+                focus_node=subject,
+                focus_label=_store_label(store, subject),
+                path=predicate,
+                value=value,
+                source_shape=WELL_TYPED_LITERAL,
+                shape_label="well-typed literal",
+                severity=Severity.VIOLATION,
+                message=f"ill-typed literal: {str(value)!r} is not a valid {datatype}",
+            )
+        )
     return results
 
 
@@ -122,13 +231,11 @@ def _shape_label(shapes: Graph, shape: Node | None) -> str | None:
     path = shapes.value(shape, SH.path)
     if parent is None:
         return None
-    where = vocab.compress(str(parent)) if isinstance(parent, URIRef) else "a shape"
-    return f"{where}, property {vocab.compress(str(path))}" if path is not None else where
+    where = vocab.shorten(str(parent)) if isinstance(parent, URIRef) else "a shape"
+    return f"{where}, property {vocab.shorten(str(path))}" if path is not None else where
 
 
-def _shacl_results(
-    data: Graph, shapes: Graph, shapes_path: Path
-) -> tuple[bool, list[ValidationResult]]:
+def _pyshacl_report(data: Graph, shapes: Graph, shapes_path: Path) -> tuple[bool, Graph]:
     conforms, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -140,17 +247,181 @@ def _shacl_results(
     if not isinstance(report, Graph):  # pyshacl returns its exception in place of the graph
         reason = str(report).splitlines()[0] if str(report) else str(text)
         raise ShapesError(f"SHACL shapes refused by pyshacl: {reason}", file=shapes_path)
+    return bool(conforms), report
+
+
+_ROOT_SHAPE = URIRef("urn:pharmakg:rootShape")
+#: The reasoner's test for the ontology being in the data already.
+_HAS_ONTOLOGY = (
+    "ASK { <https://w3id.org/pharmakg/ontology/Drug> a <http://www.w3.org/2002/07/owl#Class> }"
+)
+
+
+def _fast_report(data: bytes, shapes: Graph, shapes_path: Path) -> tuple[bool, Graph]:
+    """The ``shacl`` engine's report graph for N-Triples ``data`` and the ``shapes`` graph."""
+    try:
+        compiled = shacl.Shapes.from_text(
+            shapes.serialize(format="nt", encoding="utf-8").decode("utf-8"),
+            format="ntriples",
+            base=shapes_path.resolve().as_uri(),
+        )
+    except (ValueError, SyntaxError, RuntimeError) as error:
+        raise ShapesError(
+            f"SHACL shapes refused by the fast engine: {error}", file=shapes_path
+        ) from error
+    try:
+        report = compiled.validate_text(
+            data.decode("utf-8"), format="ntriples", allow_warnings=True
+        )
+    except (ValueError, SyntaxError, RuntimeError) as error:
+        raise InputError(f"the fast SHACL engine failed: {error}") from error
+    # Result i is the report's blank node _:r{i+1}; name its nearest named shape beside it.
+    roots = "".join(
+        f"_:r{i} <{_ROOT_SHAPE}> {result.root_shape} .\n"
+        for i, result in enumerate(report.results, 1)
+        if result.root_shape and result.root_shape.startswith("<")
+    )
+    graph = Graph()
+    graph.parse(data=report.serialize("ntriples") + roots, format="nt")
+    return bool(report.conforms), graph
+
+
+_FOCUS = {
+    SH.targetClass: "SELECT DISTINCT ?this ?target WHERE "
+    "{ ?this a ?class . ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?target }",
+    SH.targetSubjectsOf: "SELECT DISTINCT ?this ?target WHERE { ?this ?target ?o }",
+    SH.targetObjectsOf: "SELECT DISTINCT ?this ?target WHERE { ?s ?target ?this }",
+}
+_MESSAGE_VARIABLE = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _split_sparql(shapes: Graph) -> tuple[Graph, list[tuple[Node, Node]]]:
+    """The shapes without their node shapes' ``sh:sparql``, and those (shape, constraint)."""
+    core = Graph()
+    for triple in shapes:
+        core.add(triple)
+    pairs = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        if (shape, SH.path, None) in shapes:  # property shapes keep theirs in the engine
+            continue
+        if (constraint, SH.deactivated, Literal(True)) in shapes:
+            continue
+        core.remove((shape, SH.sparql, constraint))
+        pairs.append((shape, constraint))
+    return core, pairs
+
+
+def _focus_nodes(store: Store, shapes: Graph, shape: Node) -> set[Node]:
+    """The focus nodes of ``shape``'s targets, read from the store."""
+    focus: set[Node] = set(shapes.objects(shape, SH.targetNode))
+    for keyword, sparql in _FOCUS.items():
+        for target in shapes.objects(shape, keyword):
+            rows = store.query(sparql, {"target": target}).rows
+            focus.update(row[0] for row in rows if row[0] is not None)
+    return focus
+
+
+def _prologue(shapes: Graph, constraint: Node) -> str:
+    """The PREFIX lines of a SHACL-SPARQL constraint: its ``sh:prefixes`` declarations (§5.2.1)."""
+    lines = set()
+    for holder in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(holder, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                lines.add(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def _fill(values: dict[str, Node | None], match: re.Match[str]) -> str:
+    """A message's ``{?var}`` replaced by the variable's value (as pyshacl does: its string)."""
+    value = values.get(match[1])
+    return str(value) if value is not None else match[0]
+
+
+def _sparql_report(store: Store, shapes: Graph, pairs: list[tuple[Node, Node]]) -> Graph:
+    """A report graph of the SHACL-SPARQL constraints, each run once on the store."""
+    report = Graph()
+    for shape, constraint in pairs:
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            continue
+        focus = _focus_nodes(store, shapes, shape)
+        result = store.query(_prologue(shapes, constraint) + str(select))
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        messages = list(shapes.objects(constraint, SH.message))
+        seen = set()
+        for row in result.rows:
+            values = dict(zip(result.variables, row, strict=True))
+            this = values.get("this")
+            if this is None or this not in focus:
+                continue
+            path, value = values.get("path"), values.get("value")
+            key = (this, path, value, tuple(sorted((k, str(v)) for k, v in values.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            node = BNode()
+            report.add((node, RDF.type, SH.ValidationResult))
+            report.add((node, SH.focusNode, this))
+            report.add((node, SH.value, value if value is not None else this))
+            report.add((node, SH.resultSeverity, severity))
+            report.add((node, SH.sourceShape, shape))
+            report.add((node, SH.sourceConstraint, constraint))
+            report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+            if path is not None:
+                report.add((node, SH.resultPath, path))
+            for message in messages:
+                text = _MESSAGE_VARIABLE.sub(partial(_fill, values), str(message))
+                lang = message.language if isinstance(message, Literal) else None
+                report.add((node, SH.resultMessage, Literal(text, lang=lang)))
+    return report
+
+
+def _property_shape(shapes: Graph, report: Graph, node: Node, shape: Node | None) -> Node | None:
+    """The shapes graph's own node for a result's source shape.
+
+    The fast engine names a blank property shape by a label of its own; the same shape in
+    ``shapes`` is the property of the nearest named shape with the same path.
+    """
+    if shape is None or not isinstance(shape, BNode) or (shape, None, None) in shapes:
+        return shape
+    path = report.value(node, SH.resultPath)
+    wanted = _path_text(path, report) if path is not None else None
+    root = report.value(node, _ROOT_SHAPE)
+    candidates = [
+        prop
+        for prop in shapes.objects(root, SH.property)
+        if wanted is not None
+        and (p := shapes.value(prop, SH.path)) is not None
+        and _path_text(p, shapes) == wanted
+    ]
+    component = report.value(node, SH.sourceConstraintComponent)
+    if len(candidates) > 1 and component is not None:
+        # keep the property shapes with a constraint of the reported component
+        local = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        key = URIRef(str(SH) + local[:1].lower() + local[1:])
+        narrowed = [c for c in candidates if (c, key, None) in shapes]
+        candidates = narrowed or candidates
+    return candidates[0] if len(candidates) == 1 else shape
+
+
+def _results(
+    report: Graph, shapes: Graph, label: Callable[[Node | None], str | None]
+) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
-        shape = report.value(node, SH.sourceShape)
+        if focus is None:  # SHACL §3.6.2: every validation result has exactly one focus node
+            raise ShapesError(f"the SHACL engine reported a result without sh:focusNode ({node})")
+        shape = _property_shape(shapes, report, node, report.value(node, SH.sourceShape))
         messages = [str(m) for m in shapes.objects(shape, SH.message)] if shape is not None else []
         if not messages:
             messages = [str(m) for m in report.objects(node, SH.resultMessage)]
         results.append(
             ValidationResult(
-                focus_node=focus if focus is not None else URIRef("urn:pharmakg:unknown"),
-                focus_label=_label(data, focus),
+                focus_node=focus,
+                focus_label=label(focus),
                 path=_readable_path(report.value(node, SH.resultPath), report, shapes),
                 value=report.value(node, SH.value),
                 source_shape=shape,
@@ -160,13 +431,13 @@ def _shacl_results(
                 component=report.value(node, SH.sourceConstraintComponent),
             )
         )
-    return bool(conforms), results
+    return results
 
 
 def _path_text(node: Node, graph: Graph) -> str:
     """Write a SHACL property path in SPARQL's path syntax, with CURIEs."""
     if isinstance(node, URIRef):
-        return vocab.compress(node)
+        return vocab.shorten(node)
     for keyword, template in (
         (SH.alternativePath, "({})"),
         (SH.inversePath, "^{}"),
@@ -208,30 +479,67 @@ def _sort_key(result: ValidationResult) -> tuple[str, ...]:
     )
 
 
+def choose_engine(engine: str, triples: int) -> str:
+    """The engine ``auto`` means for a graph of ``triples`` triples (others stay as they are).
+
+    :raises InputError: an unknown engine; the error lists them.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r}", term=engine, choices=ENGINES)
+    if engine == "auto":
+        return "fast" if triples > FAST_ABOVE else "pyshacl"
+    return engine
+
+
 def validate_graph(
     kg: LoadedGraph | Iterable[str | Path],
     *,
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate a loaded graph (or the files ``kg`` names) and return a report.
 
     :param shapes: a SHACL file (default: the packaged ``ontology/shapes.ttl``).
     :param ontology: the OWL ontology merged into the data (default: the packaged one).
+    :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package) or ``auto``
+        (``fast`` above :data:`FAST_ABOVE` triples).
     """
     if not isinstance(kg, LoadedGraph):
         kg = load_graph(*kg)
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
     ontology_path = Path(ontology) if ontology is not None else resources.ontology_file()
-    shapes_graph = parse_file(shapes_path, RdfFormat.from_path(shapes_path))
-    data = Graph()
-    for triple in kg.graph:
-        data.add(triple)
-    if ontology_path.resolve() not in {p.resolve() for p in kg.sources}:
-        for triple in parse_file(ontology_path, RdfFormat.from_path(ontology_path)):
-            data.add(triple)
-    shacl_conforms, results = _shacl_results(data, shapes_graph, shapes_path)
-    results += check_curies(kg.graph)
+    shapes_graph = parse_file(shapes_path)
+    store = kg.store()
+    add_ontology = ontology_path.resolve() not in {p.resolve() for p in kg.sources} and (
+        not store.query(_HAS_ONTOLOGY).boolean
+    )
+    chosen = choose_engine(engine, len(store))
+    if chosen == "fast":
+        data = store.dump()
+        if add_ontology:
+            ontology_graph = parse_file(ontology_path)
+            data += ontology_graph.serialize(format="nt", encoding="utf-8")
+            scratch = OxigraphStore.memory()
+            scratch.load_rdf(data, "application/n-triples")
+            merged_store: Store = scratch
+        else:
+            merged_store = store
+        core, pairs = _split_sparql(shapes_graph)
+        shacl_conforms, report = _fast_report(data, core, shapes_path)
+        for triple in _sparql_report(merged_store, shapes_graph, pairs):
+            report.add(triple)
+    else:
+        merged = Graph()
+        for triple in kg.graph:
+            merged.add(triple)
+        if add_ontology:
+            for triple in parse_file(ontology_path):
+                merged.add(triple)
+        shacl_conforms, report = _pyshacl_report(merged, shapes_graph, shapes_path)
+    results = _results(report, shapes_graph, lambda node: _store_label(store, node))
+    results += check_curies(store)
+    results += check_literals(store)
     for source in kg.sources:
         if source.suffix == ".ttl":
             results += check_prefix_declarations(source)

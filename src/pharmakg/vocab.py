@@ -37,7 +37,10 @@ from . import resources
 from .errors import InvalidCurieError, ResourceError, UnknownPrefixError, UnknownTermError
 
 __all__ = [
+    "BASES",
+    "BASIS_TERMS",
     "ClosedNamespace",
+    "DEFAULT_BASES",
     "PKG",
     "PKGSH",
     "PKG_ID",
@@ -54,6 +57,7 @@ __all__ = [
     "expand_curie",
     "normalize_curie",
     "prefix_map",
+    "shorten",
 ]
 
 #: The base under which pharmakg mints every IRI of its own (a release may move them).
@@ -109,8 +113,10 @@ def _terms_for(uri: str) -> frozenset[str]:
 
 
 def _ontology_terms() -> frozenset[str]:
+    """The local names of every ``pkg:`` term the vocabulary files declare."""
     graph = Graph()
-    graph.parse(resources.ontology_file(), format="turtle")
+    for path in resources.vocabulary_files():
+        graph.parse(path, format="turtle")
     return frozenset(
         str(s)[len(PKG_URI) :]
         for s in graph.subjects(unique=True)
@@ -128,6 +134,18 @@ PKGSH = Namespace(PKGSH_URI)
 # The two ontology terms the code itself depends on. They are plain constants so
 # that loading and CURIE checking work before the ontology is read; a test
 # asserts that the ontology declares both (tests/test_vocab.py).
+#: The bases of a statement, strongest first (``pkg:basis`` values, by their short names).
+BASES = ("stated", "curated", "interpreted", "inferred")
+#: The bases queries, paths and pictures use unless asked otherwise.
+DEFAULT_BASES = frozenset({"stated", "interpreted"})
+#: Each basis's ``pkg:`` individual (a local name of the closed namespace).
+BASIS_TERMS = {
+    "stated": "StatedBasis",
+    "curated": "CuratedDatabaseBasis",
+    "interpreted": "InterpretedBasis",
+    "inferred": "InferredBasis",
+}
+
 PKG_ID = URIRef(PKG_URI + "id")
 PKG_XREF = URIRef(PKG_URI + "xref")
 
@@ -260,18 +278,28 @@ def expand_curie(curie: str) -> URIRef:
     return URIRef(prefix_map().converter.expand(curie, strict=True))
 
 
-def compress(iri: str, *, strict: bool = False) -> str:
+def compress(iri: str) -> str:
     """Compress ``iri`` to a CURIE through the prefix map.
 
-    :param strict: raise if no prefix matches; otherwise return ``iri`` unchanged.
-    :raises UnknownPrefixError: ``strict`` and no URI prefix of the map matches.
+    :raises UnknownPrefixError: no URI prefix of the map matches (use :func:`shorten` to
+        display any IRI).
     """
     curie: str | None = prefix_map().converter.compress(str(iri), strict=False)
     if curie is None:
-        if strict:
-            raise UnknownPrefixError(f"no prefix in the map for {iri}", term=str(iri))
-        return str(iri)
+        raise UnknownPrefixError(f"no prefix in the map for {iri}", term=str(iri))
     return curie
+
+
+def shorten(iri: str) -> str:
+    """``iri`` for display: its CURIE, or the IRI in angle brackets when no prefix matches.
+
+    >>> shorten("http://purl.obolibrary.org/obo/CL_0000451")
+    'CL:0000451'
+    >>> shorten("urn:example:x")
+    '<urn:example:x>'
+    """
+    curie: str | None = prefix_map().converter.compress(str(iri), strict=False)
+    return curie if curie is not None else f"<{iri}>"
 
 
 def bind_prefixes(graph: Graph) -> Graph:

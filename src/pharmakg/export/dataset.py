@@ -43,7 +43,7 @@ def first_literal(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
 
 
 def _part_iri(kind: str, term: Node) -> URIRef:
-    curie = vocab.compress(str(term), strict=False)
+    curie = vocab.shorten(str(term))
     return URIRef(f"{DATASET}/{kind}/" + quote(curie, safe=":"))
 
 

@@ -19,7 +19,9 @@ What an edge says follows what its source says:
 * ``treats`` edges carry the indication's ``clinical_approval_status`` and the publications of
   the statement behind it;
 * ``pharmakg_basis`` and ``pharmakg_qualifiers`` (our own columns) say which basis backs the
-  edge and what the statement qualifies it with (site, condition, "particularly", …).
+  edge (``stated``, ``interpreted``, ``curated``, ``inferred``, or ``asserted`` for a curator's
+  structural link that no claim backs) and what the statement qualifies it with (site,
+  condition, "particularly", …).
 """
 
 from __future__ import annotations
@@ -289,19 +291,24 @@ class _KgxWriter:
         return False
 
     def provenance(self, triple: tuple[Node, Node, Node], claims: list[Node]) -> Provenance:
-        if triple in self.inferred or not claims:
+        if triple in self.inferred:
             return Provenance("logical_entailment", "automated_agent", INFORES, "inferred")
+        if not claims:  # a curator's structural link (an entity's process, its pathway)
+            return Provenance("knowledge_assertion", "manual_agent", INFORES, "asserted")
         bases = {self.graph.value(c, PKG.basis) for c in claims}
         if PKG.StatedBasis in bases:
             automated = all(self.source_is_automated(c) for c in claims)
             agent = "automated_agent" if automated else "manual_agent"
             return Provenance("knowledge_assertion", agent, INFORES, "stated")
         if PKG.CuratedDatabaseBasis in bases:
+            # claim → its curated path → the database → its infores identifier
             sources = sorted(
                 str(identifier)
                 for c in claims
-                for database in self.graph.objects(c, PKG.inDatabase)
+                for path in self.graph.objects(c, PKG.fromPath)
+                for database in self.graph.objects(path, PKG.inDatabase)
                 for identifier in self.graph.objects(database, DCTERMS.identifier)
+                if str(identifier).startswith("infores:")
             )
             source = sources[0] if sources else INFORES
             return Provenance("knowledge_assertion", "manual_agent", source, "curated")

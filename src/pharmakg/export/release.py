@@ -8,7 +8,11 @@ what it writes under the release's base IRI as its last step (:meth:`Release.reb
 
 **Named graphs** (N-Quads, TriG), under ``<base>graph/``:
 
-* ``asserted``: the ontology, the entities and the plain mechanism triples;
+* ``asserted``: the ontology, the entities, and the plain triples no claim backs;
+* ``stated``, ``interpreted``, ``curated``: the plain triples backed by claims of that basis
+  (``pkg:basis``: stated by the source, a curator's interpretation, a curated database); a
+  triple backed by several bases goes with the strongest (stated, then curated, then
+  interpreted), so ``GRAPH <…/graph/stated>`` asks only what a source says;
 * ``provenance``: every claim, reference, monograph and identifier source (any triple whose
   subject is typed ``pkg:Claim``, ``pkg:Document`` or one of their subclasses,
   ``owl:NegativePropertyAssertion`` excepted), and the ``pkg:supportedBy`` /
@@ -188,6 +192,9 @@ class Release:
     asserted: Graph
     provenance: Graph
     inferred: Graph
+    stated: Graph
+    interpreted: Graph
+    curated: Graph
     description: Graph
     base_iri: str
     created: datetime.date
@@ -196,7 +203,9 @@ class Release:
     report: ValidationReport | None = None
 
     #: The named graphs, in the order the quad formats write them.
-    GRAPH_NAMES = ("asserted", "provenance", "inferred")
+    GRAPH_NAMES = ("asserted", "stated", "interpreted", "curated", "provenance", "inferred")
+    #: The named graphs of the data (the description and the inferences aside).
+    DATA_GRAPHS = ("asserted", "stated", "interpreted", "curated", "provenance")
 
     @staticmethod
     def canonical_iri(path: str) -> URIRef:
@@ -217,7 +226,7 @@ class Release:
 
     def data(self) -> Graph:
         """Asserted + provenance, canonical (no description, no inferred triples)."""
-        return _union(self.asserted, self.provenance)
+        return _union(*(getattr(self, name) for name in self.DATA_GRAPHS))
 
     def single_graph(self) -> Graph:
         """What single-graph files hold, canonical: the data and the dataset description.
@@ -225,7 +234,7 @@ class Release:
         The reasoner's triples stay apart from the asserted ones: they are only in the
         ``inferred`` named graph of the TriG and N-Quads files and in ``pharmakg-inferred.ttl``.
         """
-        return _union(self.asserted, self.provenance, self.description)
+        return _union(self.data(), self.description)
 
     @property
     def graph_names(self) -> dict[str, URIRef]:
@@ -326,15 +335,45 @@ def _provenance_classes(graph: Graph) -> set[Node]:
     return found
 
 
-def _split(graph: Graph) -> tuple[Graph, Graph]:
+#: The bases whose plain triples get a named graph of their own, strongest first.
+_BASIS_GRAPHS = (
+    ("stated", "StatedBasis"),
+    ("curated", "CuratedDatabaseBasis"),
+    ("interpreted", "InterpretedBasis"),
+)
+
+
+def _bases_of_triples(graph: Graph) -> dict[tuple[Node, Node, Node], set[Node]]:
+    """The bases of the (positive) claims behind each plain triple."""
+    found: dict[tuple[Node, Node, Node], set[Node]] = {}
+    for claim in graph.subjects(PKG.basis, None):
+        if (claim, RDF.type, PKG.NegativeClaim) in graph:
+            continue
+        s = graph.value(claim, PKG.claimSubject)
+        p = graph.value(claim, PKG.claimPredicate)
+        o = graph.value(claim, PKG.claimObject)
+        if s is not None and p is not None and o is not None:
+            found.setdefault((s, p, o), set()).update(graph.objects(claim, PKG.basis))
+    return found
+
+
+def _split(graph: Graph) -> dict[str, Graph]:
+    """The data's named graphs: asserted, the plain triples by basis, and provenance."""
     classes = _provenance_classes(graph)
     provenance_nodes = {s for s, o in graph.subject_objects(RDF.type) if o in classes}
     links = {PKG.supportedBy, PKG.identifierSource}
-    asserted, provenance = Graph(), Graph()
+    bases = _bases_of_triples(graph)
+    strongest = [(name, getattr(PKG, local)) for name, local in _BASIS_GRAPHS]
+    parts = {name: Graph() for name in Release.DATA_GRAPHS}
     for triple in graph:
         s, p, _ = triple
-        (provenance if s in provenance_nodes or p in links else asserted).add(triple)
-    return asserted, provenance
+        if s in provenance_nodes or p in links:
+            parts["provenance"].add(triple)
+            continue
+        behind = bases.get(triple, set())
+        name = next((n for n, basis in strongest if basis in behind), "asserted")
+        parts[name].add(triple)
+    return parts
 
 
 def prepare_release(
@@ -363,19 +402,18 @@ def prepare_release(
         if (s, p, o) not in source:
             extra.add((s, p, release_term(o)))
     canonical = to_canonical_graph(tagged)
-    asserted, provenance = _split(canonical)
+    parts = _split(canonical)
     inferred_graph = to_canonical_graph(extra)
     created, version = creation_date(tagged, options.created), _version(canonical)
     description = describe(
-        _union(asserted, provenance),
-        {"asserted": asserted, "provenance": provenance, "inferred": inferred_graph},
+        _union(*parts.values()),
+        {**parts, "inferred": inferred_graph},
         version=version,
         created=created,
         sparql_endpoint=options.sparql_endpoint,
     )
     return Release(
-        asserted=asserted,
-        provenance=provenance,
+        **parts,
         inferred=inferred_graph,
         description=description,
         base_iri=base,
