@@ -184,6 +184,52 @@ def _label_index(kg: LoadedGraph, engine: str | None) -> dict[str, set[Node]]:
     return index
 
 
+def _one(entities: list[URIRef], value: str, what: str) -> URIRef | None:
+    """The single entity of ``entities``; ``None`` for none.
+
+    :raises AmbiguousEntityError: several (``what`` says how they matched).
+    """
+    if len(entities) > 1:
+        raise AmbiguousEntityError(
+            f"{value!r} {what}", term=value, choices=[vocab.shorten(e) for e in entities]
+        )
+    return entities[0] if entities else None
+
+
+def _by_curie(kg: LoadedGraph, value: str, engine: str | None) -> URIRef:
+    """The entity a CURIE of a known prefix names: ours expanded, others by pkg:id/pkg:xref."""
+    try:
+        curie = vocab.normalize_curie(value.strip())
+    except (InvalidCurieError, UnknownPrefixError) as error:
+        raise UnknownEntityError(f"entity {value!r}: {error.message}", term=value) from error
+    if curie.split(":", 1)[0] in _PKG_OWN:
+        return vocab.expand_curie(curie)
+    found = kg.store(engine).query(_BY_CURIE, {"curie": Literal(curie)}).column("entity")
+    entities = sorted({e for e in found if isinstance(e, URIRef)})
+    entity = _one(entities, value, "is the pkg:id or pkg:xref of several entities")
+    if entity is None:
+        raise UnknownEntityError(f"no entity has pkg:id or pkg:xref {curie!r}", term=value)
+    return entity
+
+
+def _unknown(value: str, curie: re.Match[str] | None, labels: list[str]) -> InputError:
+    """The error for a value nothing matched: a likely prefix mistake, else the closest labels."""
+    text = value.strip()
+    if curie is not None and not any(c.isspace() for c in text):
+        # Shaped like a CURIE, matched by no label: the prefix is the likely mistake.
+        prefixes = sorted(vocab.prefix_map().entries)
+        close = difflib.get_close_matches(curie["prefix"], prefixes, n=5, cutoff=0.3)
+        return UnknownPrefixError(
+            f"unknown CURIE prefix {curie['prefix']!r} in {value!r}",
+            term=curie["prefix"],
+            choices=close or prefixes,
+        )
+    close = difflib.get_close_matches(text.casefold(), labels, n=5, cutoff=0.5)
+    return UnknownEntityError(
+        f"no entity with IRI, CURIE or label {value!r}", term=value, choices=close
+    )
+
+
 def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) -> URIRef:
     """Resolve an entity given by IRI, CURIE or label to its IRI in ``kg``.
 
@@ -200,51 +246,18 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) ->
         return URIRef(text[1:-1])
     if re.match(r"https?://", text):
         return URIRef(text)
-    match = vocab.CURIE.fullmatch(text)
-    if match is not None and (
-        match["prefix"] in vocab.prefix_map().entries
-        or match["prefix"] in vocab.prefix_map().synonyms
+    curie = vocab.CURIE.fullmatch(text)
+    known = vocab.prefix_map()
+    if curie is not None and (
+        curie["prefix"] in known.entries or curie["prefix"] in known.synonyms
     ):
-        try:
-            curie = vocab.normalize_curie(text)
-        except (InvalidCurieError, UnknownPrefixError) as error:
-            raise UnknownEntityError(f"entity {value!r}: {error.message}", term=value) from error
-        if curie.split(":", 1)[0] in _PKG_OWN:
-            return vocab.expand_curie(curie)
-        found = kg.store(engine).query(_BY_CURIE, {"curie": Literal(curie)}).column("entity")
-        entities = sorted({e for e in found if isinstance(e, URIRef)})
-        if len(entities) == 1:
-            return entities[0]
-        if len(entities) > 1:
-            raise AmbiguousEntityError(
-                f"{value!r} is the pkg:id or pkg:xref of several entities",
-                term=value,
-                choices=[vocab.shorten(e) for e in entities],
-            )
-        raise UnknownEntityError(f"no entity has pkg:id or pkg:xref {curie!r}", term=value)
+        return _by_curie(kg, value, engine)
     index = _label_index(kg, engine)
     hits = sorted(e for e in index.get(text.casefold(), set()) if isinstance(e, URIRef))
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        raise AmbiguousEntityError(
-            f"label {value!r} names several entities; use a CURIE or IRI",
-            term=value,
-            choices=[vocab.shorten(e) for e in hits],
-        )
-    if match is not None and not any(c.isspace() for c in text):
-        # Shaped like a CURIE, matched by no label: the prefix is the likely mistake.
-        prefixes = sorted(vocab.prefix_map().entries)
-        raise UnknownPrefixError(
-            f"unknown CURIE prefix {match['prefix']!r} in {value!r}",
-            term=match["prefix"],
-            choices=difflib.get_close_matches(match["prefix"], prefixes, n=5, cutoff=0.3)
-            or prefixes,
-        )
-    close = difflib.get_close_matches(text.casefold(), list(index), n=5, cutoff=0.5)
-    raise UnknownEntityError(
-        f"no entity with IRI, CURIE or label {value!r}", term=value, choices=close
-    )
+    entity = _one(hits, value, "is the label of several entities; use a CURIE or IRI")
+    if entity is None:
+        raise _unknown(value, curie, list(index))
+    return entity
 
 
 def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str | None) -> Node:

@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -243,12 +243,8 @@ def _group_key(graph: Graph, subject: Node) -> URIRef | None:
     return subject
 
 
-def _minimal_clash(graph: Graph) -> list[URIRef]:
-    """The individuals of one minimal inconsistent set of assertion groups.
-
-    Deletion search with HermiT as the oracle: binary-search the shortest inconsistent
-    prefix of the groups, keep its last group, repeat on the groups before it.
-    """
+def _assertion_groups(graph: Graph) -> tuple[Graph, dict[URIRef, list[Triple]]]:
+    """The background (triples of no individual) and each individual's assertion group."""
     background = Graph()
     groups: dict[URIRef, list[Triple]] = {}
     for triple in graph:
@@ -257,12 +253,36 @@ def _minimal_clash(graph: Graph) -> list[URIRef]:
             background.add(triple)
         else:
             groups.setdefault(key, []).append(triple)
+    return background, groups
+
+
+def _first_inconsistent(
+    candidates: list[URIRef], consistent: Callable[[list[URIRef]], bool]
+) -> int:
+    """The index of the last group of the shortest inconsistent prefix (binary search)."""
+    low, high = 0, len(candidates) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if consistent(candidates[: middle + 1]):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _minimal_clash(graph: Graph) -> list[URIRef]:
+    """The individuals of one minimal inconsistent set of assertion groups.
+
+    Deletion search with HermiT as the oracle: binary-search the shortest inconsistent
+    prefix of the groups, keep its last group, repeat on the groups before it.
+    """
+    background, groups = _assertion_groups(graph)
     if not _consistent(background):
         return []
     candidates = sorted(groups)
     conflict: list[URIRef] = []
 
-    def check(keys: Iterable[URIRef]) -> bool:
+    def consistent_with(keys: list[URIRef]) -> bool:
         trial = Graph()
         for triple in background:
             trial.add(triple)
@@ -271,18 +291,10 @@ def _minimal_clash(graph: Graph) -> list[URIRef]:
                 trial.add(triple)
         return _consistent(trial)
 
-    while candidates:
-        if conflict and not check([]):
-            break
-        low, high = 0, len(candidates) - 1
-        while low < high:
-            middle = (low + high) // 2
-            if check(candidates[: middle + 1]):
-                low = middle + 1
-            else:
-                high = middle
-        conflict.append(candidates[low])
-        candidates = candidates[:low]
+    while candidates and not (conflict and not consistent_with([])):
+        last = _first_inconsistent(candidates, consistent_with)
+        conflict.append(candidates[last])
+        candidates = candidates[:last]
     return sorted(conflict)
 
 
