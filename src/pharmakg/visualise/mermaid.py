@@ -44,13 +44,10 @@ def _mermaid_class(node: PathwayNode) -> str:
     return "c_" + re.sub(r"[^A-Za-z0-9]", "", (node.category or "other").removeprefix("pkg:"))
 
 
-def to_mermaid(pathway: Pathway) -> str:
-    """A Mermaid ``flowchart LR``: one subgraph per stage; node ids are ``n0``, ``n1``, …."""
-    ids = {node.iri: f"n{index}" for index, node in enumerate(pathway.nodes)}
+def _stage_lines(pathway: Pathway, ids: dict[str, str]) -> list[str]:
+    """One subgraph per mechanism stage, its nodes in layout order."""
     placed = layout_pathway(pathway)
-    lines = ["flowchart LR"]
-    if pathway.omitted:
-        lines.append(f"  %% {pathway.omitted} more steps are not drawn (limit {pathway.max_nodes})")
+    lines = []
     for stage_index, stage in enumerate(STAGES):
         members = sorted(
             (n for n in pathway.nodes if n.stage == stage_index),
@@ -60,16 +57,27 @@ def to_mermaid(pathway: Pathway) -> str:
             continue
         lines.append(f"  subgraph stage_{stage.key}[{_mermaid_text(stage.title)}]")
         lines.append("    direction TB")
-        for node in members:
-            lines.append(f"    {ids[node.iri]}[{_mermaid_text(node.text)}]")
+        lines += [f"    {ids[node.iri]}[{_mermaid_text(node.text)}]" for node in members]
         lines.append("  end")
+    return lines
+
+
+def _edge_lines(pathway: Pathway, ids: dict[str, str]) -> list[str]:
+    """The edges: dotted for negations and any basis but stated."""
+    lines = []
     for edge in pathway.edges:
         arrow = "-.->" if edge.negated or edge.basis != "stated" else "-->"
         label = edge.label + (" (interpretation)" if edge.basis == "interpreted" else "")
         lines.append(f"  {ids[edge.source]} {arrow}|{_mermaid_text(label)}| {ids[edge.target]}")
+    return lines
+
+
+def _class_lines(pathway: Pathway, ids: dict[str, str]) -> list[str]:
+    """A class per category (approved, off-label and negated drawn apart), and its members."""
     classes: dict[str, CategoryStyle] = {}
     for node in pathway.nodes:
         classes.setdefault(_mermaid_class(node), node.style)
+    lines = []
     for name, style in sorted(classes.items()):
         border = {"approved": APPROVED_COLOUR, "offlabel": OFF_LABEL_COLOUR}.get(name, style.border)
         extra = ",stroke-dasharray:5 3" if name in ("offlabel", "negated") else ""
@@ -80,6 +88,12 @@ def to_mermaid(pathway: Pathway) -> str:
     for name in sorted(classes):
         members_ids = ",".join(ids[n.iri] for n in pathway.nodes if _mermaid_class(n) == name)
         lines.append(f"  class {members_ids} {name}")
+    return lines
+
+
+def _link_style_lines(pathway: Pathway) -> list[str]:
+    """Colours for negated edges and for each basis drawn apart from stated statements."""
+    lines = []
     negated = [str(i) for i, e in enumerate(pathway.edges) if e.negated]
     if negated:
         lines.append(
@@ -92,4 +106,17 @@ def to_mermaid(pathway: Pathway) -> str:
         if numbers:
             colour = pathway.edges[int(numbers[0])].basis_style.colour
             lines.append(f"  linkStyle {','.join(numbers)} stroke:{colour}")
+    return lines
+
+
+def to_mermaid(pathway: Pathway) -> str:
+    """A Mermaid ``flowchart LR``: one subgraph per stage; node ids are ``n0``, ``n1``, …."""
+    ids = {node.iri: f"n{index}" for index, node in enumerate(pathway.nodes)}
+    lines = ["flowchart LR"]
+    if pathway.omitted:
+        lines.append(f"  %% {pathway.omitted} more steps are not drawn (limit {pathway.max_nodes})")
+    lines += _stage_lines(pathway, ids)
+    lines += _edge_lines(pathway, ids)
+    lines += _class_lines(pathway, ids)
+    lines += _link_style_lines(pathway)
     return "\n".join(lines) + "\n"
