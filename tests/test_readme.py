@@ -134,6 +134,16 @@ def test_readme_command_exits_0(command: str, tmp_path: Path) -> None:
     assert done.stdout or written, f"{command} printed nothing and wrote nothing"
 
 
+@pytest.mark.parametrize("block", re.findall(r"```sparql\n(.*?)```", TEXT, re.S))
+def test_readme_sparql_answers(block: str, tmp_path: Path) -> None:
+    """Each SPARQL example of the README runs on the packaged graphs and answers something."""
+    query = tmp_path / "example.rq"
+    query.write_text(block)
+    done = _run(f"pharmakg query {query} --format csv", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) > 1, f"no rows:\n{block}"
+
+
 @pytest.mark.parametrize("block", PYTHON_BLOCKS)
 def test_readme_python_runs(block: str) -> None:
     exec(compile(block, str(README), "exec"), {})  # noqa: S102 - our own README

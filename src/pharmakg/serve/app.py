@@ -332,6 +332,55 @@ def _charset_ok(content_type: str) -> bool:
     return True
 
 
+_FORM_LISTS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+
+
+def _decoded_body(body: bytes, content_type: str) -> str | Response:
+    """The request body as text (400 unless it is UTF-8)."""
+    if not _charset_ok(content_type):
+        return _text(400, "the request body must be UTF-8")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _text(400, "the request body is not valid UTF-8")
+
+
+async def _posted(
+    request: HttpRequest, options: ServeOptions, params: dict[str, list[str]]
+) -> Response | None:
+    """Add a POST's queries, updates and dataset parameters to ``params`` (or refuse it)."""
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    body = await _body(request, options.max_request_bytes)
+    if isinstance(body, Response):
+        return body
+    text = _decoded_body(body, content_type)
+    if isinstance(text, Response):
+        return text
+    if media == "application/x-www-form-urlencoded":
+        form = _params(text)
+        for key in ("query", "update", *_FORM_LISTS):
+            params.setdefault(key, []).extend(form.get(key, []))
+    elif media in ("application/sparql-query", "application/sparql-update"):
+        params.setdefault("query" if media.endswith("query") else "update", []).append(text)
+    else:
+        return _text(
+            415,
+            f"unsupported content type {media or '(none)'!r}; send application/sparql-query, "
+            "application/sparql-update or application/x-www-form-urlencoded",
+        )
+    return None
+
+
+def _dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The protocol's dataset: ``default-graph-uri`` and ``named-graph-uri`` (None: the store's)."""
+    default = tuple(params.get("default-graph-uri", [])) or None
+    named = tuple(params.get("named-graph-uri", [])) or None
+    if default is not None or named is not None:
+        default, named = default or (), named or ()
+    return default, named
+
+
 async def sparql(request: HttpRequest) -> Response:
     """The SPARQL 1.1 Protocol endpoint."""
     state: _State = request.app.state.pharmakg
@@ -342,43 +391,13 @@ async def sparql(request: HttpRequest) -> Response:
             414, f"the query string is longer than the limit of {options.max_request_bytes} bytes"
         )
     params = _params(raw_query)
-    queries = params.get("query", [])
-    updates = params.get("update", [])
     if request.method == "POST":
-        content_type = request.headers.get("content-type", "")
-        media = content_type.split(";")[0].strip().lower()
-        body = await _body(request, options.max_request_bytes)
-        if isinstance(body, Response):
-            return body
-        if not _charset_ok(content_type):
-            return _text(400, "the request body must be UTF-8")
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return _text(400, "the request body is not valid UTF-8")
-        if media == "application/x-www-form-urlencoded":
-            form = _params(text)
-            queries = queries + form.get("query", [])
-            updates = updates + form.get("update", [])
-            for key in (
-                "default-graph-uri",
-                "named-graph-uri",
-                "using-graph-uri",
-                "using-named-graph-uri",
-            ):
-                params.setdefault(key, []).extend(form.get(key, []))
-        elif media == "application/sparql-query":
-            queries = [*queries, text]
-        elif media == "application/sparql-update":
-            updates = [*updates, text]
-        else:
-            return _text(
-                415,
-                f"unsupported content type {media or '(none)'!r}; send application/sparql-query, "
-                "application/sparql-update or application/x-www-form-urlencoded",
-            )
-    elif updates:
+        refused = await _posted(request, options, params)
+        if refused is not None:
+            return refused
+    elif params.get("update"):
         return _text(400, "SPARQL Update needs POST")
+    queries, updates = params.get("query", []), params.get("update", [])
     if queries and updates:
         return _text(400, "send either a query or an update, not both")
     if updates:
@@ -387,18 +406,14 @@ async def sparql(request: HttpRequest) -> Response:
         return _text(400, "send exactly one query")
     if not queries:
         return _service_page(request, state)
-    query = queries[0]
-    refusal = service_refusal(query, options.service_allow)
+    refusal = service_refusal(queries[0], options.service_allow)
     if refusal:
         return _text(403, refusal)
-    default = tuple(params.get("default-graph-uri", [])) or None
-    named = tuple(params.get("named-graph-uri", [])) or None
-    if default is not None or named is not None:
-        default, named = default or (), named or ()
+    default, named = _dataset(params)
     reply = await _run(
         state,
         Request(
-            query=query,
+            query=queries[0],
             accept=request.headers.get("accept"),
             default_graphs=default,
             named_graphs=named,
@@ -473,6 +488,22 @@ def _iri_of(request: HttpRequest, state: _State) -> str | None:
     return state.options.base_iri + path[1:]
 
 
+def _resource_format(request: HttpRequest, path: str) -> str | Response:
+    """The media type to answer in: ``?format=``, else negotiated from ``Accept`` (400, 406)."""
+    wanted = request.query_params.get("format")
+    if wanted is not None:
+        chosen = _FORMAT_PARAM.get(wanted.lower())
+        if chosen is None:
+            known = ", ".join(sorted(_FORMAT_PARAM))
+            return _text(400, f"unknown format {wanted!r}; use one of {known}")
+        return chosen
+    offers = [_HTML, *_RDF_OFFERS] if path != "/.well-known/void" else [*_RDF_OFFERS, _HTML]
+    chosen = negotiate(request.headers.get("accept"), offers)
+    if chosen is None:
+        return _text(406, "this resource is offered as " + ", ".join([_HTML, *_RDF_OFFERS]))
+    return chosen
+
+
 async def resource(request: HttpRequest) -> Response:
     """Dereference ``<base>PATH`` with content negotiation; 404 when the graph does not know it."""
     state: _State = request.app.state.pharmakg
@@ -483,18 +514,9 @@ async def resource(request: HttpRequest) -> Response:
         iri = _iri_of(request, state)
     if iri is None:
         return _text(404, "not a resource of this dataset")
-    wanted = request.query_params.get("format")
-    if wanted is not None:
-        chosen = _FORMAT_PARAM.get(wanted.lower())
-        if chosen is None:
-            return _text(
-                400, f"unknown format {wanted!r}; use one of {', '.join(sorted(_FORMAT_PARAM))}"
-            )
-    else:
-        offers = [_HTML, *_RDF_OFFERS] if path != "/.well-known/void" else [*_RDF_OFFERS, _HTML]
-        chosen = negotiate(request.headers.get("accept"), offers)
-    if chosen is None:
-        return _text(406, "this resource is offered as " + ", ".join([_HTML, *_RDF_OFFERS]))
+    chosen = _resource_format(request, path)
+    if isinstance(chosen, Response):
+        return chosen
     reply = await _run(
         state,
         Request(
@@ -561,6 +583,43 @@ async def pathway(request: HttpRequest) -> Response:
     )
 
 
+async def _graph_store_write(request: HttpRequest, state: _State, graph: str | None) -> Response:
+    """PUT, POST or DELETE one graph, with the token only."""
+    refusal = _write_refusal(request, state, "Graph Store Protocol writes")
+    if refusal is not None:
+        return refusal
+    body = await _body(request, state.options.max_request_bytes)
+    if isinstance(body, Response):
+        return body
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    method = request.method
+    assert state.workdir is not None  # noqa: S101 - set for in-memory data
+    async with state.update_lock:
+        reply = await state.pool.write(
+            lambda dump: GraphWrite(method, graph, body, media, dump), state.workdir
+        )
+    if reply.status in (200, 201) and graph is not None:
+        state.graph_sizes.setdefault(graph, 0)
+    if method == "DELETE" and reply.status == 200 and graph is not None:
+        state.graph_sizes.pop(graph, None)
+    return _reply(reply)
+
+
+async def _graph_exists(state: _State, graph: str) -> Response | bool:
+    """Whether the store has a named graph ``graph`` (or the Response of a failed check)."""
+    check = await _run(
+        state,
+        Request(
+            query="ASK { GRAPH ?g { ?s ?p ?o } }",
+            substitutions=(("g", graph),),
+            accept="text/csv",
+        ),
+    )
+    if isinstance(check, Response):
+        return check
+    return b"true" in check.body
+
+
 async def graph_store(request: HttpRequest) -> Response:
     """The Graph Store Protocol at ``/store``: GET a graph; PUT, POST, DELETE only with the token.
 
@@ -573,24 +632,7 @@ async def graph_store(request: HttpRequest) -> Response:
         return _text(400, "name one graph: ?graph=IRI or ?default")
     graph = None if default else graphs[0]
     if request.method in ("PUT", "POST", "DELETE"):
-        refusal = _write_refusal(request, state, "Graph Store Protocol writes")
-        if refusal is not None:
-            return refusal
-        body = await _body(request, state.options.max_request_bytes)
-        if isinstance(body, Response):
-            return body
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        method = request.method
-        assert state.workdir is not None  # noqa: S101 - set for in-memory data
-        async with state.update_lock:
-            reply = await state.pool.write(
-                lambda dump: GraphWrite(method, graph, body, media, dump), state.workdir
-            )
-        if reply.status in (200, 201) and graph is not None:
-            state.graph_sizes.setdefault(graph, 0)
-        if method == "DELETE" and reply.status == 200 and graph is not None:
-            state.graph_sizes.pop(graph, None)
-        return _reply(reply)
+        return await _graph_store_write(request, state, graph)
     query = Request(
         query="CONSTRUCT WHERE { ?s ?p ?o }",
         accept=request.headers.get("accept"),
@@ -602,17 +644,10 @@ async def graph_store(request: HttpRequest) -> Response:
     if isinstance(answer, Response):
         return answer
     if graph is not None and graph not in state.graph_sizes and answer.status == 200:
-        check = await _run(
-            state,
-            Request(
-                query="ASK { GRAPH ?g { ?s ?p ?o } }",
-                substitutions=(("g", graph),),
-                accept="text/csv",
-            ),
-        )
-        if isinstance(check, Response):
-            return check
-        if b"true" not in check.body:
+        exists = await _graph_exists(state, graph)
+        if isinstance(exists, Response):
+            return exists
+        if not exists:
             return _text(404, f"no graph <{graph}>")
     return _reply(answer)
 
