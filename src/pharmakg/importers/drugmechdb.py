@@ -537,6 +537,15 @@ class _Entity:
     merged: bool = False
 
 
+@dataclass(frozen=True)
+class _Roles:
+    """Who is who in one entry: its drug's ids, its disease's id, its DrugBank CURIE."""
+
+    drug_ids: set[str]
+    disease: str
+    drugbank: str | None
+
+
 class _Importer:
     def __init__(self, file: Path, mapping: Mapping, monograph: Graph | None) -> None:
         self.file = file
@@ -638,6 +647,36 @@ class _Importer:
     # -- one entry
 
     def add_entry(self, line: int, item: object) -> None:
+        read = self._read_entry(line, item)
+        if read is None:
+            return
+        entry_id, graph, nodes, links = read
+        assert isinstance(item, dict)  # noqa: S101 - _read_entry checked it
+        self.entries += 1
+        path = _PATH_BASE + quote(entry_id, safe="-._~")
+        p = _iri(path)
+        self._path_lines(p, entry_id, graph, item)
+        drug_ids = {_clean(str(graph[k]))[0] for k in ("drugbank", "drug_mesh") if graph.get(k)}
+        disease_id = _clean(str(graph.get("disease_mesh", "")))[0]
+        drugbank = graph.get("drugbank")
+        drugbank_curie = (
+            self.normalise(_clean(str(drugbank))[0], entry_id, line) if drugbank else None
+        )
+        roles = _Roles(drug_ids, disease_id, drugbank_curie)
+        seen: dict[str, _Entity] = {}
+        drug: _Entity | None = None
+        for node in nodes:
+            found = self._add_node(node, roles, seen, p, entry_id, line)
+            drug = found if found is not None else drug
+        self._path_ends(p, drug, roles, seen, entry_id, line)
+        done: set[tuple[str, str, str]] = set()
+        for number, link in enumerate(links, 1):
+            self._add_link(number, link, seen, done, (path, p), entry_id, line)
+
+    def _read_entry(
+        self, line: int, item: object
+    ) -> tuple[str, dict[str, Any], list[Any], list[Any]] | None:
+        """The entry's id, graph, nodes and links; None (and a problem) when it is malformed."""
         entry_id = None
         try:
             if not isinstance(item, dict):
@@ -650,12 +689,14 @@ class _Importer:
                 raise TypeError("nodes and links are lists")
         except (KeyError, TypeError) as error:
             self.problem(ProblemKind.MALFORMED_ENTRY, str(entry_id or line), str(error), None, line)
-            return
-        self.entries += 1
-        path = _PATH_BASE + quote(entry_id, safe="-._~")
-        out = self.lines
-        t = self.t
-        p = _iri(path)
+            return None
+        return entry_id, graph, nodes, links
+
+    def _path_lines(
+        self, p: str, entry_id: str, graph: dict[str, Any], item: dict[str, Any]
+    ) -> None:
+        """The curated path's own triples: id, database, names, references, comment."""
+        out, t = self.lines, self.t
         out.append(f"{p} <{RDF_TYPE}> {t['CuratedPath']} .")
         out.append(f"{p} {t['recordId']} {_lit(entry_id)} .")
         out.append(f"{p} {t['inDatabase']} <{DRUGMECHDB_IRI}> .")
@@ -672,74 +713,99 @@ class _Importer:
         if comment:
             out.append(f"{p} <{RDFS_COMMENT}> {_lit(str(comment).strip())} .")
 
-        drug_ids = {_clean(str(graph[k]))[0] for k in ("drugbank", "drug_mesh") if graph.get(k)}
-        disease_id = _clean(str(graph.get("disease_mesh", "")))[0]
-        drugbank = graph.get("drugbank")
-        drugbank_curie = (
-            self.normalise(_clean(str(drugbank))[0], entry_id, line) if drugbank else None
-        )
-        seen: dict[str, _Entity] = {}
-        drug: _Entity | None = None
-        for node in nodes:
-            self.nodes += 1
-            if not isinstance(node, dict) or "id" not in node:
+    def _node_names(self, ent: _Entity, node: dict[str, Any], entry_id: str, line: int) -> None:
+        """A node's name, alternative names and alternative ids, on its entity."""
+        if node.get("name") is not None:
+            ent.names[_name(node["name"])] += 1
+        for alt in node.get("alt_names") or ():
+            ent.alt_names.add(_name(alt))
+        for alt_id in node.get("alt_ids") or ():
+            alt = _clean(str(alt_id))[0]
+            alt_curie = self.normalise(alt, entry_id, line)
+            if alt_curie is not None:
+                ent.xrefs.add(alt_curie)
+            elif self.unmapped(alt.partition(":")[0]):
                 self.problem(
-                    ProblemKind.MALFORMED_ENTRY, str(node), "a node without an id", entry_id, line
-                )
-                continue
-            ent = self.entity(node["id"], entry_id, line)
-            label = str(node.get("label", ""))
-            self.counts["categories"][label] += 1
-            prefix = ent.raw.partition(":")[0]
-            self.counts["prefixes"][prefix] += 1
-            if ent.curie is None and self.unmapped(prefix):
-                self.counts["unmapped_prefixes"][prefix] += 1
-            if ent.raw in seen:
-                self.problem(
-                    ProblemKind.DUPLICATE_NODE, ent.raw, "listed twice in one entry", entry_id, line
-                )
-            seen[ent.raw] = ent
-            if node.get("name") is not None:
-                ent.names[_name(node["name"])] += 1
-            for alt in node.get("alt_names") or ():
-                ent.alt_names.add(_name(alt))
-            for alt_id in node.get("alt_ids") or ():
-                alt = _clean(str(alt_id))[0]
-                alt_curie = self.normalise(alt, entry_id, line)
-                if alt_curie is not None:
-                    ent.xrefs.add(alt_curie)
-                elif self.unmapped(alt.partition(":")[0]):
-                    self.problem(
-                        ProblemKind.UNMAPPED_PREFIX,
-                        alt,
-                        f"an alt_id of {ent.raw}; not imported (no prefix-map entry)",
-                        entry_id,
-                        line,
-                    )
-            role = "drug" if ent.raw in drug_ids else "disease" if ent.raw == disease_id else None
-            if (role == "drug" and label != "Drug") or (role == "disease" and label != "Disease"):
-                self.problem(
-                    ProblemKind.SWAPPED_LABEL,
-                    ent.raw,
-                    f"the entry's {role} is labelled {label}",
+                    ProblemKind.UNMAPPED_PREFIX,
+                    alt,
+                    f"an alt_id of {ent.raw}; not imported (no prefix-map entry)",
                     entry_id,
                     line,
                 )
-            elif label:
-                ent.labels[label] += 1
-            if role:
-                ent.roles.add(role)
-            if role == "drug":
-                drug = ent
-                if drugbank_curie is not None and drugbank_curie != ent.curie:
-                    ent.xrefs.add(drugbank_curie)
-            if label and label not in self.mapping.categories:
-                self.unmapped_categories[label] += 1
-            out.append(f"{p} {t['pathNode']} <{ent.iri}> .")
+
+    def _node_role(
+        self, ent: _Entity, label: str, roles: _Roles, entry_id: str, line: int
+    ) -> str | None:
+        """The node's role in the entry (drug, disease or none), its label checked against it."""
+        role = (
+            "drug" if ent.raw in roles.drug_ids else "disease" if ent.raw == roles.disease else None
+        )
+        if (role == "drug" and label != "Drug") or (role == "disease" and label != "Disease"):
+            self.problem(
+                ProblemKind.SWAPPED_LABEL,
+                ent.raw,
+                f"the entry's {role} is labelled {label}",
+                entry_id,
+                line,
+            )
+        elif label:
+            ent.labels[label] += 1
+        if role:
+            ent.roles.add(role)
+        if role == "drug" and roles.drugbank is not None and roles.drugbank != ent.curie:
+            ent.xrefs.add(roles.drugbank)
+        return role
+
+    def _add_node(
+        self,
+        node: object,
+        roles: _Roles,
+        seen: dict[str, _Entity],
+        p: str,
+        entry_id: str,
+        line: int,
+    ) -> _Entity | None:
+        """Read one node of an entry; return its entity when it is the entry's drug."""
+        self.nodes += 1
+        if not isinstance(node, dict) or "id" not in node:
+            self.problem(
+                ProblemKind.MALFORMED_ENTRY, str(node), "a node without an id", entry_id, line
+            )
+            return None
+        ent = self.entity(node["id"], entry_id, line)
+        label = str(node.get("label", ""))
+        self.counts["categories"][label] += 1
+        prefix = ent.raw.partition(":")[0]
+        self.counts["prefixes"][prefix] += 1
+        if ent.curie is None and self.unmapped(prefix):
+            self.counts["unmapped_prefixes"][prefix] += 1
+        if ent.raw in seen:
+            self.problem(
+                ProblemKind.DUPLICATE_NODE, ent.raw, "listed twice in one entry", entry_id, line
+            )
+        seen[ent.raw] = ent
+        self._node_names(ent, node, entry_id, line)
+        role = self._node_role(ent, label, roles, entry_id, line)
+        if label and label not in self.mapping.categories:
+            self.unmapped_categories[label] += 1
+        self.lines.append(f"{p} {self.t['pathNode']} <{ent.iri}> .")
+        return ent if role == "drug" else None
+
+    def _path_ends(
+        self,
+        p: str,
+        drug: _Entity | None,
+        roles: _Roles,
+        seen: dict[str, _Entity],
+        entry_id: str,
+        line: int,
+    ) -> None:
+        """The path's drug and disease, or the problem that one of them is missing."""
+        out, t = self.lines, self.t
         if drug is None:
             self.problem(
                 ProblemKind.MISSING_DRUG_NODE,
-                ", ".join(sorted(drug_ids)) or "-",
+                ", ".join(sorted(roles.drug_ids)) or "-",
                 "no node has the entry's drug id",
                 entry_id,
                 line,
@@ -747,77 +813,107 @@ class _Importer:
         else:
             self.drugs.add(drug.raw)
             out.append(f"{p} {t['pathDrug']} <{drug.iri}> .")
-        if disease_id in seen:
-            self.diseases.add(disease_id)
-            out.append(f"{p} {t['pathDisease']} <{seen[disease_id].iri}> .")
+        if roles.disease in seen:
+            self.diseases.add(roles.disease)
+            out.append(f"{p} {t['pathDisease']} <{seen[roles.disease].iri}> .")
         else:
             self.problem(
                 ProblemKind.DANGLING_LINK,
-                disease_id,
+                roles.disease,
                 "disease_mesh is no node of the entry",
                 entry_id,
                 line,
             )
 
-        done: set[tuple[str, str, str]] = set()
-        for number, link in enumerate(links, 1):
-            self.links += 1
-            if not isinstance(link, dict) or not {"key", "source", "target"} <= link.keys():
+    def _link_problems(
+        self,
+        number: int,
+        key: str,
+        ends: tuple[_Entity, _Entity],
+        seen: dict[str, _Entity],
+        entry_id: str,
+        line: int,
+    ) -> None:
+        """Dangling ends and self-loops of one link, as problems."""
+        source, target = ends
+        for end in (source, target):
+            if end.raw not in seen:
                 self.problem(
-                    ProblemKind.MALFORMED_ENTRY,
-                    str(link),
-                    "a link needs key, source and target",
+                    ProblemKind.DANGLING_LINK,
+                    end.raw,
+                    f"link {number} ({key}) names no node of the entry",
                     entry_id,
                     line,
                 )
-                continue
-            key = str(link["key"])
-            self.counts["predicates"][key] += 1
-            source = self.entity(link["source"], entry_id, line)
-            target = self.entity(link["target"], entry_id, line)
-            for end in (source, target):
-                if end.raw not in seen:
-                    self.problem(
-                        ProblemKind.DANGLING_LINK,
-                        end.raw,
-                        f"link {number} ({key}) names no node of the entry",
-                        entry_id,
-                        line,
-                    )
-            if source is target:
-                self.problem(
-                    ProblemKind.SELF_LOOP, f"{source.raw} {key} {target.raw}", "", entry_id, line
-                )
-            triple = (source.raw, key, target.raw)
-            if triple in done:
-                self.duplicates += 1
-                self.problem(
-                    ProblemKind.DUPLICATE_LINK,
-                    f"{source.raw} {key} {target.raw}",
-                    f"link {number} repeats an earlier link",
-                    entry_id,
-                    line,
-                )
-                continue
-            done.add(triple)
-            predicate = self.mapping.predicates.get(key)
-            if predicate is None:
-                self.unmapped_predicates[key] += 1
-                pred = t["curatedRelation"]
-            else:
-                pred = _iri(predicate)
-            self.claims += 1
-            claim = _iri(f"{path}/link/{number}")
-            s, o = f"<{source.iri}>", f"<{target.iri}>"
-            out.append(f"{s} {pred} {o} .")
-            out.append(f"{claim} <{RDF_TYPE}> {t['Claim']} .")
-            out.append(f"{claim} {t['claimSubject']} {s} .")
-            out.append(f"{claim} {t['claimPredicate']} {pred} .")
-            out.append(f"{claim} {t['claimObject']} {o} .")
-            out.append(f"{claim} {t['basis']} {t['CuratedDatabaseBasis']} .")
-            out.append(f"{claim} {t['fromPath']} {p} .")
-            out.append(f"{claim} {t['inDatabase']} <{DRUGMECHDB_IRI}> .")
-            out.append(f"{claim} {t['sourcePredicate']} {_lit(key)} .")
+        if source is target:
+            self.problem(
+                ProblemKind.SELF_LOOP, f"{source.raw} {key} {target.raw}", "", entry_id, line
+            )
+
+    def _add_link(
+        self,
+        number: int,
+        link: object,
+        seen: dict[str, _Entity],
+        done: set[tuple[str, str, str]],
+        where: tuple[str, str],
+        entry_id: str,
+        line: int,
+    ) -> None:
+        """One link of an entry: a plain triple and a curated claim, or the problem with it."""
+        path, p = where
+        self.links += 1
+        if not isinstance(link, dict) or not {"key", "source", "target"} <= link.keys():
+            self.problem(
+                ProblemKind.MALFORMED_ENTRY,
+                str(link),
+                "a link needs key, source and target",
+                entry_id,
+                line,
+            )
+            return
+        key = str(link["key"])
+        self.counts["predicates"][key] += 1
+        source = self.entity(link["source"], entry_id, line)
+        target = self.entity(link["target"], entry_id, line)
+        self._link_problems(number, key, (source, target), seen, entry_id, line)
+        triple = (source.raw, key, target.raw)
+        if triple in done:
+            self.duplicates += 1
+            self.problem(
+                ProblemKind.DUPLICATE_LINK,
+                f"{source.raw} {key} {target.raw}",
+                f"link {number} repeats an earlier link",
+                entry_id,
+                line,
+            )
+            return
+        done.add(triple)
+        self._claim_lines(f"{path}/link/{number}", key, (source, target), p)
+
+    def _claim_lines(
+        self, claim_path: str, key: str, ends: tuple[_Entity, _Entity], p: str
+    ) -> None:
+        """The plain triple of a link and the curated claim behind it."""
+        out, t = self.lines, self.t
+        predicate = self.mapping.predicates.get(key)
+        if predicate is None:
+            self.unmapped_predicates[key] += 1
+            pred = t["curatedRelation"]
+        else:
+            pred = _iri(predicate)
+        self.claims += 1
+        claim = _iri(claim_path)
+        s, o = f"<{ends[0].iri}>", f"<{ends[1].iri}>"
+        out.append(f"{s} {pred} {o} .")
+        out.append(f"{claim} <{RDF_TYPE}> {t['Claim']} .")
+        out.append(f"{claim} {t['claimSubject']} {s} .")
+        out.append(f"{claim} {t['claimPredicate']} {pred} .")
+        out.append(f"{claim} {t['claimObject']} {o} .")
+        out.append(f"{claim} {t['basis']} {t['CuratedDatabaseBasis']} .")
+        out.append(f"{claim} {t['fromPath']} {p} .")
+        out.append(f"{claim} {t['inDatabase']} <{DRUGMECHDB_IRI}> .")
+        out.append(f"{claim} {t['sourcePredicate']} {_lit(key)} .")
 
     # -- entities, once every entry is read
 
@@ -836,40 +932,50 @@ class _Importer:
                 )
         return sorted(merged)
 
+    def _own_lines(self, ent: _Entity, names: list[str], labels: set[str]) -> list[str]:
+        """What an entity the monograph does not have gets: label, identity, types."""
+        e, t = f"<{ent.iri}>", self.t
+        out = [f"{e} <{RDFS_LABEL}> {_lit(names[0])} ."] if names else []
+        if ent.curie is not None:
+            out.append(f"{e} {t['id']} {_lit(ent.curie)} .")
+            # The identifier's IRI, so that a monograph entity's close or broad match
+            # to the same term can be seen beside it (the cross-check query).
+            out.append(f"{e} <{SKOS_EXACT}> <{vocab.expand_curie(ent.curie)}> .")
+        out += [f"{e} {t['xref']} {_lit(x)} ." for x in sorted(ent.xrefs - {ent.curie})]
+        out.append(f"{e} {t['identifierSource']} <{DRUGMECHDB_IRI}> .")
+        classes = {cls for label in labels if (cls := self.mapping.categories.get(label))}
+        out += [f"{e} <{RDF_TYPE}> <{c}> ." for c in sorted(classes or {PKG + "BiomedicalEntity"})]
+        return out
+
+    def _names_of(self, ent: _Entity) -> list[str]:
+        """The entity's names, most used first; several names or categories are problems."""
+        names = [n for n, _ in sorted(ent.names.items(), key=lambda kv: (-kv[1], kv[0]))]
+        if len(names) > 1:
+            self.problem(ProblemKind.SEVERAL_NAMES, ent.raw, " | ".join(names))
+        if len(ent.labels) > 1:
+            self.problem(ProblemKind.SEVERAL_CATEGORIES, ent.raw, ", ".join(sorted(ent.labels)))
+        return names
+
     def entity_lines(self) -> list[str]:
         out: list[str] = []
         t = self.t
         for ent in self.entities.values():
             e = f"<{ent.iri}>"
-            names = [n for n, _ in sorted(ent.names.items(), key=lambda kv: (-kv[1], kv[0]))]
-            if len(names) > 1:
-                self.problem(ProblemKind.SEVERAL_NAMES, ent.raw, " | ".join(names))
-            if len(ent.labels) > 1:
-                self.problem(ProblemKind.SEVERAL_CATEGORIES, ent.raw, ", ".join(sorted(ent.labels)))
+            names = self._names_of(ent)
             out.append(f"{e} {t['sourceIdentifier']} {_lit(ent.raw)} .")
             labels = set(ent.labels)
             labels |= {"Drug"} if "drug" in ent.roles else set()
             labels |= {"Disease"} if "disease" in ent.roles else set()
-            for label in sorted(labels):
-                if label in self.mapping.biolink:
-                    out.append(f"{e} {t['biolinkCategory']} <{self.mapping.biolink[label]}> .")
+            biolink = self.mapping.biolink
+            out += [
+                f"{e} {t['biolinkCategory']} <{biolink[x]}> ."
+                for x in sorted(labels & set(biolink))
+            ]
             alt = set(ent.alt_names) | set(names[1:])
             if ent.merged:
                 alt |= set(names[:1])
             else:
-                if names:
-                    out.append(f"{e} <{RDFS_LABEL}> {_lit(names[0])} .")
-                if ent.curie is not None:
-                    out.append(f"{e} {t['id']} {_lit(ent.curie)} .")
-                    # The identifier's IRI, so that a monograph entity's close or broad match
-                    # to the same term can be seen beside it (the cross-check query).
-                    out.append(f"{e} <{SKOS_EXACT}> <{vocab.expand_curie(ent.curie)}> .")
-                for xref in sorted(ent.xrefs - {ent.curie}):
-                    out.append(f"{e} {t['xref']} {_lit(xref)} .")
-                out.append(f"{e} {t['identifierSource']} <{DRUGMECHDB_IRI}> .")
-                classes = {cls for label in labels if (cls := self.mapping.categories.get(label))}
-                for cls in sorted(classes or {PKG + "BiomedicalEntity"}):
-                    out.append(f"{e} <{RDF_TYPE}> <{cls}> .")
+                out += self._own_lines(ent, names, labels)
             for name in sorted(alt - set(names[:1] if not ent.merged else [])):
                 out.append(f"{e} <{SKOS_ALT}> {_lit(name)} .")
         return out
