@@ -18,6 +18,9 @@ import pharmakg
 from conftest import DATA, GRAPHS, ROOT, SYNTHETIC
 from pharmakg.validate import FAST_ABOVE, choose_engine, validate_graph
 
+#: pyshacl on every fixture takes minutes on 2 cores: `make test-slow` (and CI) runs these.
+pytestmark = pytest.mark.slow
+
 FIXTURES = sorted((DATA / "invalid").glob("*.ttl"))
 BASE = [ROOT / "ontology" / "pharmakg.ttl", *GRAPHS]
 
