@@ -120,11 +120,12 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 def current_umask() -> int:
     """The process's umask, read without changing it where the OS allows."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
+        status = Path("/proc/self/status").read_text().splitlines()
+    except OSError:  # no /proc (not Linux)
+        status = []
+    for line in status:
+        if line.startswith("Umask:"):
+            return int(line.split()[1], 8)
     # No /proc: set and restore (the only portable way before Python 3.13's os.umask read).
     mask = os.umask(0o022)
     os.umask(mask)

@@ -136,7 +136,7 @@ class Reply:
 
 
 class _ReplyTooLarge(Exception):
-    pass
+    """A result grew past the server's result cap while it was being written."""
 
 
 class _CappedBuffer:
