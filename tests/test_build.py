@@ -179,6 +179,7 @@ def rebased_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_rebased_release_names_only_the_new_base(rebased_release: Path) -> None:
     files = [p for p in rebased_release.rglob("*") if p.is_file()]
     assert {p.suffix for p in files} >= {".ttl", ".nq", ".jsonld", ".tsv", ".html", ".svg"}
@@ -188,6 +189,7 @@ def test_rebased_release_names_only_the_new_base(rebased_release: Path) -> None:
     assert OTHER_BASE.encode() in (rebased_release / "imiquimod-pathway.html").read_bytes()
 
 
+@pytest.mark.slow
 def test_release_is_world_readable_under_umask_022(rebased_release: Path) -> None:
     assert stat.S_IMODE(rebased_release.stat().st_mode) == 0o755
     for path in rebased_release.rglob("*"):

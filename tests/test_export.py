@@ -531,6 +531,7 @@ def _map_term(term: Node) -> Node:
     return term
 
 
+@pytest.mark.slow
 def test_base_iri_rewrites_every_format(kg: pharmakg.KnowledgeGraph, release: ex.Release) -> None:
     inferred = pharmakg.reason(kg).graph
     options = ex.ExportOptions(base_iri=OTHER_BASE)
@@ -582,6 +583,7 @@ def test_unknown_format_lists_choices() -> None:
     assert {"turtle", "kgx"} <= set(caught.value.choices)
 
 
+@pytest.mark.slow
 def test_cli_export(tmp_path: Path) -> None:
     runner = CliRunner()
     done = runner.invoke(main, ["export", "--format", "text/turtle"])

@@ -29,6 +29,9 @@ from pharmakg.importers import DrugMechDBImport, ProblemKind, import_drugmechdb,
 from pharmakg.importers.drugmechdb import PKG, PKR, mapping_file, read_mapping
 from pharmakg.load import default_paths
 
+#: Every test here reads DrugMechDB's whole file (a large third-party file): make test-slow, CI.
+pytestmark = pytest.mark.slow
+
 BESIDE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "drugmechdb"
 IMIQUIMOD_DRUGBANK = "DB:DB00724"
 

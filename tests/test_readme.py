@@ -87,8 +87,10 @@ def _shown_pattern(shown: list[str]) -> re.Pattern[str]:
 
 def _block(block: str) -> object:
     """A shown block as a test parameter; one that reads the DrugMechDB import is slow."""
-    marks = [pytest.mark.slow] if IMPORTED in block.splitlines()[0] else []
-    return pytest.param(block, marks=marks, id=block.splitlines()[0][:60])
+    command = block.splitlines()[0]
+    slow = IMPORTED in command or "tests/data/inconsistent" in command  # HermiT ~10 times
+    marks = [pytest.mark.slow] if slow else []
+    return pytest.param(block, marks=marks, id=command[:60])
 
 
 @pytest.fixture(scope="session")

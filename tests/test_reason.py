@@ -134,6 +134,7 @@ def test_reasoning_does_not_change_its_input() -> None:
         ("drug-typed-as-disease.ttl", None),
     ],
 )
+@pytest.mark.slow
 def test_inconsistent_fixture_names_the_offenders(
     fixture: str, negation: tuple[str, str] | None
 ) -> None:
@@ -206,6 +207,7 @@ def test_cli_reason_json_and_exit_codes(tmp_path: Path) -> None:
     assert "pkr:imiquimod" in bad.stdout
 
 
+@pytest.mark.slow
 def test_build_writes_the_inferred_layer(tmp_path: Path) -> None:
     result = pharmakg.build(tmp_path / "dist")
     assert result.conforms

@@ -735,6 +735,7 @@ def test_html_escapes_everything() -> None:
 # ---------------------------------------------------------------- updates with a token
 
 
+@pytest.mark.slow
 def test_inferred_graph_and_update_with_token(tmp_path: Path, kg: pharmakg.KnowledgeGraph) -> None:
     if shutil.which("java") is None:
         if os.environ.get("CI"):

@@ -202,6 +202,7 @@ def test_monograph_conforms(monograph_kg: pharmakg.KnowledgeGraph) -> None:
     assert report.results == ()
 
 
+@pytest.mark.slow
 def test_synthetic_second_drug_conforms_to_the_same_shapes() -> None:
     report = pharmakg.validate([*GRAPHS, SYNTHETIC])
     assert report.conforms, report.to_text()
