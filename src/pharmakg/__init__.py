@@ -78,10 +78,8 @@ from .model import (
     ValidationResult,
 )
 from .paths import MAX_HOPS, PathsResult, mechanism_paths
-from .query import execute, parse_assignments, parse_bases, run_query, with_bases
-from .query import list_queries as _list_queries
-from .reason import ReasoningResult
-from .reason import reason as _reason
+from .query import execute, list_queries, parse_assignments, parse_bases, run_query, with_bases
+from .reason import ReasoningResult, reason
 from .resources import write_bytes_atomic, write_text_atomic
 from .serve import ServeOptions
 from .serve import serve as serve_endpoint
@@ -89,8 +87,7 @@ from .store import ENGINES as QUERY_ENGINES
 from .store import SparqlStore
 from .validate import ENGINES as SHACL_ENGINES
 from .validate import IllTypedLiteralLog, validate_graph
-from .visualise import DEFAULT_MAX_NODES, Pathway, build_pathway, render
-from .visualise import visualise as _visualise
+from .visualise import DEFAULT_MAX_NODES, Pathway, build_pathway, render, visualise
 from .vocab import BASES, DEFAULT_BASES, check_curie, compress, expand_curie, shorten
 
 __all__ = [
@@ -206,7 +203,7 @@ class KnowledgeGraph(LoadedGraph):
 
     def reason(self) -> ReasoningResult:
         """Run the OWL reasoner on this graph; see :func:`pharmakg.reason`."""
-        return _reason(self)
+        return reason(self)
 
     def validate(self) -> ValidationReport:
         """Validate this graph; see :func:`pharmakg.validate`."""
@@ -318,22 +315,12 @@ def query(
     return run_query(kg, name_or_file, params, engine=engine)
 
 
-def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningResult:
-    """Run HermiT on ``kg`` and return what it infers, apart from the asserted triples.
-
-    ``kg`` is never changed. See :mod:`pharmakg.reason`.
-
-    :raises JavaNotFoundError: no ``java`` to run HermiT; the message says how to install it.
-    """
-    return _reason(kg, ontology=ontology)
-
-
 def _consistent_inferences(kg: LoadedGraph) -> ReasoningResult:
     """HermiT's inferences on ``kg``.
 
     :raises InconsistentGraphError: the graph is inconsistent, so everything would follow.
     """
-    result = _reason(kg)
+    result = reason(kg)
     if not result.consistent:
         raise InconsistentGraphError(
             f"the graph is inconsistent, so nothing can be inferred: {result.explanation}"
@@ -353,11 +340,6 @@ def with_inferences(kg: LoadedGraph) -> KnowledgeGraph:
     for triple in result.graph:
         merged.add(triple)
     return KnowledgeGraph(graph=merged, sources=kg.sources)
-
-
-def list_queries() -> list[QueryInfo]:
-    """Every named query in the packaged ``queries/``, sorted by name."""
-    return _list_queries()
 
 
 def export(
@@ -382,26 +364,6 @@ def export(
         inferred = _consistent_inferences(kg).graph
     report = validate_graph(kg) if chosen.name in HOLDS_REPORT else None
     return _export(prepare_release(kg, inferred, options, report=report), chosen)
-
-
-def visualise(
-    kg: LoadedGraph,
-    drug: str,
-    fmt: Format | str = "html",
-    *,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    bases: str | Iterable[str] | None = None,
-) -> bytes:
-    """Draw the pathway of ``drug`` (label, CURIE or IRI) as a file's bytes.
-
-    Formats: ``html``, ``svg``, ``png`` or ``mermaid`` (:attr:`pharmakg.formats.Kind.PICTURE`);
-    ``bases`` chooses the edges drawn (default: stated and interpreted); see
-    :mod:`pharmakg.visualise`.
-
-    :raises UnknownEntityError: not a drug; the error lists the closest matches.
-    :raises UnknownFormatError: the error lists the picture formats.
-    """
-    return _visualise(kg, drug, fmt, max_nodes=max_nodes, bases=bases)
 
 
 def import_drugmechdb(
