@@ -118,6 +118,23 @@ def _store_label(store: Store, node: Node | None) -> str | None:
     return found[0][1] if found else None
 
 
+def _violation(
+    store: Store, triple: tuple[Node, Node, Node], shape: URIRef, label: str, message: str
+) -> ValidationResult:
+    """A violation found beside the shapes, on the triple's subject, property and value."""
+    subject, predicate, value = triple
+    return ValidationResult(
+        focus_node=subject,
+        focus_label=_store_label(store, subject),
+        path=predicate,
+        value=value,
+        source_shape=shape,
+        shape_label=label,
+        severity=Severity.VIOLATION,
+        message=message,
+    )
+
+
 def check_curies(data: Graph | Store) -> list[ValidationResult]:
     """Check every ``pkg:id`` and ``pkg:xref`` literal (of a graph or a store) on the prefix map."""
     store = data if isinstance(data, Store) else LoadedGraph(data).hub
@@ -133,16 +150,7 @@ def check_curies(data: Graph | Store) -> list[ValidationResult]:
         if problem is None:
             continue
         results.append(
-            ValidationResult(
-                focus_node=subject,
-                focus_label=_store_label(store, subject),
-                path=predicate,
-                value=value,
-                source_shape=KNOWN_CURIE,
-                shape_label="known CURIE",
-                severity=Severity.VIOLATION,
-                message=problem,
-            )
+            _violation(store, (subject, predicate, value), KNOWN_CURIE, "known CURIE", problem)
         )
     return results
 
@@ -170,21 +178,14 @@ def check_literals(store: Store) -> list[ValidationResult]:
         rdflib_terms.removeFilter(quiet)
     results = []
     for subject, predicate, value in sorted(rows, key=lambda r: tuple(map(str, r))):
-        if not isinstance(value, Literal) or not value.ill_typed or subject is None:
+        if subject is None or predicate is None or not isinstance(value, Literal):
+            continue
+        if not value.ill_typed:
             continue
         datatype = vocab.shorten(str(value.datatype))
-        results.append(
-            ValidationResult(
-                focus_node=subject,
-                focus_label=_store_label(store, subject),
-                path=predicate,
-                value=value,
-                source_shape=WELL_TYPED_LITERAL,
-                shape_label="well-typed literal",
-                severity=Severity.VIOLATION,
-                message=f"ill-typed literal: {str(value)!r} is not a valid {datatype}",
-            )
-        )
+        message = f"ill-typed literal: {str(value)!r} is not a valid {datatype}"
+        triple = (subject, predicate, value)
+        results.append(_violation(store, triple, WELL_TYPED_LITERAL, "well-typed literal", message))
     return results
 
 
