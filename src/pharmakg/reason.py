@@ -33,8 +33,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import owlready2
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
@@ -42,6 +42,9 @@ from rdflib.term import Node
 from . import resources, vocab
 from .errors import JavaNotFoundError, ReasonerError
 from .load import LoadedGraph, parse_file
+
+if TYPE_CHECKING:
+    import owlready2
 
 __all__ = ["InconsistentIndividual", "ReasoningResult", "java_executable", "reason"]
 
@@ -153,14 +156,22 @@ class ReasoningResult:
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
+def _owlready() -> Any:  # owlready2 has no type hints
+    """owlready2, imported when HermiT is first needed: only `reason` pays for it."""
+    import owlready2
+
+    return owlready2
+
+
 def java_executable() -> str:
     """The ``java`` that runs HermiT (``owlready2.JAVA_EXE``, looked up on the PATH).
 
     :raises JavaNotFoundError: there is none; the message says how to install one.
     """
-    found = shutil.which(str(owlready2.JAVA_EXE))
+    java = str(_owlready().JAVA_EXE)
+    found = shutil.which(java)
     if found is None:
-        raise JavaNotFoundError(_JAVA_HINT, term=str(owlready2.JAVA_EXE))
+        raise JavaNotFoundError(_JAVA_HINT, term=java)
     return found
 
 
@@ -186,6 +197,7 @@ def _reasoner_input(kg: LoadedGraph, ontology: str | Path | None) -> Graph:
 def _hermit_world(graph: Graph) -> owlready2.World | None:
     """Load ``graph`` into a World of its own and run HermiT; ``None`` if inconsistent."""
     java_executable()
+    owlready2 = _owlready()
     world = owlready2.World()
     data = graph.serialize(format="nt", encoding="utf-8")
     world.get_ontology(_INPUT_IRI).load(fileobj=io.BytesIO(data), format="ntriples")
@@ -207,7 +219,7 @@ def _hermit_world(graph: Graph) -> owlready2.World | None:
 
 def _consistent(graph: Graph) -> bool:
     """Ask HermiT only whether ``graph`` is consistent (one JVM run, no classification)."""
-    hermit = Path(owlready2.__file__).parent / "hermit"
+    hermit = Path(_owlready().__file__).parent / "hermit"
     classpath = os.pathsep.join([str(hermit), str(hermit / "HermiT.jar")])
     handle, name = tempfile.mkstemp(suffix=".nt", prefix="pharmakg-")
     try:

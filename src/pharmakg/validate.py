@@ -31,8 +31,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-import shacl
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
@@ -237,6 +235,9 @@ def _shape_label(shapes: Graph, shape: Node | None) -> str | None:
 
 
 def _pyshacl_report(data: Graph, shapes: Graph, shapes_path: Path) -> tuple[bool, Graph]:
+    # Imported here, as the fast engine is: only `validate` pays for an engine (about 0.3 s).
+    from pyshacl import validate as shacl_validate
+
     conforms, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -260,6 +261,8 @@ _HAS_ONTOLOGY = (
 
 def _fast_report(data: bytes, shapes: Graph, shapes_path: Path) -> tuple[bool, Graph]:
     """The ``shacl`` engine's report graph for N-Triples ``data`` and the ``shapes`` graph."""
+    import shacl
+
     try:
         compiled = shacl.Shapes.from_text(
             shapes.serialize(format="nt", encoding="utf-8").decode("utf-8"),
