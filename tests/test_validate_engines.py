@@ -18,7 +18,8 @@ import pharmakg
 from conftest import DATA, GRAPHS, ROOT, SYNTHETIC
 from pharmakg.validate import FAST_ABOVE, choose_engine, validate_graph
 
-#: pyshacl on every fixture takes minutes on 2 cores: `make test-slow` (and CI) runs these.
+#: pyshacl on every fixture and a generated graph: about 40 s on 2 cores, so `make test-slow`
+#: (and CI) runs these.
 pytestmark = pytest.mark.slow
 
 FIXTURES = sorted((DATA / "invalid").glob("*.ttl"))
