@@ -36,6 +36,12 @@ def monograph_kg() -> pharmakg.KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
+def monograph_reasoning(monograph_kg: pharmakg.KnowledgeGraph) -> pharmakg.ReasoningResult:
+    """HermiT on the release's own data, run once a session (each run starts a JVM)."""
+    return pharmakg.reason(monograph_kg)
+
+
+@pytest.fixture(scope="session")
 def two_drug_kg() -> pharmakg.KnowledgeGraph:
     """The monograph plus the synthetic second drug (tests/data/synthetic/)."""
     return pharmakg.load(ROOT / "ontology" / "pharmakg.ttl", *GRAPHS, SYNTHETIC)

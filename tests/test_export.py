@@ -489,8 +489,10 @@ def test_kgx_says_what_the_source_says(
     assert "cell culture" in in_culture["pharmakg_qualifiers"]
 
 
-def test_kgx_treats_edges_carry_approval_and_publications(kg: pharmakg.KnowledgeGraph) -> None:
-    release = ex.prepare_release(kg, pharmakg.reason(kg).graph)
+def test_kgx_treats_edges_carry_approval_and_publications(
+    kg: pharmakg.KnowledgeGraph, monograph_reasoning: pharmakg.ReasoningResult
+) -> None:
+    release = ex.prepare_release(kg, monograph_reasoning.graph)
     _, edges = _kgx_rows(ex.export(release, "kgx"))
     treats = [e for e in edges if e["predicate"] == "biolink:treats"]
     indications = list(kg.graph.subjects(RDF.type, URIRef(PKG + "Indication")))
@@ -532,8 +534,10 @@ def _map_term(term: Node) -> Node:
 
 
 @pytest.mark.slow
-def test_base_iri_rewrites_every_format(kg: pharmakg.KnowledgeGraph, release: ex.Release) -> None:
-    inferred = pharmakg.reason(kg).graph
+def test_base_iri_rewrites_every_format(
+    kg: pharmakg.KnowledgeGraph, release: ex.Release, monograph_reasoning: pharmakg.ReasoningResult
+) -> None:
+    inferred = monograph_reasoning.graph
     options = ex.ExportOptions(base_iri=OTHER_BASE)
     other = ex.prepare_release(kg, inferred, options, report=release.report)
     assert len(other.inferred) > 0
