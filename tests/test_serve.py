@@ -45,6 +45,7 @@ import pharmakg
 from pharmakg.export import ExportOptions, export, prepare_release
 from pharmakg.serve.pages import Neighbourhood, entity_page
 from pharmakg.serve.protocol import find_service, negotiate, service_refusal
+from pharmakg.serve.rebase import rebase_query
 
 
 @dataclass(frozen=True)
@@ -779,6 +780,95 @@ def test_inferred_graph_and_update_with_token(tmp_path: Path, kg: pharmakg.Knowl
         assert (URIRef(writable.sparql), SD.supportedLanguage, SD.SPARQL11Update) in sd
 
 
+# ---------------------------------------------------------------- another base IRI
+
+
+def _moved(value: str) -> str:
+    """``value`` with the default base swapped for OTHER_BASE (the test's own statement of it)."""
+    return OTHER_BASE + value[len(BASE) :] if value.startswith(BASE) else value
+
+
+def _row_set(rows: list[dict[str, Any]], move: bool = False) -> list[tuple[tuple[str, str], ...]]:
+    """Rows as sorted (variable, value) tuples; ``move``: our IRIs under OTHER_BASE."""
+    out = []
+    for row in rows:
+        cells = {k: (_moved(v["value"]) if move else v["value"]) for k, v in row.items()}
+        out.append(tuple(sorted(cells.items())))
+    return sorted(out)
+
+
+def _examples(served: Server) -> tuple[str, dict[str, str]]:
+    """The service description's Turtle, and its examples' query text by name."""
+    answer = httpx.get(served.sparql, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    graph = Graph().parse(data=answer.text, format="turtle")
+    texts = {}
+    for example in graph.subjects(RDF.type, SH.SPARQLExecutable):
+        text = next(graph.objects(example, SH.select), None) or graph.value(example, SH.ask)
+        texts[str(graph.value(example, SCHEMA.name))] = str(text)
+    return answer.text, texts
+
+
+def test_named_queries_follow_another_base(tmp_path: Path, server: Server) -> None:
+    """Under ``--base-iri`` the named queries (as the server offers them) find the same rows."""
+    with running_server(tmp_path / "server.log", "--base-iri", OTHER_BASE) as other:
+        description, texts = _examples(other)
+        assert set(texts) == {q.name for q in NAMED}
+        assert BASE not in description  # no example, no query text names the default base
+        assert OTHER_BASE + "sparql-examples/chain" in description
+        found = 0
+        for info in NAMED:
+            assert info.path is not None
+            default_rows = _rows(server, info.path.read_text(encoding="utf-8"))
+            assert _row_set(_rows(other, texts[info.name])) == _row_set(default_rows, move=True)
+            # the .rq text as written asks for the default base, which the data no longer has
+            if any(BASE in v["value"] for row in default_rows for v in row.values()):
+                assert _rows(other, info.path.read_text(encoding="utf-8")) == []
+            found += bool(default_rows)
+        assert found >= len(NAMED) - 1  # every query but at most one finds rows in the monograph
+        page = httpx.get(other.sparql, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert BASE not in page.text  # YASGUI's tabs
+        assert OTHER_BASE + "ontology/" in page.text
+        entity = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
+        assert entity.status_code == 200
+        graph = Graph().parse(data=entity.text, format="turtle")
+        assert (
+            URIRef(OTHER_BASE + "resource/imiquimod"),
+            RDF.type,
+            URIRef(OTHER_BASE + "ontology/Drug"),
+        ) in graph
+        assert not any(BASE in str(term) for triple in graph for term in triple)
+        html = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/html"})
+        assert "<h1>imiquimod</h1>" in html.text
+        assert "/_pathway/resource/imiquimod" in html.text
+        picture = httpx.get(other.url + "/_pathway/resource/imiquimod")
+        assert picture.status_code == 200
+
+
+#: {b} marks what moves to another base; the default base spelt out stays (a comment, a
+#: language-tagged string, a string with a space, a longer name that only starts like ours).
+REBASE_CASES = "\n".join(
+    [
+        "BASE <{b}resource/>",
+        "PREFIX pkg: <{b}ontology/> # <https://w3id.org/pharmakg/x>",
+        "SELECT * WHERE { <imiquimod> pkg:id ?id ; ?p <{b}graph/stated> .",
+        "  FILTER(STRSTARTS(STR(?p), '{b}ontology/') && ?id < 3",
+        '    && ?id != "https://w3id.org/pharmakg/x"@en && ?id != """{b}y"""',
+        '    && ?id != """https://w3id.org/pharmakg/a b""" && ?id != "https://w3id.org/pharmakgx")',
+        "}",
+    ]
+)
+
+
+def test_rebase_query_moves_tokens_not_text() -> None:
+    text = REBASE_CASES.replace("{b}", BASE)
+    assert rebase_query(text, OTHER_BASE) == REBASE_CASES.replace("{b}", OTHER_BASE)
+    assert rebase_query(text, BASE) == text
+    with pytest.raises(pharmakg.InputError):
+        rebase_query(text, "https://example.org/a b/")
+
+
 # ---------------------------------------------------------------- a read-only store on disk
 
 
@@ -793,6 +883,8 @@ def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.Knowled
     args = ("--store", str(directory), "--base-iri", OTHER_BASE, "--update-token", TOKEN)
     with running_server(tmp_path / "server.log", *args) as on_disk:
         assert _count(on_disk) == expected
+        identifiers = _examples(on_disk)[1]["identifiers"]  # its STRSTARTS names the base
+        assert len(_rows(on_disk, identifiers)) == len(kg.query("identifiers")) > 0
         page = httpx.get(on_disk.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
         assert page.status_code == 200
         graph = Graph().parse(data=page.text, format="turtle")
