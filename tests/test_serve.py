@@ -34,8 +34,9 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
@@ -45,6 +46,7 @@ import pharmakg
 from pharmakg.export import ExportOptions, export, prepare_release
 from pharmakg.serve.pages import Neighbourhood, entity_page
 from pharmakg.serve.protocol import find_service, negotiate, service_refusal
+from pharmakg.serve.rebase import rebase_query
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,49 @@ def test_select_and_ask_in_every_format(server: Server) -> None:
     assert default.headers["content-type"].startswith("application/sparql-results+json")
 
 
+def _terms(rows: Any) -> list[tuple[str, ...]]:
+    """Rows of RDF terms (rdflib's or pharmakg's) as sorted N-Triples tuples, unbound as ''."""
+    return sorted(tuple("" if t is None else t.n3() for t in row) for row in rows)
+
+
+@pytest.mark.parametrize("name", ["chain", "identifiers"])
+def test_named_query_results_parsed_back_by_rdflib(
+    server: Server, kg: pharmakg.KnowledgeGraph, name: str
+) -> None:
+    """JSON, XML, TSV and CSV answers read back by rdflib's own result parsers, value by value.
+
+    ``chain`` has language-tagged labels and plain strings, ``identifiers`` IRIs and CURIEs.
+    """
+    from rdflib.query import Result
+
+    info = next(q for q in NAMED if q.name == name)
+    assert info.path is not None
+    expected = kg.query(name)
+    assert len(expected) > 0
+    for media, fmt in (
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/tab-separated-values", "tsv"),
+        ("text/csv", "csv"),
+    ):
+        answer = httpx.post(
+            server.sparql,
+            data={"query": info.path.read_text(encoding="utf-8")},
+            headers={"Accept": media},
+        )
+        assert answer.status_code == 200, (name, media)
+        parsed = Result.parse(io.BytesIO(answer.content), format=fmt)
+        assert [str(v) for v in parsed.vars or []] == list(expected.variables), (name, fmt)
+        rows = [tuple(row) for row in parsed]
+        if fmt == "csv":  # CSV keeps the lexical forms only (SPARQL 1.1 CSV/TSV §3)
+            got = sorted(tuple("" if t is None else str(t) for t in row) for row in rows)
+            assert got == sorted(
+                tuple("" if t is None else str(t) for t in row) for row in expected.rows
+            ), name
+        else:
+            assert _terms(rows) == _terms(expected.rows), (name, fmt)
+
+
 def test_construct_in_every_rdf_format(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
     expected = Graph()
     for triple in kg.graph.triples((IMIQUIMOD, None, None)):
@@ -299,13 +344,15 @@ def test_construct_in_every_rdf_format(server: Server, kg: pharmakg.KnowledgeGra
         answer = httpx.post(server.sparql, data={"query": CONSTRUCT}, headers={"Accept": media})
         assert answer.status_code == 200, (media, answer.text)
         assert answer.headers["content-type"].startswith(media)
-        if rdflib_format in ("trig", "nquads"):  # rdflib's dataset parsers warn; use pyoxigraph
-            fmt = ox.RdfFormat.TRIG if rdflib_format == "trig" else ox.RdfFormat.N_QUADS
-            quads = list(ox.parse(answer.content, format=fmt))
-            assert all(q.graph_name == ox.DefaultGraph() for q in quads)
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            parsed = _parse(text, "nt")
+        if rdflib_format in ("trig", "nquads"):  # rdflib's Dataset: the default graph only
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", category=DeprecationWarning)
+                dataset = Dataset()
+                dataset.parse(data=answer.text, format=rdflib_format)
+            assert [g.identifier for g in dataset.graphs() if len(g)] == [DATASET_DEFAULT_GRAPH_ID]
+            parsed = Graph()
+            for triple in dataset.default_graph:
+                parsed.add(triple)
         else:
             parsed = _parse(answer.text, rdflib_format)
         assert isomorphic(parsed, expected), media
@@ -540,21 +587,31 @@ def test_queries_beyond_the_workers_wait_then_get_503_and_results_are_capped(
         assert _count(small) > 0
 
 
+def _value_rows(result: pharmakg.QueryResult) -> list[tuple[tuple[str, str], ...]]:
+    """In-process rows in :func:`_row_set`'s shape (unbound variables left out)."""
+    return sorted(
+        tuple(
+            sorted((v, str(t)) for v, t in zip(result.variables, row, strict=True) if t is not None)
+        )
+        for row in result.rows
+    )
+
+
 def test_fifty_concurrent_requests(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
-    expected = {info.name: len(kg.query(info.name)) for info in NAMED}
+    expected = {info.name: _value_rows(kg.query(info.name)) for info in NAMED}
     texts = {info.name: info.path.read_text(encoding="utf-8") for info in NAMED if info.path}
     names = [NAMED[i % len(NAMED)].name for i in range(50)]
 
     async def scenario() -> list[tuple[str, int, int]]:
         async with httpx.AsyncClient(timeout=60) as client:
 
-            async def one(name: str) -> tuple[str, int, int]:
+            async def one(name: str) -> tuple[str, int, list[dict[str, Any]]]:
                 answer = await client.post(
                     server.sparql,
                     data={"query": texts[name]},
                     headers={"Accept": "application/sparql-results+json"},
                 )
-                return name, answer.status_code, len(answer.json()["results"]["bindings"])
+                return name, answer.status_code, answer.json()["results"]["bindings"]
 
             return list(await asyncio.gather(*(one(n) for n in names)))
 
@@ -562,7 +619,7 @@ def test_fifty_concurrent_requests(server: Server, kg: pharmakg.KnowledgeGraph) 
     assert len(results) == 50
     for name, status, rows in results:
         assert status == 200, name
-        assert rows == expected[name], name
+        assert _row_set(rows) == expected[name], name
 
 
 # ---------------------------------------------------------------- CORS
@@ -779,6 +836,95 @@ def test_inferred_graph_and_update_with_token(tmp_path: Path, kg: pharmakg.Knowl
         assert (URIRef(writable.sparql), SD.supportedLanguage, SD.SPARQL11Update) in sd
 
 
+# ---------------------------------------------------------------- another base IRI
+
+
+def _moved(value: str) -> str:
+    """``value`` with the default base swapped for OTHER_BASE (the test's own statement of it)."""
+    return OTHER_BASE + value[len(BASE) :] if value.startswith(BASE) else value
+
+
+def _row_set(rows: list[dict[str, Any]], move: bool = False) -> list[tuple[tuple[str, str], ...]]:
+    """Rows as sorted (variable, value) tuples; ``move``: our IRIs under OTHER_BASE."""
+    out = []
+    for row in rows:
+        cells = {k: (_moved(v["value"]) if move else v["value"]) for k, v in row.items()}
+        out.append(tuple(sorted(cells.items())))
+    return sorted(out)
+
+
+def _examples(served: Server) -> tuple[str, dict[str, str]]:
+    """The service description's Turtle, and its examples' query text by name."""
+    answer = httpx.get(served.sparql, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    graph = Graph().parse(data=answer.text, format="turtle")
+    texts = {}
+    for example in graph.subjects(RDF.type, SH.SPARQLExecutable):
+        text = next(graph.objects(example, SH.select), None) or graph.value(example, SH.ask)
+        texts[str(graph.value(example, SCHEMA.name))] = str(text)
+    return answer.text, texts
+
+
+def test_named_queries_follow_another_base(tmp_path: Path, server: Server) -> None:
+    """Under ``--base-iri`` the named queries (as the server offers them) find the same rows."""
+    with running_server(tmp_path / "server.log", "--base-iri", OTHER_BASE) as other:
+        description, texts = _examples(other)
+        assert set(texts) == {q.name for q in NAMED}
+        assert BASE not in description  # no example, no query text names the default base
+        assert OTHER_BASE + "sparql-examples/chain" in description
+        found = 0
+        for info in NAMED:
+            assert info.path is not None
+            default_rows = _rows(server, info.path.read_text(encoding="utf-8"))
+            assert _row_set(_rows(other, texts[info.name])) == _row_set(default_rows, move=True)
+            # the .rq text as written asks for the default base, which the data no longer has
+            if any(BASE in v["value"] for row in default_rows for v in row.values()):
+                assert _rows(other, info.path.read_text(encoding="utf-8")) == []
+            found += bool(default_rows)
+        assert found >= len(NAMED) - 1  # every query but at most one finds rows in the monograph
+        page = httpx.get(other.sparql, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert BASE not in page.text  # YASGUI's tabs
+        assert OTHER_BASE + "ontology/" in page.text
+        entity = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
+        assert entity.status_code == 200
+        graph = Graph().parse(data=entity.text, format="turtle")
+        assert (
+            URIRef(OTHER_BASE + "resource/imiquimod"),
+            RDF.type,
+            URIRef(OTHER_BASE + "ontology/Drug"),
+        ) in graph
+        assert not any(BASE in str(term) for triple in graph for term in triple)
+        html = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/html"})
+        assert "<h1>imiquimod</h1>" in html.text
+        assert "/_pathway/resource/imiquimod" in html.text
+        picture = httpx.get(other.url + "/_pathway/resource/imiquimod")
+        assert picture.status_code == 200
+
+
+#: {b} marks what moves to another base; the default base spelt out stays (a comment, a
+#: language-tagged string, a string with a space, a longer name that only starts like ours).
+REBASE_CASES = "\n".join(
+    [
+        "BASE <{b}resource/>",
+        "PREFIX pkg: <{b}ontology/> # <https://w3id.org/pharmakg/x>",
+        "SELECT * WHERE { <imiquimod> pkg:id ?id ; ?p <{b}graph/stated> .",
+        "  FILTER(STRSTARTS(STR(?p), '{b}ontology/') && ?id < 3",
+        '    && ?id != "https://w3id.org/pharmakg/x"@en && ?id != """{b}y"""',
+        '    && ?id != """https://w3id.org/pharmakg/a b""" && ?id != "https://w3id.org/pharmakgx")',
+        "}",
+    ]
+)
+
+
+def test_rebase_query_moves_tokens_not_text() -> None:
+    text = REBASE_CASES.replace("{b}", BASE)
+    assert rebase_query(text, OTHER_BASE) == REBASE_CASES.replace("{b}", OTHER_BASE)
+    assert rebase_query(text, BASE) == text
+    with pytest.raises(pharmakg.InputError):
+        rebase_query(text, "https://example.org/a b/")
+
+
 # ---------------------------------------------------------------- a read-only store on disk
 
 
@@ -793,6 +939,8 @@ def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.Knowled
     args = ("--store", str(directory), "--base-iri", OTHER_BASE, "--update-token", TOKEN)
     with running_server(tmp_path / "server.log", *args) as on_disk:
         assert _count(on_disk) == expected
+        identifiers = _examples(on_disk)[1]["identifiers"]  # its STRSTARTS names the base
+        assert len(_rows(on_disk, identifiers)) == len(kg.query("identifiers")) > 0
         page = httpx.get(on_disk.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
         assert page.status_code == 200
         graph = Graph().parse(data=page.text, format="turtle")

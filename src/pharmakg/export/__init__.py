@@ -33,6 +33,7 @@ from .release import (
     parse_date,
     prepare_release,
     rebase,
+    rebase_term,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "parse_date",
     "prepare_release",
     "rebase",
+    "rebase_term",
     "release_formats",
     "write_export",
     "write_release_files",

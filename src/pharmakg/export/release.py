@@ -56,6 +56,7 @@ __all__ = [
     "parse_date",
     "prepare_release",
     "rebase",
+    "rebase_term",
     "release_prefixes",
     "sorted_graph",
     "triple_key",
@@ -115,8 +116,17 @@ def _moved(text: str, base: str) -> str:
     return base + text[len(DEFAULT_BASE) :] if text.startswith(DEFAULT_BASE) else text
 
 
-def _rebase_term(term: Node, base: str) -> Node:
-    """``term`` with our IRIs under ``base``: IRIs, datatypes and IRI-valued plain literals."""
+def rebase_term(term: Node, base: str) -> Node:
+    """``term`` with our IRIs under ``base`` (normalised, see :func:`norm_base`).
+
+    The one rebasing rule, for the release's graphs (:func:`rebase`) and for SPARQL text
+    (:func:`pharmakg.serve.protocol.rebase_query`): every IRI under :data:`DEFAULT_BASE`
+    (ontology, resources, shapes, graph names: the whole namespace moves, not only
+    ``resource/``), datatype IRIs, and plain literals that spell such an IRI.
+
+    >>> str(rebase_term(URIRef(DEFAULT_BASE + "ontology/Drug"), "https://example.org/kg/"))
+    'https://example.org/kg/ontology/Drug'
+    """
     if isinstance(term, URIRef):
         return URIRef(_moved(str(term), base))
     if not isinstance(term, Literal):
@@ -134,7 +144,7 @@ def rebase(graph: Graph, base_iri: str) -> Graph:
     base = norm_base(base_iri)
     out = Graph()
     for s, p, o in graph:
-        out.add((_rebase_term(s, base), _rebase_term(p, base), _rebase_term(o, base)))
+        out.add((rebase_term(s, base), rebase_term(p, base), rebase_term(o, base)))
     return out
 
 
@@ -214,7 +224,7 @@ class Release:
 
     def rebase_iri(self, iri: str) -> str:
         """``iri`` moved under the release's base (unchanged when it is not ours)."""
-        return str(_rebase_term(URIRef(iri), self.base_iri))
+        return str(rebase_term(URIRef(iri), self.base_iri))
 
     def rebased(self, *graphs: Graph) -> Graph:
         """``graphs`` merged, moved under the base, sorted and prefix-bound for writing."""

@@ -40,14 +40,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import InconsistentGraphError, InputError, UnknownEntityError
-from ..export import ExportOptions, export, prepare_release
+from ..export import DEFAULT_BASE, ExportOptions, export, prepare_release
+from ..export.release import norm_base
 from ..load import LoadedGraph, load_graph
 from ..query import list_queries
 from ..reason import reason
 from ..visualise import visualise
+from ..vocab import PKG_URI
 from .pages import Neighbourhood, entity_page, query_page
 from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
 from .protocol import negotiate, parse_accept, service_refusal
+from .rebase import rebase_prefixes, rebase_query
 from .worker import RDF_FORMATS, GraphWrite, Reply, Request, StoreSource, UpdateRequest
 
 __all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data"]
@@ -148,10 +151,14 @@ class ServeOptions:
     inferred: bool = False
 
     def __post_init__(self) -> None:
-        base = self.base_iri.strip()
-        if not base.startswith(("http://", "https://")):
-            raise InputError(f"the base IRI must be an http(s) IRI: {self.base_iri!r}", term=base)
-        object.__setattr__(self, "base_iri", base if base.endswith("/") else base + "/")
+        base = norm_base(self.base_iri)  # as pharmakg build normalises it
+        if base.endswith("#"):
+            raise InputError(
+                "a served base IRI must end in '/': a '#' fragment never reaches the server",
+                term=base,
+            )
+        rebase_query("", base)  # raises if SPARQL cannot spell the base
+        object.__setattr__(self, "base_iri", base)
         if self.workers < 1 or self.timeout <= 0 or self.queue_timeout < 0:
             raise InputError("workers must be at least 1 and the timeouts positive")
         if self.store is not None and not Path(self.store).is_dir():
@@ -187,12 +194,19 @@ def _query_form(text: str) -> str:
     return found.group(1).lower() if found else "select"
 
 
-def _examples() -> list[dict[str, str]]:
+@functools.cache
+def _examples(base_iri: str) -> tuple[dict[str, str], ...]:
+    """The named queries as this server offers them: their IRIs under ``base_iri``.
+
+    The same text goes into the service description (SIB examples) and the query page, and
+    it finds in the served data what the ``.rq`` file finds under the default base
+    (:func:`~pharmakg.serve.rebase.rebase_query`).
+    """
     out = []
     for info in list_queries():
         if info.path is None:
             continue
-        text = info.path.read_text(encoding="utf-8")
+        text = rebase_query(info.path.read_text(encoding="utf-8"), base_iri)
         out.append(
             {
                 "name": info.name,
@@ -202,7 +216,7 @@ def _examples() -> list[dict[str, str]]:
                 "form": _query_form(text),
             }
         )
-    return out
+    return tuple(out)
 
 
 def _service_description(state: _State, endpoint: str) -> list[ox.Triple]:
@@ -263,7 +277,7 @@ def _service_description(state: _State, endpoint: str) -> list[ox.Triple]:
             ),
         ]
     shacl, schema = "http://www.w3.org/ns/shacl#", "https://schema.org/"
-    for example in _examples():
+    for example in _examples(state.options.base_iri):
         node = n(state.options.base_iri + "sparql-examples/" + example["name"])
         form = example["form"]
         kind = {"select": "Select", "ask": "Ask", "construct": "Construct", "describe": "Describe"}
@@ -459,7 +473,7 @@ def _service_page(request: HttpRequest, state: _State) -> Response:
     chosen = negotiate(accept, [*_RDF_OFFERS, _HTML])
     endpoint = str(request.url.replace(query="", fragment=""))
     if chosen == _HTML and parse_accept(accept)[0].type != "*":
-        page = query_page(_examples(), endpoint=endpoint)
+        page = query_page(_examples(state.options.base_iri), endpoint=endpoint)
         return Response(
             page,
             headers={"Content-Security-Policy": _HTML_POLICY, "Vary": "Accept"},
@@ -524,7 +538,7 @@ async def resource(request: HttpRequest) -> Response:
             accept="application/n-triples",
             substitutions=(("entity", iri),),
             max_bytes=state.options.max_result_bytes,
-            prefixes=(("pkg", state.options.base_iri + "ontology/"),),
+            prefixes=rebase_prefixes((("pkg", PKG_URI),), state.options.base_iri),
         ),
     )
     if isinstance(reply, Response):
@@ -566,7 +580,7 @@ async def pathway(request: HttpRequest) -> Response:
     if state.graph is None or iri is None:
         return _text(404, "no pathway pictures for a store opened from disk")
     relative = iri[len(state.options.base_iri) + len("_pathway/") :]
-    default_iri = "https://w3id.org/pharmakg/" + relative
+    default_iri = DEFAULT_BASE + relative  # the graph in memory is not rebased
     async with state.picture_lock:
         if default_iri not in state.pictures:
             graph = state.graph

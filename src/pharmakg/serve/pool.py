@@ -91,7 +91,7 @@ class WorkerPool:
         self.limits = limits
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["pharmakg.serve.worker"])
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._all: set[_Worker] = set()
         self._waiting = 0
         self._tasks: set[asyncio.Task[None]] = set()

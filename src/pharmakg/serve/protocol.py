@@ -31,6 +31,7 @@ __all__ = [
     "negotiate",
     "parse_accept",
     "service_refusal",
+    "skip_string",
 ]
 
 #: The most readings of the ambiguous ``<`` that :func:`find_service` follows.
@@ -99,7 +100,7 @@ def negotiate(accept: str | Sequence[MediaRange] | None, offers: Sequence[str]) 
     return chosen
 
 
-def _skip_string(text: str, start: int) -> int:
+def skip_string(text: str, start: int) -> int:
     """The index just past the string that opens at ``start`` (or len(text) if unclosed)."""
     quote = text[start]
     long = text.startswith(quote * 3, start)
@@ -148,7 +149,7 @@ def _scan(text: str, start: int) -> tuple[bool, list[int]]:
             )
             i = newline
         elif char in "\"'":
-            i = _skip_string(text, i)
+            i = skip_string(text, i)
         elif char == "<":
             iri = _IRIREF.match(text, i)
             if iri is None:
