@@ -272,7 +272,9 @@ def test_the_whole_import_validates_but_for_the_source_problems_it_reports(
             ProblemKind.UNMAPPED_PREFIX,
             ProblemKind.SCHEME_OUTSIDE_TYPE,
         }, result.to_text()
-        left[(result.shape_label or "").split(",")[0]] += 1
+        shape = result.source_shape
+        named_shape = isinstance(shape, URIRef)
+        left[vocab.shorten(shape) if named_shape else (result.shape_label or "").split(",")[0]] += 1
     outside = [p for p in imported.report.problems if p.kind is ProblemKind.SCHEME_OUTSIDE_TYPE]
     # Each process with a MeSH or HP id is one result of the process shape; an entity with a
     # malformed id has none, and is one result of the identity shape.
