@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import pharmakg
 from counts import indications
 from pharmakg.cli import main
 from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
+from pharmakg.load import default_paths
 from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph, with_bases
 from pharmakg.paths import MechanismPath, mechanism_paths
 
@@ -100,8 +104,11 @@ def test_hops_carry_basis_and_qualifiers(kg: pharmakg.KnowledgeGraph) -> None:
     innate = hops[("Toll-like receptor 7 (TLR-7)", "innate immune response")]
     assert innate.edges[0].qualifiers == ("emphasis: primarily",)
     assert "(emphasis: primarily)" in innate.to_text()
-    interpreted = mechanism_paths(kg, "imiquimod", bases={"interpreted"})
-    assert interpreted.mechanism_paths == ()  # no interpreted statement starts at the target
+    # No interpreted statement starts at the drug: an error that names the bases that would.
+    with pytest.raises(InvalidParameterError, match="no interpreted statements") as error:
+        mechanism_paths(kg, "imiquimod", bases={"interpreted"})
+    assert error.value.choices == ("stated",)
+    assert "--basis stated" in str(error.value)
 
 
 def test_the_mechanism_graph_edges_have_basis_and_qualifiers(kg: pharmakg.KnowledgeGraph) -> None:
@@ -278,3 +285,114 @@ def test_cli_basis() -> None:
     full = runner.invoke(main, ["query", "mechanism-edges", "--format", "csv"])
     assert query.exit_code == full.exit_code == 0
     assert len(query.stdout.splitlines()) < len(full.stdout.splitlines())
+
+
+# ---------------------------------------------------------------- curated records (DrugMechDB)
+
+#: Three DrugMechDB entries copied verbatim (tests/data/drugmechdb/README.md): imatinib, a drug
+#: only DrugMechDB has; imiquimod, merged with the monograph's; codeine.
+SMALL_DMDB = Path(__file__).parent / "data" / "drugmechdb" / "indication_paths.yaml"
+
+
+@pytest.fixture(scope="module")
+def with_import(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]]:
+    out = tmp_path_factory.mktemp("dmdb") / "small.nt"
+    pharmakg.import_drugmechdb(SMALL_DMDB).write(out)  # merged with the monograph
+    files = [*default_paths(), out]
+    entries: list[dict[str, Any]] = yaml.safe_load(SMALL_DMDB.read_text(encoding="utf-8"))
+    return pharmakg.load(*files), files, entries
+
+
+def _entry(entries: list[dict[str, Any]], drug: str) -> dict[str, Any]:
+    return next(e for e in entries if e["graph"]["drug"] == drug)
+
+
+def _source_paths(entry: dict[str, Any]) -> list[list[str]]:
+    """The entry's drug → disease paths, walked on its own links (read from the YAML)."""
+    links = nx.MultiDiGraph()
+    links.add_edges_from((x["source"], x["target"]) for x in entry["links"])
+    drug, disease = entry["graph"]["drug_mesh"], entry["graph"]["disease_mesh"]
+    return [list(p) for p in nx.all_simple_paths(links, drug, disease)]
+
+
+def test_paths_of_a_drug_only_drugmechdb_has(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+) -> None:
+    kg, _, entries = with_import
+    entry = _entry(entries, "imatinib")
+    record = f"DrugMechDB (infores:drugmechdb) entry {entry['graph']['_id']}"
+    result = mechanism_paths(kg, "imatinib", entry["graph"]["disease"], bases={"curated"})
+    assert result.mechanism is None
+    assert result.mechanism_paths == ()
+    assert result.indications == ()
+    [route] = result.curated
+    assert route.record == record
+    assert route.disease.label == entry["graph"]["disease"]
+    [path] = route.paths
+    [expected] = _source_paths(entry)
+    assert len(path.hops) == len(expected) - 1
+    # Each hop is the entry's link, with DrugMechDB's own predicate, its basis and its record.
+    keys = {(x["source"], x["target"]): x["key"] for x in entry["links"]}
+    assert [h.edges[0].label for h in path.hops] == [keys[a, b] for a, b in pairwise(expected)]
+    assert {(e.basis, e.records) for h in path.hops for e in h.edges} == {("curated", (record,))}
+    text = result.to_text()
+    assert f"curated: {record}: 1 path" in text
+    assert f"--causes [{record}] (curated)--> " in text
+    assert "mechanism as a whole" not in text  # no monograph mechanism is invented for it
+    body = json.loads(result.to_json())
+    assert body["curated"][0]["record"] == record
+    assert body["curated"][0]["paths"][0]["hops"][0]["statements"][0]["records"] == [record]
+
+
+def test_a_basis_filter_that_leaves_nothing_says_which_bases_would_match(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+) -> None:
+    kg, _, entries = with_import
+    with pytest.raises(InvalidParameterError) as error:
+        mechanism_paths(kg, "imatinib", _entry(entries, "imatinib")["graph"]["disease"])
+    assert error.value.choices == ("curated",)
+    assert "imatinib has no stated or interpreted statements" in str(error.value)
+    assert "--basis curated" in str(error.value)
+
+
+def test_curated_records_stay_apart_from_the_monograph(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+    kg: pharmakg.KnowledgeGraph,
+) -> None:
+    merged, _, entries = with_import
+    entry = _entry(entries, "imiquimod")
+    both = mechanism_paths(merged, "imiquimod", bases={"stated", "interpreted", "curated"})
+    alone = mechanism_paths(kg, "imiquimod")
+    # The monograph's mechanism and indications are as without the import: no path mixes sources.
+    assert both.mechanism_paths == alone.mechanism_paths
+    assert both.indications == alone.indications
+    [route] = both.curated
+    assert route.record.endswith(entry["graph"]["_id"])
+    assert len(route.paths) == len(_source_paths(entry)) == 4
+    assert route.paths[0].hops[0].source.iri == "https://w3id.org/pharmakg/resource/imiquimod"
+    # The entry's disease is DrugMechDB's alone (the monograph's warts are only close to it).
+    only = mechanism_paths(
+        merged, "imiquimod", entry["graph"]["disease"], bases={"stated", "curated"}
+    )
+    assert only.indications == ()
+    assert [r.record for r in only.curated] == [route.record]
+
+
+def test_the_paths_command_on_a_curated_drug(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+) -> None:
+    _, files, entries = with_import
+    entry = _entry(entries, "imatinib")
+    data = [arg for file in files for arg in ("--data", str(file))]
+    runner = CliRunner()
+    default = runner.invoke(main, ["paths", "imatinib", entry["graph"]["disease"], *data])
+    assert default.exit_code == 2
+    assert "ask with --basis curated" in default.stderr
+    curated = runner.invoke(
+        main, ["paths", "imatinib", entry["graph"]["disease"], *data, "--basis", "curated"]
+    )
+    assert curated.exit_code == 0, curated.stderr
+    assert f"DrugMechDB (infores:drugmechdb) entry {entry['graph']['_id']}" in curated.stdout
+    assert curated.stdout.count("(curated)") == len(entry["links"])

@@ -1,8 +1,9 @@
 """The SHACL shapes on real data: the monograph conforms, each broken variant fails exactly.
 
-Each file in tests/data/invalid/ is loaded together with the monograph's own graphs and adds
-one kind of error. The test asserts the exact set of results it raises: (shape, focus node,
-path, value), so a shape that stops firing, or starts firing elsewhere, fails the test.
+Each file in tests/data/invalid/ is loaded together with the monograph's own graphs (and the
+curated-import terms, ontology/drugmechdb.ttl) and adds one kind of error. The test asserts
+the exact set of results it raises: (shape, focus node, path, value), so a shape that stops
+firing, or starts firing elsewhere, fails the test.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 import pharmakg
 from conftest import DATA, GRAPHS, SYNTHETIC
+from pharmakg.importers import terms_file
 
 INVALID = DATA / "invalid"
 
@@ -146,6 +148,24 @@ EXPECTED: dict[str, set[Result]] = {
             "10.1111/ijd.13235",
         ),
     },
+    # Curated-database claims (loaded with ontology/drugmechdb.ttl, as an import carries it).
+    "curated-claim-without-path.ttl": {
+        ("pkgsh:CuratedClaimShape", "pkr:test-curated-claim-without-path", "pkg:fromPath", None),
+    },
+    "curated-claim-with-monograph-relation.ttl": {
+        (
+            "pkgsh:CuratedClaimRelation",
+            "pkr:test-curated-claim-with-monograph-relation",
+            "pkg:claimPredicate/rdfs:subPropertyOf*",
+            None,
+        ),
+        (
+            "pkgsh:CuratedClaimShape",
+            "pkr:test-curated-claim-with-monograph-relation",
+            "pkg:sourcePredicate",
+            None,
+        ),
+    },
     "monograph-without-its-nature.ttl": {
         ("pkgsh:MonographShape", "pkr:test-monograph", "pkg:sourceNature", None),
         ("pkgsh:MonographShape", "pkr:test-monograph", "pkg:reviewStatus", None),
@@ -216,7 +236,8 @@ def test_every_invalid_fixture_has_an_expectation() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_invalid_fixture_raises_exactly_its_violation(name: str) -> None:
     # The fast engine here; test_validate_engines holds it identical to pyshacl (make test-slow).
-    report = pharmakg.validate([*GRAPHS, INVALID / name], engine="fast")
+    # With the curated-import terms, as an import carries them: they change no monograph result.
+    report = pharmakg.validate([*GRAPHS, terms_file(), INVALID / name], engine="fast")
     assert not report.conforms
     assert {r.severity for r in report.results} == {pharmakg.Severity.VIOLATION}
     assert _show(report) == EXPECTED[name], report.to_text()

@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+import yaml
 from defusedxml import ElementTree
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ import pharmakg
 from pharmakg.build import build_release
 from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
 from pharmakg.formats import Kind, find, of_kind
+from pharmakg.load import default_paths
 from pharmakg.mechanism import mechanism_graph
 from pharmakg.query import run_query
 from pharmakg.visualise import (
@@ -297,8 +299,10 @@ def test_basis_filter_and_interpretations(kg: pharmakg.KnowledgeGraph) -> None:
     assert stated.bases == ("stated",)
     assert {e.basis for e in stated.edges} == {"stated"}
 
-    only = build_pathway(kg, "imiquimod", bases=["interpreted"])
-    assert all(e.basis == "interpreted" and not e.negated for e in only.edges)
+    # No interpretation starts at the drug: never an empty picture, an error naming the bases.
+    with pytest.raises(InvalidParameterError, match="no interpreted statements") as empty:
+        build_pathway(kg, "imiquimod", bases=["interpreted"])
+    assert empty.value.choices == ("stated",)
     with pytest.raises(InvalidParameterError) as caught:
         build_pathway(kg, "imiquimod", bases="stated,guessed")
     assert "interpreted" in caught.value.choices
@@ -511,3 +515,84 @@ def test_build_writes_the_pictures(tmp_path: Path) -> None:
     names = {p.name for p in result.files}
     assert {f"imiquimod-pathway{f.suffix}" for f in of_kind(Kind.PICTURE)} <= names
     assert all(p.exists() for p in result.files)  # files, and the drugs/ directory
+
+
+# ------------------------------------------------------------- a drug only DrugMechDB has
+
+#: Three DrugMechDB entries copied verbatim (tests/data/drugmechdb/README.md).
+SMALL_DMDB = Path(__file__).parent / "data" / "drugmechdb" / "indication_paths.yaml"
+
+
+@pytest.fixture(scope="module")
+def with_import(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[pharmakg.KnowledgeGraph, list[Path], dict[str, Any]]:
+    out = tmp_path_factory.mktemp("dmdb") / "small.nt"
+    pharmakg.import_drugmechdb(SMALL_DMDB).write(out)  # merged with the monograph
+    files = [*default_paths(), out]
+    entries = yaml.safe_load(SMALL_DMDB.read_text(encoding="utf-8"))
+    imatinib = next(e for e in entries if e["graph"]["drug"] == "imatinib")
+    return pharmakg.load(*files), files, imatinib
+
+
+def test_a_curated_drug_is_drawn_with_its_record(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], dict[str, Any]],
+) -> None:
+    kg, _, entry = with_import
+    record = f"DrugMechDB (infores:drugmechdb) entry {entry['graph']['_id']}"
+    pathway = build_pathway(kg, "imatinib", bases="curated")
+    assert sorted(e.label for e in pathway.edges) == sorted(x["key"] for x in entry["links"])
+    assert {(e.basis, e.records) for e in pathway.edges} == {("curated", (record,))}
+    assert {n.label for n in pathway.nodes} == {n["name"] for n in entry["nodes"]}
+    # Every format names the basis and the record: the SVG's legend and hover text, the PNG's
+    # legend (drawn from the same SVG), the page's data, the mermaid edge labels.
+    svg = to_svg(pathway)
+    root = ElementTree.fromstring(svg.encode())
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert f"{BASIS_STYLES['curated'].title}: {record}" in texts
+    titles = [t.text or "" for t in root.iter(f"{SVG}title")]
+    assert sum(f"from: {record}" in t and "basis: curated database" in t for t in titles) == 2
+    assert {g.get("data-basis") for g in root.iter(f"{SVG}g") if g.get("class") == "edge"} == {
+        "curated"
+    }
+    width = float(root.get("width") or 0)
+    assert width >= max(float(t.get("x") or 0) for t in root.iter(f"{SVG}text"))
+    assert to_png(pathway).startswith(b"\x89PNG\r\n\x1a\n")
+    page = to_html(pathway)
+    assert record in page
+    mermaid = to_mermaid(pathway)
+    assert mermaid.count(entry["graph"]["_id"]) == len(entry["links"])
+
+
+def test_a_curated_drug_drawn_as_stated_is_an_error_naming_its_basis(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], dict[str, Any]],
+) -> None:
+    kg, _, _ = with_import
+    with pytest.raises(InvalidParameterError, match="ask with --basis curated") as error:
+        build_pathway(kg, "imatinib")
+    assert error.value.choices == ("curated",)
+
+
+def test_the_visualise_command_draws_a_curated_drug(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], dict[str, Any]], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from pharmakg.cli import main
+
+    _, files, entry = with_import
+    data = [arg for file in files for arg in ("--data", str(file))]
+    runner = CliRunner()
+    refused = runner.invoke(main, ["visualise", "imatinib", *data, "--format", "mermaid"])
+    assert refused.exit_code == 2
+    assert "imatinib has no stated or interpreted statements" in refused.stderr
+    for fmt in ("svg", "png", "html", "mermaid"):
+        out = tmp_path / f"imatinib.{fmt}"
+        args = ["visualise", "imatinib", *data, "--basis", "curated", "--format", fmt]
+        done = runner.invoke(main, [*args, "-o", str(out)])
+        assert done.exit_code == 0, done.stderr
+        body = out.read_bytes()
+        if fmt == "png":
+            assert body.startswith(b"\x89PNG\r\n\x1a\n")
+        else:
+            assert entry["graph"]["_id"].encode() in body

@@ -8,7 +8,8 @@ the repository; bioregistry is not a runtime dependency)::
 
 URI prefixes come from the Biolink Model prefix map (biolink/biolink-model,
 ``project/prefixmap/biolink_model_prefix_map.json`` @03914a7, copied below for
-the prefixes pharmakg uses); local-ID patterns come from Bioregistry.
+the prefixes pharmakg uses, including those DrugMechDB's ids need: KEGG, PFAM, REACT,
+TIGRFAM and interpro); local-ID patterns come from Bioregistry.
 """
 
 from __future__ import annotations
@@ -41,16 +42,20 @@ BIOLINK = {
     "HGNC": "http://identifiers.org/hgnc/",
     "HP": "http://purl.obolibrary.org/obo/HP_",
     "IAO": "http://purl.obolibrary.org/obo/IAO_",
+    "KEGG": "http://www.kegg.jp/entry/",
     "MESH": "http://id.nlm.nih.gov/mesh/",
     "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
     "NCBIGene": "http://identifiers.org/ncbigene/",
     "NCBITaxon": "http://purl.obolibrary.org/obo/NCBITaxon_",
     "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
     "OMIM": "http://purl.obolibrary.org/obo/OMIM_",
+    "PFAM": "http://identifiers.org/pfam/",
     "PMID": "http://www.ncbi.nlm.nih.gov/pubmed/",
     "PR": "http://purl.obolibrary.org/obo/PR_",
     "PUBCHEM.COMPOUND": "http://identifiers.org/pubchem.compound/",
+    "REACT": "http://www.reactome.org/PathwayBrowser/#/",
     "RO": "http://purl.obolibrary.org/obo/RO_",
+    "TIGRFAM": "http://identifiers.org/tigrfam/",
     "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
     "UMLS": "http://identifiers.org/umls/",
     "UNII": "http://identifiers.org/unii/",
@@ -58,6 +63,7 @@ BIOLINK = {
     "biolink": "https://w3id.org/biolink/vocab/",
     "doi": "https://doi.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "interpro": "https://www.ebi.ac.uk/interpro/entry/",
     "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
     "orphanet": "http://www.orpha.net/ORDO/Orphanet_",
     "owl": "http://www.w3.org/2002/07/owl#",

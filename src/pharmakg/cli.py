@@ -557,16 +557,29 @@ def stats(
     show_default=True,
     help=f"Draw the edges of these bases, comma-separated: {', '.join(BASES)}.",
 )
+@click.option(
+    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
+)
+@_INPUT_FORMAT
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the picture here.")
 @_errors_to_exit
-def visualise(drug: str, fmt: str, max_nodes: int, bases: str, output: str | None) -> None:
+def visualise(
+    drug: str,
+    fmt: str,
+    max_nodes: int,
+    bases: str,
+    data: tuple[str, ...],
+    input_format: str | None,
+    output: str | None,
+) -> None:
     """Draw the pathway of DRUG (label, CURIE or IRI), layered by mechanism stage."""
-    data = draw_pathway(pharmakg.load(), drug, fmt, max_nodes=max_nodes, bases=bases)
+    kg = pharmakg.load(*data, input_format=input_format)
+    picture = draw_pathway(kg, drug, fmt, max_nodes=max_nodes, bases=bases)
     if output:
-        write_bytes_atomic(output, data)
+        write_bytes_atomic(output, picture)
         click.echo(f"pharmakg: wrote {output}", err=True)
     else:
-        _write_stdout(data)
+        _write_stdout(picture)
 
 
 @main.command("serve", epilog=EPILOG)

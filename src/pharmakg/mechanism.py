@@ -6,8 +6,10 @@ as a CURIE, e.g. ``pkg:Cytokine``) and ``identifier`` (the entity's standard CUR
 ``citations`` (a tuple of citation numbers, ascending; empty when the monograph prints none),
 ``basis`` (where the statement comes from: ``"stated"``, ``"interpreted"``, ``"inferred"`` or
 ``"curated"``; with several claims behind one edge, the strongest in that order of
-:data:`BASES`, curated before interpreted) and ``qualifiers`` (a sorted tuple of readable strings
-such as ``"site: application site"`` or ``"emphasis: primarily"``; empty when none).
+:data:`BASES`, curated before interpreted), ``qualifiers`` (a sorted tuple of readable strings
+such as ``"site: application site"`` or ``"emphasis: primarily"``; empty when none) and
+``records`` (for a curated database's edge, the records behind it, each as
+``"DrugMechDB (infores:drugmechdb) entry DB00619_MESH_D015464_1"``; empty for the monograph's).
 
 The edges come from the named query ``mechanism-edges`` (every triple whose predicate is a
 sub-property of ``pkg:mechanismRelation``), so the graph, the SPARQL answers, the paths
@@ -37,15 +39,20 @@ from .vocab import compress, shorten
 
 __all__ = [
     "BASES",
+    "CURATED_RECORDS",
     "DEFAULT_BASES",
     "GraphStats",
     "PathNode",
+    "bases_of",
+    "curated_records",
     "graph_stats",
     "graph_text",
     "graphml_text",
     "mechanism_graph",
+    "no_statements_error",
     "node_for",
     "node_link_text",
+    "record_text",
     "with_bases",
 ]
 
@@ -76,9 +83,50 @@ def _qualifiers(term: Node | None) -> tuple[str, ...]:
     return tuple(sorted({part.strip() for part in text.split(" | ") if part.strip()}))
 
 
+_PKG = vocab.PKG_URI
+#: The records behind every curated database's claim: its database (label, ``dcterms:identifier``
+#: such as ``infores:drugmechdb``) and the record's own id (DrugMechDB's ``_id``). Built from the
+#: vocabulary's IRIs only: nothing is pasted in from outside.
+CURATED_RECORDS = f"""
+SELECT ?subject ?predicate ?object ?record ?database ?source WHERE {{
+    ?claim <{_PKG}basis> <{_PKG}CuratedDatabaseBasis> ;
+        <{_PKG}claimSubject> ?subject ; <{_PKG}claimPredicate> ?predicate ;
+        <{_PKG}claimObject> ?object ; <{_PKG}fromPath> ?path .
+    OPTIONAL {{ ?path <{_PKG}recordId> ?record }}
+    OPTIONAL {{ ?claim <{_PKG}inDatabase> ?db .
+        OPTIONAL {{ ?db <http://www.w3.org/2000/01/rdf-schema#label> ?database }}
+        OPTIONAL {{ ?db <http://purl.org/dc/terms/identifier> ?source }} }}
+}}"""
+
+
+def record_text(database: object, source: object, record: object) -> str:
+    """One curated record in words: ``DrugMechDB (infores:drugmechdb) entry DB00619_…``.
+
+    >>> record_text("DrugMechDB", "infores:drugmechdb", "DB00619_MESH_D015464_1")
+    'DrugMechDB (infores:drugmechdb) entry DB00619_MESH_D015464_1'
+    """
+    name = str(database) if database is not None else "a curated database"
+    where = f" ({source})" if source is not None else ""
+    return f"{name}{where} entry {record if record is not None else '(no id)'}"
+
+
+def curated_records(
+    kg: LoadedGraph, *, engine: str = "oxigraph"
+) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """(subject, predicate CURIE, object) → the curated records behind it, sorted."""
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for subject, predicate, obj, record, database, source in (
+        kg.store(engine).query(CURATED_RECORDS).rows
+    ):
+        key = (str(subject), str(_curie(predicate)), str(obj))
+        found.setdefault(key, set()).add(record_text(database, source, record))
+    return {key: tuple(sorted(texts)) for key, texts in found.items()}
+
+
 def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph[str]:
     """Build the mechanism MultiDiGraph of every drug in ``kg`` (``kg`` is not changed)."""
     result = run_query(kg, "mechanism-edges", engine=engine)
+    records = curated_records(kg, engine=engine)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for values in result.rows:
         row = dict(zip(result.variables, values, strict=True))
@@ -92,6 +140,7 @@ def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiG
                     identifier=None if row[f"{end}Id"] is None else str(row[f"{end}Id"]),
                 )
         predicate = _curie(row["predicate"])
+        ends = (str(row["subject"]), str(predicate), str(row["object"]))
         graph.add_edge(
             str(row["subject"]),
             str(row["object"]),
@@ -102,8 +151,36 @@ def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiG
             basis=_basis(row["bases"]),
             qualifiers=_qualifiers(row["qualifiers"]),
             reason="; ".join(_qualifiers(row["reasons"])) or None,
+            records=records.get(ends, ()),
         )
     return graph
+
+
+def bases_of(graph: nx.MultiDiGraph[str], node: str) -> tuple[str, ...]:
+    """The bases of the statements ``node`` starts, in :data:`BASES` order (``()``: none)."""
+    found = {str(d.get("basis", "stated")) for _, _, d in graph.out_edges(node, data=True)}
+    return tuple(b for b in BASES if b in found)
+
+
+def no_statements_error(
+    graph: nx.MultiDiGraph[str], node: str, bases: Collection[str]
+) -> InvalidParameterError | None:
+    """The error to raise when ``bases`` leave ``node`` (a drug) no statement but others would.
+
+    ``graph`` is the whole mechanism graph; ``None`` when ``node`` has statements of ``bases``
+    or none at all. The error names the bases that would have matched.
+    """
+    have = bases_of(graph, node) if node in graph else ()
+    if not have or set(have) & set(bases):
+        return None
+    label = graph.nodes[node].get("label") or node
+    asked = " or ".join(b for b in BASES if b in bases)
+    return InvalidParameterError(
+        f"{label} has no {asked} statements; its statements are {', '.join(have)}: "
+        f"ask with --basis {','.join(have)}",
+        term=",".join(b for b in BASES if b in bases),
+        choices=have,
+    )
 
 
 def with_bases(graph: nx.MultiDiGraph[str], bases: Collection[str]) -> nx.MultiDiGraph[str]:

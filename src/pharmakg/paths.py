@@ -10,9 +10,18 @@ disease. So :func:`mechanism_paths` answers in two parts (:class:`PathsResult`):
 * per indication, the one route the text states: drug → has mechanism → the mechanism → makes
   the drug effective for → the disease, with its citations and approval status.
 
+* per record of a curated database (a DrugMechDB entry, when an import is loaded and
+  ``curated`` is among the ``bases``): the record's own path from the drug to its disease, each
+  link with its basis and the record it comes from (database, ``infores:`` id, entry ``_id``).
+  A record is never joined with the monograph's statements (nor with another record) into one
+  path: the sources stay apart.
+
 No effect → indication pairing is ever presented. Every hop shows the basis of its statements
-(stated, interpreted, …) and their qualifiers; by default only stated and interpreted statements
-are walked (``bases``). Rendered as text, Markdown or JSON through the format registry.
+(stated, interpreted, curated …) and their qualifiers; by default only stated and interpreted
+statements are walked (``bases``). When the bases leave the drug with no statement but others
+would not (a drug only DrugMechDB describes, asked for its stated statements), the answer is an
+error that names the bases that would match, never an empty result. Rendered as text, Markdown
+or JSON through the format registry.
 """
 
 from __future__ import annotations
@@ -29,11 +38,20 @@ from rdflib import URIRef
 from .errors import UnknownEntityError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
-from .mechanism import DEFAULT_BASES, PathNode, mechanism_graph, node_for, with_bases
+from .mechanism import (
+    DEFAULT_BASES,
+    PathNode,
+    mechanism_graph,
+    no_statements_error,
+    node_for,
+    record_text,
+    with_bases,
+)
 from .query import resolve_entity, run_query
-from .vocab import PKG_URI, shorten
+from .vocab import PKG_URI, compress, shorten
 
 __all__ = [
+    "CuratedRoute",
     "Hop",
     "IndicationPaths",
     "MAX_HOPS",
@@ -72,13 +90,19 @@ class PathEdge:
     citations: tuple[int, ...] = ()
     basis: str = "stated"
     qualifiers: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
 
     def to_text(self) -> str:
         """``label [1, 3]`` or ``label [uncited]``, then qualifiers and a basis other than stated.
 
+        A curated database's statement names its records in place of citations:
+        ``causes [DrugMechDB (infores:drugmechdb) entry DB00619_MESH_D015464_1] (curated)``.
+
         For example ``positively regulates [4] (site: treated lesions)``.
         """
         cited = ", ".join(str(n) for n in self.citations) or "uncited"
+        if self.records:  # a curated database's statement: its records, not citation numbers
+            cited = "; ".join(self.records)
         notes = [*self.qualifiers, *([self.basis] if self.basis != "stated" else [])]
         extra = f" ({'; '.join(notes)})" if notes else ""
         return f"{_READABLE.get(self.predicate, self.label)} [{cited}]{extra}"
@@ -91,6 +115,7 @@ class PathEdge:
             "citations": list(self.citations),
             "basis": self.basis,
             "qualifiers": list(self.qualifiers),
+            "records": list(self.records),
         }
 
 
@@ -175,6 +200,18 @@ class IndicationPaths:
     paths: tuple[MechanismPath, ...]
 
 
+@dataclass(frozen=True)
+class CuratedRoute:
+    """One record of a curated database: its drug → disease path(s), apart from the monograph.
+
+    :param record: the record in words, e.g. ``DrugMechDB (infores:drugmechdb) entry DB00619_…``.
+    """
+
+    record: str
+    disease: PathNode
+    paths: tuple[MechanismPath, ...]
+
+
 def _text_block(title: str, paths: tuple[MechanismPath, ...]) -> list[str]:
     lines = [f"{title}: {len(paths)} path{'s' if len(paths) != 1 else ''}"]
     for number, path in enumerate(paths, 1):
@@ -215,6 +252,7 @@ class PathsResult:
     mechanism: PathNode | None
     mechanism_paths: tuple[MechanismPath, ...]
     indications: tuple[IndicationPaths, ...]
+    curated: tuple[CuratedRoute, ...] = ()
 
     def _mechanism_title(self) -> str:
         name = self.mechanism.label if self.mechanism else "no mechanism"
@@ -228,21 +266,33 @@ class PathsResult:
             for g in self.indications
         ]
 
+    def _curated_titles(self) -> list[str]:
+        return [
+            f"{self.drug.label} → {route.disease.label}, curated: {route.record}"
+            for route in self.curated
+        ]
+
+    def _blocks(self) -> list[tuple[str, tuple[MechanismPath, ...]]]:
+        """(title, paths): the indications, the curated records, then the mechanism."""
+        blocks = [
+            (title, group.paths)
+            for title, group in zip(self._titles(), self.indications, strict=True)
+        ]
+        blocks += [
+            (title, route.paths)
+            for title, route in zip(self._curated_titles(), self.curated, strict=True)
+        ]
+        if self.mechanism is not None or self.mechanism_paths or not self.curated:
+            blocks.append((self._mechanism_title(), self.mechanism_paths))
+        return blocks
+
     def to_text(self) -> str:
-        """Plain text: the indications first, then the mechanism; one line per hop."""
-        lines: list[str] = []
-        for title, group in zip(self._titles(), self.indications, strict=True):
-            lines += _text_block(title, group.paths)
-        lines += _text_block(self._mechanism_title(), self.mechanism_paths)
-        return "\n".join(lines)
+        """Plain text: the indications, the curated records, then the mechanism; a hop a line."""
+        return "\n".join(line for t, p in self._blocks() for line in _text_block(t, p))
 
     def to_markdown(self) -> str:
-        """Markdown: a heading and a table per path, indications first, then the mechanism."""
-        lines: list[str] = []
-        for title, group in zip(self._titles(), self.indications, strict=True):
-            lines += _markdown_block(title, group.paths)
-        lines += _markdown_block(self._mechanism_title(), self.mechanism_paths)
-        return "\n".join(lines)
+        """Markdown: a heading and a table per path, in the order of :meth:`to_text`."""
+        return "\n".join(line for t, p in self._blocks() for line in _markdown_block(t, p))
 
     def to_json(self) -> str:
         """JSON: the drug, its mechanism's paths, and per indication its route."""
@@ -257,6 +307,14 @@ class PathsResult:
                     "paths": [p.to_dict() for p in g.paths],
                 }
                 for g in self.indications
+            ],
+            "curated": [
+                {
+                    "record": route.record,
+                    "disease": route.disease.to_dict(),
+                    "paths": [p.to_dict() for p in route.paths],
+                }
+                for route in self.curated
             ],
         }
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
@@ -280,6 +338,7 @@ def _hop(graph: nx.MultiDiGraph[str], source: str, target: str) -> Hop:
                 citations=tuple(data["citations"]),
                 basis=str(data.get("basis", "stated")),
                 qualifiers=tuple(data.get("qualifiers", ())),
+                records=tuple(data.get("records", ())),
             )
             for data in graph.get_edge_data(source, target).values()
         ),
@@ -341,6 +400,98 @@ def _through_mechanism(
     return MechanismPath((has, _hop(graph, mechanism, disease)))
 
 
+#: The links of each curated record (a DrugMechDB entry) of a drug, with the record's id, its
+#: disease and its database; ``?drug`` is bound, never pasted in.
+_CURATED_LINKS = f"""
+SELECT ?path ?record ?disease ?database ?source ?subject ?predicate ?object ?drug WHERE {{
+    ?path <{PKG_URI}pathDrug> ?drug ; <{PKG_URI}pathDisease> ?disease .
+    OPTIONAL {{ ?path <{PKG_URI}recordId> ?record }}
+    OPTIONAL {{ ?path <{PKG_URI}inDatabase> ?db .
+        OPTIONAL {{ ?db <http://www.w3.org/2000/01/rdf-schema#label> ?database }}
+        OPTIONAL {{ ?db <http://purl.org/dc/terms/identifier> ?source }} }}
+    ?claim <{PKG_URI}fromPath> ?path ; <{PKG_URI}basis> <{PKG_URI}CuratedDatabaseBasis> ;
+        <{PKG_URI}claimSubject> ?subject ; <{PKG_URI}claimPredicate> ?predicate ;
+        <{PKG_URI}claimObject> ?object .
+}}"""
+
+
+def _record_graph(
+    graph: nx.MultiDiGraph[str], links: list[tuple[str, str, str]], record: str
+) -> nx.MultiDiGraph[str]:
+    """The record's own links, as edges of ``graph`` that name this record only."""
+    own: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for subject, predicate, obj in links:
+        if graph.has_edge(subject, obj, key=predicate):
+            data = dict(graph[subject][obj][predicate], records=(record,))
+            own.add_edge(subject, obj, key=predicate, **data)
+    for node in own:
+        own.nodes[node].update(graph.nodes[node])
+    return own
+
+
+def _curated_routes(
+    kg: LoadedGraph, graph: nx.MultiDiGraph[str], drug: str, max_hops: int, engine: str
+) -> list[CuratedRoute]:
+    """Each curated record of ``drug``: its paths from the drug to its disease, on its links."""
+    records: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {}
+    answer = kg.store(engine).query(_CURATED_LINKS, {"drug": URIRef(drug)})
+    for path, record, end, database, source, subject, predicate, obj, _ in answer.rows:
+        text = record_text(database, source, record)
+        entry = records.setdefault(str(path), (text, str(end), []))
+        entry[2].append((str(subject), compress(str(predicate)), str(obj)))
+    routes = []
+    for text, disease, links in records.values():
+        own = _record_graph(graph, links, text)
+        found = (
+            nx.all_simple_paths(own, drug, disease, cutoff=max_hops)
+            if drug in own and disease in own
+            else []
+        )
+        paths = sorted(
+            (
+                MechanismPath(tuple(_hop(own, a, b) for a, b in itertools.pairwise(p)))
+                for p in found
+            ),
+            key=MechanismPath.rank_key,
+        )
+        routes.append(CuratedRoute(text, node_for(graph, disease), tuple(paths)))
+    return sorted(routes, key=lambda r: (r.disease.label.casefold(), r.record))
+
+
+def _only_the_indication(
+    graph: nx.MultiDiGraph[str],
+    drug: str,
+    target: str,
+    reachable: list[tuple[str, str]],
+    curated: list[CuratedRoute],
+) -> tuple[list[tuple[str, str]], list[CuratedRoute]]:
+    """The routes to ``target`` alone; an error listing the diseases when there is none."""
+    chosen = [pair for pair in reachable if pair[0] == target]
+    routes = [route for route in curated if route.disease.iri == target]
+    if not chosen and not routes:
+        label = graph.nodes[target]["label"]
+        raise UnknownEntityError(
+            f"{label!r} is not an indication of {graph.nodes[drug]['label']}"
+            + (" (nor the disease of one of its curated records)" if curated else ""),
+            term=str(label),
+            choices=sorted(
+                {str(graph.nodes[t]["label"]) for t, _ in reachable}
+                | {r.disease.label for r in curated}
+            ),
+        )
+    return chosen, routes
+
+
+def _without_curated(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """``graph`` without the curated records' edges: the monograph's statements alone."""
+    kept: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    kept.add_nodes_from(graph.nodes(data=True))
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if d.get("basis") != "curated":
+            kept.add_edge(u, v, key=k, **d)
+    return kept
+
+
 def mechanism_paths(
     kg: LoadedGraph,
     drug: str,
@@ -351,7 +502,9 @@ def mechanism_paths(
     bases: Collection[str] = DEFAULT_BASES,
     engine: str = "oxigraph",
 ) -> PathsResult:
-    """The drug's mechanism as a whole, and the route to ``indication`` (default: each) through it.
+    """The drug's mechanism, its indications through it, and its curated records' own paths.
+
+    The records (DrugMechDB entries) come with ``curated`` among the ``bases``.
 
     The mechanism's paths run drug → target → mediators → cells or processes → effects, along
     the monograph's mechanism statements of the given ``bases``, from the drug's action on a
@@ -359,13 +512,17 @@ def mechanism_paths(
     shortest first, then fewer uncited hops, then more citations. Parallel statements between
     the same two nodes make one hop. Each indication is reached the way the text says, through
     the mechanism as a whole: drug → has mechanism → mechanism → makes effective for → disease.
+    A curated record (a DrugMechDB entry) gives the paths along its own links from the drug to
+    its disease, each link naming the record; records are never joined with the monograph.
 
     :param drug: the drug, by label (any case), CURIE or IRI.
-    :param indication: a disease the drug's mechanism makes it effective for.
+    :param indication: a disease the drug's mechanism makes it effective for, or the disease
+        of one of its curated records.
     :param limit: keep at most this many paths of the mechanism.
     :param bases: walk only statements of these bases (default: stated and interpreted).
     :raises UnknownEntityError: a name matches nothing; the error lists the closest names.
-    :raises InvalidParameterError: an unknown basis; the error lists the bases.
+    :raises InvalidParameterError: an unknown basis (the error lists the bases), or bases that
+        leave the drug without a statement while others would not (the error names those).
     """
     full = mechanism_graph(kg, engine=engine)
     graph = with_bases(full, bases)
@@ -373,6 +530,9 @@ def mechanism_paths(
         if node not in graph and data.get("category") in (_DRUG, _DISEASE, _MECHANISM):
             graph.add_node(node, **data)
     drug_iri = _resolve_in(kg, graph, drug, _DRUG, engine)
+    error = no_statements_error(full, drug_iri, bases)
+    if error is not None:
+        raise error
     # The drug's mechanisms, asked of the store (not of the rdflib view, which a store of a
     # million triples would have to build first).
     answer = kg.store(engine).query(_MECHANISMS, {"drug": URIRef(drug_iri)})
@@ -384,16 +544,10 @@ def mechanism_paths(
         if graph.nodes[target].get("category") == _DISEASE
         and _EFFECTIVE_FOR in graph[mechanism][target]
     )
+    curated = _curated_routes(kg, graph, drug_iri, max_hops, engine) if "curated" in bases else []
     if indication is not None:
         target_iri = _resolve_in(kg, graph, indication, _DISEASE, engine)
-        chosen = [pair for pair in reachable if pair[0] == target_iri]
-        if not chosen:
-            raise UnknownEntityError(
-                f"{indication!r} is not an indication of {graph.nodes[drug_iri]['label']}",
-                term=indication,
-                choices=sorted({str(graph.nodes[t]["label"]) for t, _ in reachable}),
-            )
-        reachable = chosen
+        reachable, curated = _only_the_indication(graph, drug_iri, target_iri, reachable, curated)
     statuses = _statuses(kg, drug_iri, engine)
     groups = sorted(
         (
@@ -406,6 +560,19 @@ def mechanism_paths(
         ),
         key=lambda g: (g.status or "~", g.indication.label.casefold()),
     )
+    return PathsResult(
+        drug=node_for(graph, drug_iri),
+        mechanism=node_for(graph, mechanisms[0]) if mechanisms else None,
+        mechanism_paths=_ranked(_without_curated(graph), drug_iri, max_hops, limit),
+        indications=tuple(groups),
+        curated=tuple(curated),
+    )
+
+
+def _ranked(
+    graph: nx.MultiDiGraph[str], drug_iri: str, max_hops: int, limit: int | None
+) -> tuple[MechanismPath, ...]:
+    """The mechanism's paths from the drug's action on a target, best first."""
     inside = [
         node
         for node, data in graph.nodes(data=True)
@@ -422,9 +589,4 @@ def mechanism_paths(
         (MechanismPath(tuple(_hop(graph, a, b) for a, b in itertools.pairwise(p))) for p in found),
         key=MechanismPath.rank_key,
     )
-    return PathsResult(
-        drug=node_for(graph, drug_iri),
-        mechanism=node_for(graph, mechanisms[0]) if mechanisms else None,
-        mechanism_paths=tuple(ranked[:limit] if limit is not None else ranked),
-        indications=tuple(groups),
-    )
+    return tuple(ranked[:limit] if limit is not None else ranked)

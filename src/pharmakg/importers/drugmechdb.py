@@ -121,6 +121,7 @@ class ProblemKind(enum.Enum):
     SWAPPED_LABEL = "swapped label"
     MISSING_DRUG_NODE = "no drug node"
     AMBIGUOUS_MERGE = "ambiguous merge"
+    SCHEME_OUTSIDE_TYPE = "id outside its type's schemes"
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,13 @@ class Mapping:
         return {k: _expand_pkg(v) if v else None for k, v in self._of("predicate").items()}
 
     @functools.cached_property
+    def schemes(self) -> dict[str, frozenset[str]]:
+        """DrugMechDB node label → the prefix-map prefixes its ids may take (``scheme`` rows)."""
+        return {
+            r.source: frozenset((r.target or "").split()) for r in self.rows if r.kind == "scheme"
+        }
+
+    @functools.cached_property
     def biolink(self) -> dict[str, str]:
         """DrugMechDB node label → Biolink class IRI (where the table gives one)."""
         return {
@@ -246,9 +254,13 @@ def read_mapping(path: str | Path | None = None) -> Mapping:
                 line=number,
             )
         kind, source, target, match, external, provenance, note = cells
-        if kind not in ("prefix", "category", "predicate"):
+        if kind not in ("prefix", "category", "predicate", "scheme"):
             raise ParseError(f"unknown kind {kind!r}", file=file, line=number, term=kind)
-        if kind != "prefix" and target and target.removeprefix("pkg:") not in known:
+        if (
+            kind in ("category", "predicate")
+            and target
+            and target.removeprefix("pkg:") not in known
+        ):
             raise UnknownTermError(
                 f"{target} (mapping table line {number}) is declared in neither "
                 "ontology/pharmakg.ttl nor ontology/drugmechdb.ttl",
@@ -944,8 +956,22 @@ class _Importer:
         out += [f"{e} {t['xref']} {_lit(x)} ." for x in sorted(ent.xrefs - {ent.curie})]
         out.append(f"{e} {t['identifierSource']} <{DRUGMECHDB_IRI}> .")
         classes = {cls for label in labels if (cls := self.mapping.categories.get(label))}
+        self._check_schemes(ent, labels)
         out += [f"{e} <{RDF_TYPE}> <{c}> ." for c in sorted(classes or {PKG + "BiomedicalEntity"})]
         return out
+
+    def _check_schemes(self, ent: _Entity, labels: set[str]) -> None:
+        """An id whose prefix its type does not take (the table's ``scheme`` rows) is a problem."""
+        prefix = (ent.curie or "").partition(":")[0]
+        for label in sorted(labels):
+            allowed = self.mapping.schemes.get(label)
+            if prefix and allowed is not None and prefix not in allowed:
+                self.problem(
+                    ProblemKind.SCHEME_OUTSIDE_TYPE,
+                    ent.raw,
+                    f"a {label} identified by {prefix}; Biolink's {label} takes "
+                    + ", ".join(sorted(allowed, key=str.casefold)),
+                )
 
     def _names_of(self, ent: _Entity) -> list[str]:
         """The entity's names, most used first; several names or categories are problems."""

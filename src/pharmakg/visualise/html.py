@@ -180,6 +180,7 @@ def _cy_elements(pathway: Pathway, placed: Layout) -> list[dict[str, Any]]:
                     "basis": edge.basis,
                     "qualifiers": list(edge.qualifiers),
                     "reason": edge.reason,
+                    "records": list(edge.records),
                     "tooltip": edge_tooltip(pathway, edge),
                     "colour": edge_colour(edge),
                     "lineStyle": "dashed" if edge.negated else edge.basis_style.line_style,

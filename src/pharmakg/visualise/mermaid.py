@@ -18,6 +18,7 @@ from .pathway import (
     CategoryStyle,
     Pathway,
     PathwayNode,
+    curated_summary,
 )
 
 __all__ = [
@@ -68,6 +69,8 @@ def _edge_lines(pathway: Pathway, ids: dict[str, str]) -> list[str]:
     for edge in pathway.edges:
         arrow = "-.->" if edge.negated or edge.basis != "stated" else "-->"
         label = edge.label + (" (interpretation)" if edge.basis == "interpreted" else "")
+        if edge.records:
+            label += f" (curated: {curated_summary(edge.records)})"
         lines.append(f"  {ids[edge.source]} {arrow}|{_mermaid_text(label)}| {ids[edge.target]}")
     return lines
 

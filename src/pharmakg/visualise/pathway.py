@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from ..errors import InvalidCurieError, InvalidParameterError, UnknownEntityError
 from ..load import LoadedGraph
-from ..mechanism import mechanism_graph
+from ..mechanism import mechanism_graph, no_statements_error
 from ..query import resolve_entity, run_query
 from ..vocab import compress, expand_curie
 
@@ -48,6 +48,7 @@ __all__ = [
     "STAGES",
     "Stage",
     "build_pathway",
+    "curated_summary",
     "drug_slug",
     "drugs_with_mechanism",
     "parse_bases",
@@ -142,6 +143,26 @@ BASIS_STYLES: dict[str, BasisStyle] = {
 }
 
 
+def curated_summary(records: Iterable[str]) -> str:
+    """The curated records of a picture in a few words, per database.
+
+    >>> curated_summary(["DrugMechDB (infores:drugmechdb) entry A_1",
+    ...                  "DrugMechDB (infores:drugmechdb) entry B_2"])
+    'DrugMechDB (infores:drugmechdb) entries A_1, B_2'
+    """
+    by_database: dict[str, list[str]] = {}
+    for record in sorted(set(records)):
+        database, _, entry = record.rpartition(" entry ")
+        by_database.setdefault(database, []).append(entry)
+    parts = []
+    for database, entries in by_database.items():
+        shown = ", ".join(entries[:3]) + (
+            f" and {len(entries) - 3} more" if len(entries) > 3 else ""
+        )
+        parts.append(f"{database} entr{'y' if len(entries) == 1 else 'ies'} {shown}")
+    return "; ".join(parts)
+
+
 def parse_bases(bases: str | Iterable[str] | None) -> tuple[str, ...]:
     """The bases named in ``bases`` (``"stated,interpreted"`` or an iterable), in BASES order.
 
@@ -200,6 +221,8 @@ class PathwayEdge:
     :param basis: one of :data:`BASES`.
     :param qualifiers: the statement's qualifiers ("at the application site", "particularly").
     :param reason: for an interpretation, the curator's reason, when the graph gives one.
+    :param records: for a curated database's edge, the records behind it
+        (``"DrugMechDB (infores:drugmechdb) entry DB00619_MESH_D015464_1"``).
     """
 
     source: str
@@ -212,6 +235,7 @@ class PathwayEdge:
     basis: str = "stated"
     qualifiers: tuple[str, ...] = ()
     reason: str | None = None
+    records: tuple[str, ...] = ()
 
     @property
     def inhibiting(self) -> bool:
@@ -370,8 +394,12 @@ def build_pathway(
     :raises InvalidParameterError: an unknown basis; the error lists the bases.
     """
     chosen = parse_bases(bases)
-    graph = _of_bases(mechanism_graph(kg, engine=engine), chosen)
+    full = mechanism_graph(kg, engine=engine)
+    graph = _of_bases(full, chosen)
     iri = str(resolve_entity(kg, drug, engine=engine))
+    error = no_statements_error(full, iri, chosen)
+    if error is not None:  # a drug only a curated database describes, drawn as stated: say so
+        raise error
     if iri not in graph or graph.nodes[iri]["category"] != "pkg:Drug":
         raise UnknownEntityError(
             f"{drug!r} is not a drug with mechanism statements",
@@ -422,6 +450,7 @@ def build_pathway(
             basis=str(data.get("basis", "stated")),
             qualifiers=_qualifiers(data.get("qualifiers", ())),
             reason=_reason(data),
+            records=tuple(data.get("records", ())),
         )
         for u, v, data in sorted(graph.subgraph(kept).edges(data=True), key=_edge_key)
     ]

@@ -36,6 +36,7 @@ from .pathway import (
     Pathway,
     PathwayEdge,
     PathwayNode,
+    curated_summary,
     resolver_url,
 )
 
@@ -74,8 +75,12 @@ def edge_tooltip(pathway: Pathway, edge: PathwayEdge) -> str:
     lines = [f"{source} \N{EM DASH} {edge.label} \N{RIGHTWARDS ARROW} {target}"]
     if edge.citations:
         lines.append("cited: [" + ", ".join(str(c) for c in edge.citations) + "]")
-    basis = "interpretation" if edge.basis == "interpreted" else edge.basis
+    basis = {"interpreted": "interpretation", "curated": "curated database"}.get(
+        edge.basis, edge.basis
+    )
     lines.append(f"basis: {basis}" + (f" \N{EM DASH} {edge.reason}" if edge.reason else ""))
+    if edge.records:
+        lines.append("from: " + "; ".join(edge.records))
     if edge.qualifiers:
         lines.append("qualifiers: " + "; ".join(edge.qualifiers))
     if edge.statement:
@@ -176,8 +181,11 @@ def edge_legend(pathway: Pathway) -> list[tuple[str, str, str | None, bool]]:
     entries: list[tuple[str, str, str | None, bool]] = []
     for basis in pathway.bases:
         style = BASIS_STYLES[basis]
-        if any(e.basis == basis and not e.negated for e in pathway.edges):
-            entries.append((style.title, style.colour, style.dash, False))
+        drawn = [e for e in pathway.edges if e.basis == basis and not e.negated]
+        if drawn:
+            records = [r for e in drawn for r in e.records]
+            title = f"{style.title}: {curated_summary(records)}" if records else style.title
+            entries.append((title, style.colour, style.dash, False))
     if any(e.inhibiting and not e.negated and e.basis == "stated" for e in pathway.edges):
         entries.append(("lowers (stated)", _INHIBITING_COLOUR, None, True))
     if any(e.negated for e in pathway.edges):
@@ -185,9 +193,10 @@ def edge_legend(pathway: Pathway) -> list[tuple[str, str, str | None, bool]]:
     return entries
 
 
-def _legend(pathway: Pathway, top: float, width: float) -> tuple[list[str], float]:
-    """The legend's SVG, flowing left to right from ``top``; and its height."""
+def _legend(pathway: Pathway, top: float, width: float) -> tuple[list[str], float, float]:
+    """The legend's SVG, flowing left to right from ``top``; its height and its right edge."""
     parts: list[str] = []
+    right = 0.0
     x, y, row = 24.0, top + 14.0, 22.0
     cells: list[tuple[str, str]] = []
     for item in legend_entries(pathway):
@@ -231,6 +240,7 @@ def _legend(pathway: Pathway, top: float, width: float) -> tuple[list[str], floa
             "</g>"
         )
         x += cell
+        right = max(right, x)
     note = []
     if pathway.omitted:
         y += row
@@ -238,7 +248,7 @@ def _legend(pathway: Pathway, top: float, width: float) -> tuple[list[str], floa
             f'<text x="24" y="{_n(y + 4)}" font-size="{_n(_LEGEND_FONT)}" fill="#7b241c">'
             f"{pathway.omitted} more steps are not drawn (limit {pathway.max_nodes})</text>"
         )
-    return parts + note, y - top + 20
+    return parts + note, y - top + 20, right
 
 
 def glyph_text(pathway: Pathway) -> str:
@@ -255,8 +265,10 @@ def glyph_text(pathway: Pathway) -> str:
 def to_svg(pathway: Pathway, layout: Layout | None = None) -> str:
     """The static picture as SVG: headings, edges with their labels, nodes, a legend."""
     placed = layout or layout_pathway(pathway)
-    legend, legend_height = _legend(pathway, placed.height, placed.width)
-    width, height = math.ceil(placed.width), math.ceil(placed.height + legend_height)
+    legend, legend_height, right = _legend(pathway, placed.height, placed.width)
+    # A legend cell wider than the picture (a curated record's name) widens the picture.
+    width = math.ceil(max(placed.width, right + 6))
+    height = math.ceil(placed.height + legend_height)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
