@@ -48,6 +48,21 @@ def test_a_missing_packaged_folder_is_an_error(
         resources.graph_files()
 
 
+def test_internal_queries_are_files_that_parse() -> None:
+    """The queries the stages run themselves are packaged .rq files, and each one parses."""
+    import pyoxigraph as ox
+
+    folder = Path(resources.__file__).parent / "sparql"
+    names = sorted(p.stem for p in folder.glob("*.rq"))
+    assert names, "src/pharmakg/sparql/ holds the stages' own queries"
+    for name in names:
+        text = resources.internal_query(name)
+        bound = {ox.Variable("drug"): ox.NamedNode("urn:x:drug")} if "?drug" in text else {}
+        ox.Store().query(text, substitutions=bound)
+    with pytest.raises(ResourceError, match="no-such-query"):
+        resources.internal_query("no-such-query")
+
+
 def test_written_files_get_the_umask_mode(tmp_path: Path) -> None:
     old = os.umask(0o027)
     try:

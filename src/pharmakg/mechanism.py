@@ -30,7 +30,7 @@ from typing import Any
 import networkx as nx
 from rdflib.term import Node
 
-from . import vocab
+from . import resources, vocab
 from .errors import InvalidParameterError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
@@ -83,20 +83,8 @@ def _qualifiers(term: Node | None) -> tuple[str, ...]:
     return tuple(sorted({part.strip() for part in text.split(" | ") if part.strip()}))
 
 
-_PKG = vocab.PKG_URI
-#: The records behind every curated database's claim: its database (label, ``dcterms:identifier``
-#: such as ``infores:drugmechdb``) and the record's own id (DrugMechDB's ``_id``). Built from the
-#: vocabulary's IRIs only: nothing is pasted in from outside.
-CURATED_RECORDS = f"""
-SELECT ?subject ?predicate ?object ?record ?database ?source WHERE {{
-    ?claim <{_PKG}basis> <{_PKG}CuratedDatabaseBasis> ;
-        <{_PKG}claimSubject> ?subject ; <{_PKG}claimPredicate> ?predicate ;
-        <{_PKG}claimObject> ?object ; <{_PKG}fromPath> ?path .
-    OPTIONAL {{ ?path <{_PKG}recordId> ?record }}
-    OPTIONAL {{ ?claim <{_PKG}inDatabase> ?db .
-        OPTIONAL {{ ?db <http://www.w3.org/2000/01/rdf-schema#label> ?database }}
-        OPTIONAL {{ ?db <http://purl.org/dc/terms/identifier> ?source }} }}
-}}"""
+#: The records behind every curated database's claim (``sparql/curated-records.rq``).
+CURATED_RECORDS = "curated-records"
 
 
 def record_text(database: object, source: object, record: object) -> str:
@@ -116,7 +104,7 @@ def curated_records(
     """(subject, predicate CURIE, object) → the curated records behind it, sorted."""
     found: dict[tuple[str, str, str], set[str]] = {}
     for subject, predicate, obj, record, database, source in (
-        kg.store(engine).query(CURATED_RECORDS).rows
+        kg.store(engine).query(resources.internal_query(CURATED_RECORDS)).rows
     ):
         key = (str(subject), str(_curie(predicate)), str(obj))
         found.setdefault(key, set()).add(record_text(database, source, record))

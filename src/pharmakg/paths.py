@@ -35,6 +35,7 @@ from typing import Any
 import networkx as nx
 from rdflib import URIRef
 
+from . import resources
 from .errors import UnknownEntityError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
@@ -48,7 +49,7 @@ from .mechanism import (
     with_bases,
 )
 from .query import resolve_entity, run_query
-from .vocab import PKG_URI, compress, shorten
+from .vocab import compress, shorten
 
 __all__ = [
     "CuratedRoute",
@@ -67,8 +68,8 @@ __all__ = [
 #: The most hops a path of the mechanism may have (drug → target → mediator → process → effect
 #: is 4; a little room is left for longer chains).
 MAX_HOPS = 8
-#: A drug's mechanisms (the drug is bound by the store, never pasted into the text).
-_MECHANISMS = f"SELECT ?mechanism ?drug WHERE {{ ?drug <{PKG_URI}hasMechanism> ?mechanism }}"
+#: A drug's mechanisms (``sparql/drug-mechanisms.rq``; the drug is bound by the store).
+_MECHANISMS = "drug-mechanisms"
 _DRUG, _DISEASE, _MECHANISM = "pkg:Drug", "pkg:Disease", "pkg:MechanismOfAction"
 _HAS_MECHANISM, _EFFECTIVE_FOR = "pkg:hasMechanism", "pkg:makesEffectiveFor"
 #: Readable wording of the two hops that link the drug, through its mechanism, to an indication.
@@ -400,19 +401,8 @@ def _through_mechanism(
     return MechanismPath((has, _hop(graph, mechanism, disease)))
 
 
-#: The links of each curated record (a DrugMechDB entry) of a drug, with the record's id, its
-#: disease and its database; ``?drug`` is bound, never pasted in.
-_CURATED_LINKS = f"""
-SELECT ?path ?record ?disease ?database ?source ?subject ?predicate ?object ?drug WHERE {{
-    ?path <{PKG_URI}pathDrug> ?drug ; <{PKG_URI}pathDisease> ?disease .
-    OPTIONAL {{ ?path <{PKG_URI}recordId> ?record }}
-    OPTIONAL {{ ?path <{PKG_URI}inDatabase> ?db .
-        OPTIONAL {{ ?db <http://www.w3.org/2000/01/rdf-schema#label> ?database }}
-        OPTIONAL {{ ?db <http://purl.org/dc/terms/identifier> ?source }} }}
-    ?claim <{PKG_URI}fromPath> ?path ; <{PKG_URI}basis> <{PKG_URI}CuratedDatabaseBasis> ;
-        <{PKG_URI}claimSubject> ?subject ; <{PKG_URI}claimPredicate> ?predicate ;
-        <{PKG_URI}claimObject> ?object .
-}}"""
+#: The links of each curated record of a drug (``sparql/curated-links.rq``; ``?drug`` is bound).
+_CURATED_LINKS = "curated-links"
 
 
 def _record_graph(
@@ -434,7 +424,9 @@ def _curated_routes(
 ) -> list[CuratedRoute]:
     """Each curated record of ``drug``: its paths from the drug to its disease, on its links."""
     records: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {}
-    answer = kg.store(engine).query(_CURATED_LINKS, {"drug": URIRef(drug)})
+    answer = kg.store(engine).query(
+        resources.internal_query(_CURATED_LINKS), {"drug": URIRef(drug)}
+    )
     for path, record, end, database, source, subject, predicate, obj, _ in answer.rows:
         text = record_text(database, source, record)
         entry = records.setdefault(str(path), (text, str(end), []))
@@ -535,7 +527,9 @@ def mechanism_paths(
         raise error
     # The drug's mechanisms, asked of the store (not of the rdflib view, which a store of a
     # million triples would have to build first).
-    answer = kg.store(engine).query(_MECHANISMS, {"drug": URIRef(drug_iri)})
+    answer = kg.store(engine).query(
+        resources.internal_query(_MECHANISMS), {"drug": URIRef(drug_iri)}
+    )
     mechanisms = sorted({str(row[0]) for row in answer.rows} & set(graph))
     reachable = sorted(
         (target, mechanism)

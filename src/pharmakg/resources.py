@@ -105,6 +105,20 @@ def queries_dir() -> Path:
     return _existing(data_root() / "queries")
 
 
+def internal_query(name: str) -> str:
+    """The text of ``src/pharmakg/sparql/<name>.rq``: a query a stage runs itself.
+
+    Not one of the named queries (``queries/``) a user lists and runs; kept as a file, like
+    them, so that no SPARQL is built from strings in the code.
+
+    :raises ResourceError: the package lacks it (a broken installation).
+    """
+    found = importlib.resources.files("pharmakg") / "sparql" / f"{name}.rq"
+    if not found.is_file():
+        raise ResourceError(f"packaged query sparql/{name}.rq is missing", term=name)
+    return found.read_text(encoding="utf-8")
+
+
 def source_file(name: str) -> Path:
     """Return ``sources/<name>`` (for example ``imiquimod-monograph.txt``)."""
     if "/" in name or "\\" in name or name.startswith("."):
