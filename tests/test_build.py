@@ -94,7 +94,7 @@ def test_failed_write_leaves_previous_release(
     _build(fixtures, out)
     before = (out / "pharmakg.nt").read_text()
 
-    def half_write(release: object, directory: Path) -> list[Path]:
+    def half_write(release: object, directory: Path, **_: object) -> list[Path]:
         (directory / "pharmakg.ttl").write_text("partial")
         raise OSError("disk full")
 
