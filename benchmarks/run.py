@@ -146,6 +146,8 @@ def bench_size(target: int, repeat: int, tmp: Path, table: Table, slow_up_to: in
         name = next((n for n in BOUND if info.param(n)), None)
         bound = {name: PKR + BOUND[name]} if name else {}
         subs = {ox.Variable(name): ox.NamedNode(PKR + BOUND[name])} if name else {}
+        run_query(kg, info.name, bound)  # warm both up: the first run reads RocksDB cold
+        list(raw_store.query(text, substitutions=subs))  # type: ignore[arg-type]
         ours = timed(lambda name=info.name, b=bound: run_query(kg, name, b), repeat)
         raw = timed(
             lambda text=text, subs=subs: list(raw_store.query(text, substitutions=subs)),  # type: ignore[arg-type]
@@ -384,7 +386,11 @@ def targets(table: Table) -> list[str]:
                 f"- **Validation within 2x of the fast engine alone** ({s:,}): {ours:.1f} s "
                 f"against {base:.1f} s ({ours / base:.1f}x): {verdict}."
             )
-    builds = [(s, t) for (s, what), t in fig.items() if what.startswith("build:")]
+    builds = [
+        (s, t)
+        for (s, what), t in fig.items()
+        if what.startswith("build:") and not what.endswith("(baseline)")
+    ]
     for s, seconds in builds:
         what = next(w for (z, w) in fig if z == s and w.startswith("build:"))
         base = fig[(s, what + " (baseline)")]
