@@ -94,7 +94,7 @@ def test_failed_write_leaves_previous_release(
     _build(fixtures, out)
     before = (out / "pharmakg.nt").read_text()
 
-    def half_write(release: object, directory: Path) -> list[Path]:
+    def half_write(release: object, directory: Path, **_: object) -> list[Path]:
         (directory / "pharmakg.ttl").write_text("partial")
         raise OSError("disk full")
 
@@ -195,3 +195,25 @@ def test_release_is_world_readable_under_umask_022(rebased_release: Path) -> Non
     for path in rebased_release.rglob("*"):
         expected = 0o755 if path.is_dir() else 0o644
         assert stat.S_IMODE(path.stat().st_mode) == expected, path.name
+
+
+def test_build_reports_progress_of_each_stage(fixtures: Path, tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    kg = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl")
+    result = build_release(
+        tmp_path / "dist",
+        kg,
+        shapes=fixtures / "shapes.ttl",
+        ontology=fixtures / "ontology.ttl",
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
+    assert result.conforms
+    assert [stage for stage, _, _ in calls] == sorted(
+        (stage for stage, _, _ in calls), key=["validating", "exporting"].index
+    )
+    exporting = [(done, total) for stage, done, total in calls if stage == "exporting"]
+    formats = len(pharmakg.release_formats())
+    assert exporting == [(done, formats) for done in range(formats + 1)]
+    validating = [(done, total) for stage, done, total in calls if stage == "validating"]
+    assert validating[0][0] == 0
+    assert validating[-1][0] == validating[-1][1]

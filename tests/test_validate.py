@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +157,62 @@ def test_ill_typed_literal_is_a_result_not_a_traceback(tmp_path: Path) -> None:
     [line] = [x for x in done.stdout.splitlines() if "WellTypedLiteral" in x]
     assert "path rdfs:comment" in line
     assert "'abc' is not a valid xsd:integer" in line
+
+
+def _steps(fixtures: Path, engine: str) -> list[tuple[int, int]]:
+    calls: list[tuple[int, int]] = []
+    kg = pharmakg.load(fixtures / "good.ttl")
+    pharmakg.validate(
+        kg,
+        shapes=fixtures / "shapes.ttl",
+        ontology=fixtures / "ontology.ttl",
+        engine=engine,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    return calls
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_progress_counts_every_step_to_the_total(fixtures: Path, engine: str) -> None:
+    calls = _steps(fixtures, engine)
+    [total] = {t for _, t in calls}
+    assert calls[0] == (0, total)
+    assert calls[-1] == (total, total)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def _validate_cli(stderr: int | None) -> tuple[int, bytes]:
+    """``pharmakg validate --engine fast`` on the monograph, stderr to ``stderr`` (or a pipe)."""
+    process = subprocess.run(
+        [sys.executable, "-m", "pharmakg", "validate", "--engine", "fast"],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr if stderr is not None else subprocess.PIPE,
+        check=False,
+    )
+    return process.returncode, process.stderr or b""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
+    code, stderr = _validate_cli(None)
+    assert code == 0
+    assert b"validating" not in stderr
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    master, slave = pty.openpty()
+    try:
+        code, _ = _validate_cli(slave)
+        os.close(slave)
+        seen = b""
+        while select.select([master], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal's other end is closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert code == 0
+    assert b"validating" in seen

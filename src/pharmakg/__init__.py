@@ -242,6 +242,7 @@ def validate(
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
     engine: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationReport:
     """Validate a graph (or the files named) with SHACL and the CURIE checks.
 
@@ -250,10 +251,13 @@ def validate(
 
     :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package), or
         ``auto`` (``fast`` on large graphs); both give the same report.
+    :param progress: called as ``progress(steps_done, steps_total)``.
     """
     if isinstance(graph_or_paths, str | Path):
         graph_or_paths = [graph_or_paths]
-    return validate_graph(graph_or_paths, shapes=shapes, ontology=ontology, engine=engine)
+    return validate_graph(
+        graph_or_paths, shapes=shapes, ontology=ontology, engine=engine, progress=progress
+    )
 
 
 def publish(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .export import ExportOptions, prepare_release, write_release_files
@@ -40,6 +41,15 @@ def _swap_in(staging: Path, out: Path) -> None:
         staging.rename(out)
 
 
+def _stage(
+    progress: Callable[[str, int, int], None] | None, stage: str
+) -> Callable[[int, int], None] | None:
+    """``progress`` for one stage: ``(done, total)`` becomes ``(stage, done, total)``."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(stage, done, total)
+
+
 def build_release(
     out_dir: str | Path = "dist",
     kg: LoadedGraph | None = None,
@@ -47,6 +57,7 @@ def build_release(
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
     options: ExportOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Load, validate and, if the graph conforms and is consistent, write a release.
 
@@ -55,10 +66,14 @@ def build_release(
     :param shapes: SHACL shapes (default: the packaged ones); see :func:`validate_graph`.
     :param ontology: the ontology merged for validation (default: the packaged one).
     :param options: base IRI, creation date and SPARQL endpoint of the exports.
+    :param progress: called as ``progress(stage, done, total)``, ``stage`` being
+        ``"validating"`` (steps) or ``"exporting"`` (release formats).
     """
     out = Path(out_dir)
     kg = load_graph() if kg is None else kg
-    report = validate_graph(kg, shapes=shapes, ontology=ontology)
+    report = validate_graph(
+        kg, shapes=shapes, ontology=ontology, progress=_stage(progress, "validating")
+    )
     inferred = reason(kg, ontology=ontology) if report.conforms else None
     if inferred is None or not inferred.consistent:
         removed = out.exists()
@@ -79,7 +94,7 @@ def build_release(
     try:
         # mkdtemp makes the directory 0700; a release directory is as readable as any other.
         os.chmod(staging, 0o777 & ~current_umask())
-        written = write_release_files(release, staging)
+        written = write_release_files(release, staging, progress=_stage(progress, "exporting"))
         files = tuple(sorted(out / path.relative_to(staging) for path in written))
         _swap_in(staging, out)
     finally:

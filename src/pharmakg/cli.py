@@ -133,6 +133,29 @@ def _progress(files: list[str]) -> Iterator[Callable[[Path], None]]:
         yield lambda path: bar.update(1, str(path))
 
 
+@contextlib.contextmanager
+def _steps_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per stage (``progress(stage, done, total)``) on a terminal; else nothing."""
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if stage not in bars:
+            for other in bars.values():
+                other.__exit__(None, None, None)
+            bars.clear()
+            bars[stage] = click.progressbar(length=total, label=stage, file=sys.stderr)
+            bars[stage].__enter__()
+        bars[stage].update(done - bars[stage].pos)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)
+
+
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(pharmakg.__version__, prog_name="pharmakg")
 def main() -> None:
@@ -190,7 +213,8 @@ def build(
     """Load, validate and, if the data conform, write a release (atomically)."""
     options = _export_options(base_iri, sparql_endpoint, created)
     kg = pharmakg.load(*pharmakg.default_paths(), *graphs) if graphs else None
-    result = pharmakg.build(out_dir, kg, options=options)
+    with _steps_bar() as progress:
+        result = pharmakg.build(out_dir, kg, options=options, progress=progress)
     if not result.conforms:
         click.echo(result.report.to_text(), nl=False)
         for note in result.notes:
@@ -272,7 +296,14 @@ def validate(
 ) -> None:
     """Validate FILES (default: the packaged ontology and graphs) or a --store."""
     kg = _load(files, input_format, store)
-    report = pharmakg.validate(kg, shapes=shapes, ontology=ontology, engine=shacl_engine)
+    with _steps_bar() as progress:
+        report = pharmakg.validate(
+            kg,
+            shapes=shapes,
+            ontology=ontology,
+            engine=shacl_engine,
+            progress=lambda done, total: progress("validating", done, total),
+        )
     _emit(report.to_json() if fmt == "json" else report.to_text(), output)
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)
 

@@ -96,11 +96,14 @@ SELECT ?focus ?label ?kind WHERE {
   UNION { ?focus <http://www.w3.org/2004/02/skos/core#prefLabel> ?label BIND(1 AS ?kind) }
 }
 """
+# Every literal of an XSD datatype but xsd:string, whose lexical space is every string (most
+# literals are strings: turning them into rdflib terms was most of this check's time).
 _TYPED_LITERALS = """
 SELECT ?focus ?predicate ?value WHERE {
   ?focus ?predicate ?value
   FILTER (isLiteral(?value)
-          && STRSTARTS(STR(DATATYPE(?value)), "http://www.w3.org/2001/XMLSchema#"))
+          && STRSTARTS(STR(DATATYPE(?value)), "http://www.w3.org/2001/XMLSchema#")
+          && DATATYPE(?value) != <http://www.w3.org/2001/XMLSchema#string>)
 }
 """
 _CURIES = """
@@ -331,9 +334,15 @@ def _fast_report(data: bytes, shapes: Graph, shapes_path: Path) -> tuple[bool, G
     return bool(report.conforms), graph
 
 
+#: A target class and its subclasses (``sh:targetClass`` follows ``rdfs:subClassOf``).
+_SUBCLASSES = (
+    "SELECT DISTINCT ?class ?target WHERE "
+    "{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?target }"
+)
+# One pattern per query, each with its bound term: pyoxigraph plans a join without the bound
+# value, and ``?this a ?class . ?class rdfs:subClassOf* ?target`` read every rdf:type triple.
 _FOCUS = {
-    SH.targetClass: "SELECT DISTINCT ?this ?target WHERE "
-    "{ ?this a ?class . ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?target }",
+    SH.targetClass: "SELECT DISTINCT ?this ?class WHERE { ?this a ?class }",
     SH.targetSubjectsOf: "SELECT DISTINCT ?this ?target WHERE { ?this ?target ?o }",
     SH.targetObjectsOf: "SELECT DISTINCT ?this ?target WHERE { ?s ?target ?this }",
 }
@@ -361,8 +370,14 @@ def _focus_nodes(store: Store, shapes: Graph, shape: Node) -> set[Node]:
     focus: set[Node] = set(shapes.objects(shape, SH.targetNode))
     for keyword, sparql in _FOCUS.items():
         for target in shapes.objects(shape, keyword):
-            rows = store.query(sparql, {"target": target}).rows
-            focus.update(row[0] for row in rows if row[0] is not None)
+            if keyword == SH.targetClass:
+                classes = store.query(_SUBCLASSES, {"target": target}).column("class")
+                bindings = [{"class": c} for c in classes if c is not None]
+            else:
+                bindings = [{"target": target}]
+            for bound in bindings:
+                rows = store.query(sparql, bound).rows
+                focus.update(row[0] for row in rows if row[0] is not None)
     return focus
 
 
@@ -384,15 +399,26 @@ def _fill(values: dict[str, Node | None], match: re.Match[str]) -> str:
     return str(value) if value is not None else match[0]
 
 
-def _sparql_report(store: Store, shapes: Graph, pairs: list[tuple[Node, Node]]) -> Graph:
-    """A report graph of the SHACL-SPARQL constraints, each run once on the store."""
+def _sparql_report(
+    store: Store,
+    shapes: Graph,
+    pairs: list[tuple[Node, Node]],
+    step: Callable[[], None] = lambda: None,
+) -> Graph:
+    """A report graph of the SHACL-SPARQL constraints, each run once on the store.
+
+    ``step`` is called after each constraint.
+    """
     report = Graph()
     for shape, constraint in pairs:
+        step()
         select = shapes.value(constraint, SH.select)
         if select is None:
             continue
-        focus = _focus_nodes(store, shapes, shape)
         result = store.query(_prologue(shapes, constraint) + str(select))
+        if not result.rows:
+            continue  # nothing to report: the focus nodes are not needed
+        focus = _focus_nodes(store, shapes, shape)
         severity = shapes.value(shape, SH.severity) or SH.Violation
         messages = list(shapes.objects(constraint, SH.message))
         seen = set()
@@ -536,12 +562,28 @@ def choose_engine(engine: str, triples: int) -> str:
     return engine
 
 
+class _Steps:
+    """Counts the steps of a validation for a ``progress(done, total)`` callback."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        if progress is not None:
+            progress(0, total)
+
+    def __call__(self) -> None:
+        """One step more is done."""
+        self.done = min(self.done + 1, self.total)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
 def validate_graph(
     kg: LoadedGraph | Iterable[str | Path],
     *,
     shapes: str | Path | None = None,
     ontology: str | Path | None = None,
     engine: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationReport:
     """Validate a loaded graph (or the files ``kg`` names) and return a report.
 
@@ -549,6 +591,8 @@ def validate_graph(
     :param ontology: the OWL ontology merged into the data (default: the packaged one).
     :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package) or ``auto``
         (``fast`` above :data:`FAST_ABOVE` triples).
+    :param progress: called as ``progress(steps_done, steps_total)`` as the validation goes
+        (the SHACL engine, each SHACL-SPARQL constraint it leaves to the store, each check).
     """
     if not isinstance(kg, LoadedGraph):
         kg = load_graph(*kg)
@@ -560,6 +604,8 @@ def validate_graph(
         not store.query(_HAS_ONTOLOGY).boolean
     )
     chosen = choose_engine(engine, len(store))
+    core, pairs = _split_sparql(shapes_graph)
+    step = _Steps(progress, (1 + len(pairs) if chosen == "fast" else 1) + 3)
     if chosen == "fast":
         data = store.dump()
         if add_ontology:
@@ -570,9 +616,8 @@ def validate_graph(
             merged_store: Store = scratch
         else:
             merged_store = store
-        core, pairs = _split_sparql(shapes_graph)
         shacl_conforms, report = _fast_report(data, core, shapes_path)
-        for triple in _sparql_report(merged_store, shapes_graph, pairs):
+        for triple in _sparql_report(merged_store, shapes_graph, pairs, step):
             report.add(triple)
     else:
         merged = _ParsedOnceGraph()
@@ -582,9 +627,13 @@ def validate_graph(
             for triple in parse_file(ontology_path):
                 merged.add(triple)
         shacl_conforms, report = _pyshacl_report(merged, shapes_graph, shapes_path)
+    step()
     results = _results(report, shapes_graph, lambda node: _store_label(store, node))
+    step()
     results += check_curies(store)
+    step()
     results += check_literals(store)
+    step()
     for source in kg.sources:
         if source.suffix == ".ttl":
             results += check_prefix_declarations(source)

@@ -195,12 +195,25 @@ def write_export(output: ExportOutput, target: str | Path) -> list[Path]:
     return [resources.write_bytes_atomic(target / name, data) for name, data in output.files]
 
 
-def write_release_files(release: Release, directory: str | Path) -> list[Path]:
-    """Write every release format into ``directory`` (each in its folder); return the paths."""
+def write_release_files(
+    release: Release,
+    directory: str | Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Write every release format into ``directory`` (each in its folder); return the paths.
+
+    :param progress: called as ``progress(formats_done, formats_total)``, from ``(0, total)``.
+    """
     directory = Path(directory)
     written: list[Path] = []
-    for fmt in release_formats():
+    formats = release_formats()
+    for done, fmt in enumerate(formats):
+        if progress is not None:
+            progress(done, len(formats))
         folder = directory / (fmt.release_file or "") if fmt.multi_file else directory
         for name, data in export(release, fmt).files:
             written.append(resources.write_bytes_atomic(folder / name, data))
+    if progress is not None:
+        progress(len(formats), len(formats))
     return written
