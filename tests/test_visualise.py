@@ -31,6 +31,7 @@ from pharmakg.mechanism import mechanism_graph
 from pharmakg.query import run_query
 from pharmakg.visualise import (
     BASIS_STYLES,
+    CATEGORY_STYLES,
     DEFAULT_BASES,
     STAGES,
     Pathway,
@@ -45,8 +46,10 @@ from pharmakg.visualise import (
     to_svg,
 )
 from pharmakg.visualise.layout import Layout
+from pharmakg.visualise.pathway import resolver_url
 
 DRUG = "https://w3id.org/pharmakg/resource/imiquimod"
+ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -118,6 +121,15 @@ def test_stages_follow_the_mechanism(pathway: Pathway, layout: Layout) -> None:
         assert rightmost < leftmost, (STAGES[early].key, STAGES[late].key)
     headings = [c.title for c in layout.columns]
     assert headings == [STAGES[s].title for s in sorted({n.stage for n in pathway.nodes})]
+
+
+def test_the_monograph_picture_is_the_one_the_readme_shows(pathway: Pathway) -> None:
+    # docs/imiquimod-pathway.svg is `pharmakg visualise imiquimod --format svg`: drawing a
+    # curated database's categories must leave the monograph's picture as it was.
+    assert to_svg(pathway).encode() == (ROOT / "docs" / "imiquimod-pathway.svg").read_bytes()
+    assert {c for n in pathway.nodes for c in [n.category] if not n.negated} <= {
+        c for stage in STAGES for c in stage.categories
+    }
 
 
 def test_indications_put_fda_approved_above_off_label(pathway: Pathway, layout: Layout) -> None:
@@ -596,3 +608,122 @@ def test_the_visualise_command_draws_a_curated_drug(
             assert body.startswith(b"\x89PNG\r\n\x1a\n")
         else:
             assert entry["graph"]["_id"].encode() in body
+
+
+def _imported_classes() -> dict[str, str]:
+    """The node classes ontology/drugmechdb.ttl declares for imported nodes, with their labels."""
+    from rdflib import RDFS, Graph
+
+    from pharmakg.vocab import compress
+
+    graph = Graph().parse(ROOT / "ontology" / "drugmechdb.ttl")
+    entity = URIRef("https://w3id.org/pharmakg/ontology/BiomedicalEntity")
+    return {
+        compress(str(c)): str(graph.value(c, RDFS.label))
+        for c in graph.subjects(RDFS.subClassOf, entity)
+    }
+
+
+def test_every_imported_category_has_its_style_and_stage() -> None:
+    imported = _imported_classes()
+    assert "pkg:Protein" in imported
+    assert "pkg:Pathway" in imported
+    placed = {c: i for i, stage in enumerate(STAGES) for c in stage.members}
+    for category, label in imported.items():
+        style = CATEGORY_STYLES[category]
+        assert style.title == label[0].upper() + label[1:], category  # as Biolink names it
+        assert category in placed, category
+    # Each kind in its stage: molecules with the targets, pathways and activities with the
+    # processes, phenotypes with the effects.
+    stage = {c: STAGES[i].key for c, i in placed.items()}
+    for category in ("Protein", "GeneFamily", "MacromolecularComplex", "ChemicalEntity", "Cell"):
+        assert stage[f"pkg:{category}"] == "targets", category
+    assert stage["pkg:Pathway"] == stage["pkg:MolecularActivity"] == "processes"
+    assert stage["pkg:PhenotypicFeature"] == stage["pkg:OrganismTaxon"] == "effects"
+    # An imported category looks like no other category of the legend.
+    for category in imported:
+        look = (CATEGORY_STYLES[category].fill, CATEGORY_STYLES[category].border)
+        alike = [c for c, s in CATEGORY_STYLES.items() if (s.fill, s.border) == look]
+        assert alike == [category], alike
+
+
+def test_a_column_heading_names_what_the_column_holds() -> None:
+    processes = next(s for s in STAGES if s.key == "processes")
+    assert processes.heading(["pkg:ImmuneResponse"]) == processes.title == "Immune processes"
+    assert processes.heading(["pkg:ImmuneResponse", "pkg:BiologicalProcess"]) == "Processes"
+    assert processes.heading(["pkg:Pathway"]) == "Processes"
+    assert processes.heading(["pkg:Drug"]) == "Other steps"
+    targets = next(s for s in STAGES if s.key == "targets")
+    assert targets.heading(["pkg:Receptor", "pkg:ImmuneCellType"]) == "Targets and cells"
+    assert targets.heading(["pkg:Protein"]) == "Proteins and targets"
+    assert targets.heading(["pkg:Protein", "pkg:ChemicalEntity"]) == "Molecules"
+    for stage in STAGES:  # the last heading names every category of the stage
+        assert "other" not in stage.heading(stage.members)
+
+
+def _headings(pathway: Pathway) -> dict[str, list[str]]:
+    """The stage headings each format draws."""
+    svg = ElementTree.fromstring(to_svg(pathway).encode())
+    page = to_html(pathway)
+    blob = re.search(r'id="pharmakg-data">(.*?)</script>', page, re.S)
+    assert blob is not None
+    elements = json.loads(blob.group(1))["elements"]
+    return {
+        "layout": [c.title for c in layout_pathway(pathway).columns],
+        "svg": [t.text or "" for t in svg.iter(f"{SVG}text") if t.get("class") == "heading"],
+        "html": [e["data"]["label"] for e in elements if e["data"].get("kind") == "stage"],
+        "mermaid": re.findall(r'subgraph stage_\w+\["(.*)"\]', to_mermaid(pathway)),
+    }
+
+
+def test_an_imported_protein_is_drawn_as_a_protein_among_the_targets(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], dict[str, Any]],
+) -> None:
+    kg, _, entry = with_import
+    pathway = build_pathway(kg, "imatinib", bases="curated")
+    protein = next(n["name"] for n in entry["nodes"] if n["label"] == "Protein")
+    node = next(n for n in pathway.nodes if n.label == protein)
+    assert node.category == "pkg:Protein"
+    assert node.style == CATEGORY_STYLES["pkg:Protein"]
+    assert STAGES[node.stage].key == "targets"
+    svg = ElementTree.fromstring(to_svg(pathway).encode())
+    drawn = next(g for g in svg.iter(f"{SVG}g") if g.get("id") == node.iri)
+    rect = next(drawn.iter(f"{SVG}rect"))
+    assert (rect.get("fill"), rect.get("stroke")) == (node.style.fill, node.style.border)
+    legend = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "Protein" in legend
+    assert CATEGORY_STYLES[None].title not in legend
+    # The same headings in every format, none of them "immune" over a protein.
+    headings = _headings(pathway)
+    assert len({tuple(h) for h in headings.values()}) == 1, headings
+    assert not any("immune" in h.casefold() for h in headings["svg"]), headings
+    # The page shows the node's category, its column's heading and its identifier, linked.
+    page = to_html(pathway)
+    blob = re.search(r'id="pharmakg-data">(.*?)</script>', page, re.S)
+    assert blob is not None
+    data = next(
+        e["data"] for e in json.loads(blob.group(1))["elements"] if e["data"]["id"] == node.iri
+    )
+    assert data["categoryTitle"] == "Protein"
+    assert data["stage"] == pathway.heading(node.stage) in headings["svg"]
+    assert data["identifiers"][0]["curie"] == node.identifier
+    assert data["identifiers"][0]["url"] == resolver_url(node.identifier or "")
+    assert "identifiers.org" not in data["identifiers"][0]["url"]  # from the prefix map
+
+
+def test_every_node_of_an_imported_path_has_its_own_style(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], dict[str, Any]],
+) -> None:
+    kg, _, _ = with_import
+    entries = yaml.safe_load(SMALL_DMDB.read_text(encoding="utf-8"))
+    for entry in entries:
+        pathway = build_pathway(kg, entry["graph"]["drug"], bases="curated")
+        assert {n.label.casefold() for n in pathway.nodes} >= {
+            n["name"].casefold() for n in entry["nodes"] if n["label"] not in ("Drug", "Disease")
+        } - {"human papillomavirus", "toll-like receptor 7"}  # merged with the monograph's
+        assert all(n.style is not CATEGORY_STYLES[None] for n in pathway.nodes), entry["graph"]
+        headings = _headings(pathway)
+        assert len({tuple(h) for h in headings.values()}) == 1, headings
+        # Only the monograph's immune processes are headed as such; DrugMechDB's GO and
+        # Reactome terms are processes of any kind.
+        assert "Immune processes" not in headings["svg"], headings

@@ -124,7 +124,7 @@ def _cy_elements(pathway: Pathway, placed: Layout) -> list[dict[str, Any]]:
                     "name": node.label,
                     "category": node.category,
                     "categoryTitle": style.title,
-                    "stage": STAGES[node.stage].title,
+                    "stage": pathway.heading(node.stage),
                     "identifier": node.identifier,
                     "identifiers": [{"curie": c, "url": resolver_url(c)} for c in identifiers],
                     "status": node.status,

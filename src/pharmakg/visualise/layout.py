@@ -429,7 +429,7 @@ def _group(item: _Item) -> tuple[int, ...]:
     if node is None:
         return ()
     status = 0 if node.status is None else (1 if node.approved else 2)
-    categories = STAGES[node.stage].categories
+    categories = STAGES[node.stage].members
     category = categories.index(node.category) if node.category in categories else len(categories)
     return status, int(node.negated), category
 
@@ -780,9 +780,8 @@ def layout_pathway(pathway: Pathway) -> Layout:
     headings = []
     for stage in sorted({n.stage for n in pathway.nodes}):
         node_ranks = [items[n.iri].rank for n in pathway.nodes if n.stage == stage]
-        headings.append(
-            Column(stage, STAGES[stage].title, span[min(node_ranks)][0], span[max(node_ranks)][1])
-        )
+        first, last = span[min(node_ranks)][0], span[max(node_ranks)][1]
+        headings.append(Column(stage, pathway.heading(stage), first, last))
     return Layout(
         width=width,
         height=height,

@@ -56,7 +56,8 @@ def _stage_lines(pathway: Pathway, ids: dict[str, str]) -> list[str]:
         )
         if not members:
             continue
-        lines.append(f"  subgraph stage_{stage.key}[{_mermaid_text(stage.title)}]")
+        heading = _mermaid_text(pathway.heading(stage_index))
+        lines.append(f"  subgraph stage_{stage.key}[{heading}]")
         lines.append("    direction TB")
         lines += [f"    {ids[node.iri]}[{_mermaid_text(node.text)}]" for node in members]
         lines.append("  end")

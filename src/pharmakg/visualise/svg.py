@@ -259,6 +259,7 @@ def glyph_text(pathway: Pathway) -> str:
     words += [t for t, *_ in edge_legend(pathway)]
     words += ["FDA-approved (bold border)", "off-label (dashed border)"]
     words += [s.title for s in STAGES]
+    words += [pathway.heading(stage) for stage in {n.stage for n in pathway.nodes}]
     return "".join(words)
 
 
