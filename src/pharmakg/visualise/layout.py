@@ -114,6 +114,15 @@ def font_face_css(text: str, family: str = "pharmakg-sans") -> str:
 
     Pictures and pages then show the very glyphs the layout measured, with no font installed.
     """
+    return _font_face_css("".join(sorted(set(text) | set(_ASCII))), family)
+
+
+@functools.lru_cache(maxsize=16)
+def _font_face_css(characters: str, family: str) -> str:
+    """The rules for exactly ``characters``, cut once per character set.
+
+    Cutting takes about a second, and the pictures of a build share their characters.
+    """
     import base64
     import io
 
@@ -126,7 +135,7 @@ def font_face_css(text: str, family: str = "pharmakg-sans") -> str:
         options.flavor = "woff"
         font = TTFont(str(font_file(bold)), recalcTimestamp=False)
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(set(text) | set(_ASCII))))
+        subsetter.populate(text=characters)
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)
