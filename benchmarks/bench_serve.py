@@ -401,8 +401,8 @@ def compare(args: argparse.Namespace) -> None:
         "(http.client on the same cores: the fastest figures are client-bound). Every server "
         "returned the same rows. Ratios are against "
         "`oxigraph serve-read-only` in the same run; `+ms` is the added p50 (negative: faster). "
-        f"Load average (1 min) {load_before:.1f} before and {load_after:.1f} after the run: "
-        "other jobs shared the cores.",
+        f"Load average (1 min) {load_before:.1f} before and {load_after:.1f} after the run "
+        "(the servers and clients of the run itself count too).",
         "",
         "| query | rows | oxigraph p50/p95 ms · req/s | pharmakg --store p50/p95 ms · req/s"
         " (p50 ratio, +ms, throughput ratio) | pharmakg memory p50/p95 ms · req/s "
