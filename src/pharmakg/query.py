@@ -88,18 +88,8 @@ _PARAM = re.compile(
 )
 _PKG_OWN = ("pkg", "pkr")
 
-_BY_CURIE = """
-SELECT DISTINCT ?entity ?curie WHERE {
-  { ?entity <https://w3id.org/pharmakg/ontology/id> ?curie }
-  UNION { ?entity <https://w3id.org/pharmakg/ontology/xref> ?curie }
-} ORDER BY ?entity
-"""
-_LABELS = """
-SELECT DISTINCT ?entity ?label WHERE {
-  { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?label }
-  UNION { ?entity <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
-} ORDER BY ?entity ?label
-"""
+#: The stages' own queries (``src/pharmakg/sparql/``): entities by CURIE, every label.
+_BY_CURIE, _LABELS = "entities-by-curie", "labels"
 
 
 def parse_header(path: Path, text: str | None = None) -> QueryInfo:
@@ -177,7 +167,7 @@ def _find(name_or_file: str | Path) -> QueryInfo:
 
 def _label_index(kg: LoadedGraph, engine: str | None) -> dict[str, set[Node]]:
     index: dict[str, set[Node]] = {}
-    result = kg.store(engine).query(_LABELS)
+    result = kg.store(engine).query(resources.internal_query(_LABELS))
     for entity, label in result.rows:
         if entity is not None and label is not None:
             index.setdefault(str(label).casefold(), set()).add(entity)
@@ -204,7 +194,8 @@ def _by_curie(kg: LoadedGraph, value: str, engine: str | None) -> URIRef:
         raise UnknownEntityError(f"entity {value!r}: {error.message}", term=value) from error
     if curie.split(":", 1)[0] in _PKG_OWN:
         return vocab.expand_curie(curie)
-    found = kg.store(engine).query(_BY_CURIE, {"curie": Literal(curie)}).column("entity")
+    by_curie = resources.internal_query(_BY_CURIE)
+    found = kg.store(engine).query(by_curie, {"curie": Literal(curie)}).column("entity")
     entities = sorted({e for e in found if isinstance(e, URIRef)})
     entity = _one(entities, value, "is the pkg:id or pkg:xref of several entities")
     if entity is None:
