@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -439,14 +439,7 @@ def _curated_routes(
             if drug in own and disease in own
             else []
         )
-        paths = sorted(
-            (
-                MechanismPath(tuple(_hop(own, a, b) for a, b in itertools.pairwise(p)))
-                for p in found
-            ),
-            key=MechanismPath.rank_key,
-        )
-        routes.append(CuratedRoute(text, node_for(graph, disease), tuple(paths)))
+        routes.append(CuratedRoute(text, node_for(graph, disease), tuple(_best_first(own, found))))
     return sorted(routes, key=lambda r: (r.disease.label.casefold(), r.record))
 
 
@@ -579,8 +572,18 @@ def _ranked(
         for nodes in nx.all_simple_paths(view, drug_iri, ends, cutoff=max_hops)
         if _starts_at_a_target(graph, nodes)
     }
-    ranked = sorted(
-        (MechanismPath(tuple(_hop(graph, a, b) for a, b in itertools.pairwise(p))) for p in found),
+    ranked = _best_first(graph, found)
+    return tuple(ranked[:limit] if limit is not None else ranked)
+
+
+def _best_first(
+    graph: nx.MultiDiGraph[str], node_paths: Iterable[Sequence[str]]
+) -> list[MechanismPath]:
+    """The paths along ``node_paths`` (node lists of ``graph``), ranked best first."""
+    return sorted(
+        (
+            MechanismPath(tuple(_hop(graph, a, b) for a, b in itertools.pairwise(p)))
+            for p in node_paths
+        ),
         key=MechanismPath.rank_key,
     )
-    return tuple(ranked[:limit] if limit is not None else ranked)

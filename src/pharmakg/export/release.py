@@ -120,7 +120,7 @@ def rebase_term(term: Node, base: str) -> Node:
     """``term`` with our IRIs under ``base`` (normalised, see :func:`norm_base`).
 
     The one rebasing rule, for the release's graphs (:func:`rebase`) and for SPARQL text
-    (:func:`pharmakg.serve.protocol.rebase_query`): every IRI under :data:`DEFAULT_BASE`
+    (:func:`pharmakg.serve.rebase.rebase_query`): every IRI under :data:`DEFAULT_BASE`
     (ontology, resources, shapes, graph names: the whole namespace moves, not only
     ``resource/``), datatype IRIs, and plain literals that spell such an IRI.
 

@@ -25,19 +25,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "IRIREF",
     "MAX_READINGS",
     "MediaRange",
     "find_service",
     "negotiate",
     "parse_accept",
     "service_refusal",
+    "skip_comment",
     "skip_string",
 ]
 
 #: The most readings of the ambiguous ``<`` that :func:`find_service` follows.
 MAX_READINGS = 4096
 
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+#: An IRI reference as a SPARQL lexer reads it (§19.8 IRIREF), the angle brackets included.
+IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _NAME_CHAR = re.compile(r"[\w\-.:%\\\u00b7]", re.UNICODE)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -100,6 +103,12 @@ def negotiate(accept: str | Sequence[MediaRange] | None, offers: Sequence[str]) 
     return chosen
 
 
+def skip_comment(text: str, start: int) -> int:
+    """The index of the line end that closes the ``#`` comment at ``start`` (or len(text))."""
+    ends = (p for p in (text.find("\n", start), text.find("\r", start)) if p >= 0)
+    return min(ends, default=len(text))
+
+
 def skip_string(text: str, start: int) -> int:
     """The index just past the string that opens at ``start`` (or len(text) if unclosed)."""
     quote = text[start]
@@ -144,14 +153,11 @@ def _scan(text: str, start: int) -> tuple[bool, list[int]]:
     while i < n:
         char = text[i]
         if char == "#":
-            newline = min(
-                (p for p in (text.find("\n", i), text.find("\r", i)) if p >= 0), default=n
-            )
-            i = newline
+            i = skip_comment(text, i)
         elif char in "\"'":
             i = skip_string(text, i)
         elif char == "<":
-            iri = _IRIREF.match(text, i)
+            iri = IRIREF.match(text, i)
             if iri is None:
                 i += 1
             else:
@@ -187,7 +193,7 @@ def _service_endpoints(text: str) -> set[str | None]:
             todo.extend(continuations)
             continue
         at = -1 - continuations[0]
-        iri = _IRIREF.match(text, at) if at < len(text) else None
+        iri = IRIREF.match(text, at) if at < len(text) else None
         found.add(iri.group(0)[1:-1] if iri else None)
         if iri is not None:
             todo.append(iri.end())  # a later SERVICE in the same reading counts too

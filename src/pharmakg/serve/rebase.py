@@ -43,17 +43,16 @@ from rdflib import Literal, URIRef
 
 from ..errors import InputError
 from ..export.release import DEFAULT_BASE, norm_base, rebase_term
-from .protocol import skip_string
+from .protocol import IRIREF, skip_comment, skip_string
 
 __all__ = ["rebase_prefixes", "rebase_query"]
 
-_IRIREF = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
 _LANGUAGE = re.compile(r"\s*@")
 
 
 def _checked_base(base_iri: str) -> str:
     base = norm_base(base_iri)
-    if not _IRIREF.fullmatch(f"<{base}>") or "'" in base:
+    if not IRIREF.fullmatch(f"<{base}>") or "'" in base:
         raise InputError(f"the base IRI cannot be written in a SPARQL query: {base!r}", term=base)
     return base
 
@@ -86,8 +85,7 @@ def rebase_query(text: str, base_iri: str) -> str:
     while i < n:
         char = text[i]
         if char == "#":
-            newline = [p for p in (text.find("\n", i), text.find("\r", i)) if p >= 0]
-            i = min(newline, default=n)
+            i = skip_comment(text, i)
             continue
         if char == "\\":  # an escaped character of a prefixed name (PN_LOCAL_ESC)
             i += 2
@@ -95,9 +93,9 @@ def rebase_query(text: str, base_iri: str) -> str:
         if char in "\"'":
             end = skip_string(text, i)
             replacement = _string(text, i, end, base)
-        elif char == "<" and (iri := _IRIREF.match(text, i)) is not None:
+        elif char == "<" and (iri := IRIREF.match(text, i)) is not None:
             end = iri.end()
-            replacement = "<" + str(rebase_term(URIRef(iri.group(1)), base)) + ">"
+            replacement = "<" + str(rebase_term(URIRef(iri.group()[1:-1]), base)) + ">"
         else:
             i += 1
             continue
