@@ -239,19 +239,21 @@ def bench_validate(
             full_alone,
         )
     if size <= 20_000:
-        memory_kg = pharmakg.load(path)
-        base = timed(lambda: pharmakg.validate(memory_kg, engine="pyshacl"), 1)
-        table.add(
-            size,
-            "validate: fast vs pyshacl (the reference)",
-            table.figures.get(
-                (
-                    size,
-                    FAST_VS_ALONE,
-                )
+        fast = table.figures.get((size, FAST_VS_ALONE))
+        # The baseline: plain pyshacl on an rdflib graph, as a user would call it.
+        data = rdflib.Graph().parse(path, format="nt")
+        ontology = rdflib.Graph().parse(resources.ontology_file())
+        plain = timed(
+            lambda: pyshacl.validate(
+                data, shacl_graph=shapes_graph, ont_graph=ontology, advanced=True
             ),
-            base,
+            1,
         )
+        table.add(size, "validate: fast vs pyshacl (the reference)", fast, plain)
+        # pharmakg's own pyshacl path parses each SPARQL constraint once (validate.py).
+        memory_kg = pharmakg.load(path)
+        ours_pyshacl = timed(lambda: pharmakg.validate(memory_kg, engine="pyshacl"), 1)
+        table.add(size, "validate: fast vs pharmakg's pyshacl path", fast, ours_pyshacl)
 
 
 def bench_build(path: Path, size: int, tmp: Path, table: Table) -> None:
