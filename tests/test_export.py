@@ -725,3 +725,78 @@ def test_graphml_and_node_link_are_release_formats(tmp_path: Path) -> None:
     body = moved.text()
     assert "https://w3id.org/pharmakg/" not in body
     assert '"https://example.org/kg/resource/imiquimod"' in body
+
+
+# ---------------------------------------------------------------- the release at scale
+
+EXCANONICAL = importlib.import_module("pharmakg.export.canonical")
+_SMALL_DRUGMECHDB = ROOT / "tests" / "data" / "drugmechdb" / "indication_paths.yaml"
+
+
+@pytest.mark.parametrize("base", [ex.DEFAULT_BASE, "https://example.org/kg/", "http://x.test/a#"])
+def test_the_pyoxigraph_rebasing_rule_is_rebase_terms(base: str) -> None:
+    """The writers' rebasing (pyoxigraph terms) and ``rebase_term`` (rdflib) move the same terms."""
+    own = ex.DEFAULT_BASE
+    terms: list[Node] = [
+        URIRef(own + "resource/imiquimod"),
+        URIRef(own + "ontology/Drug"),
+        URIRef("http://purl.obolibrary.org/obo/GO_0002224"),
+        BNode("b0"),
+        Literal(own + "resource/"),
+        Literal(own + "resource/", datatype=XSD.anyURI),
+        Literal(own + "resource/ with a space"),
+        Literal(own + "resource/x", lang="en"),
+        Literal("12", datatype=URIRef(own + "ontology/unitCode")),
+        Literal("plain text"),
+        Literal("3.5", datatype=XSD.decimal),
+    ]
+    rebaser = EXCANONICAL.Rebaser(EXRELEASE.norm_base(base))
+    for term in terms:
+        expected = ex.rebase_term(term, EXRELEASE.norm_base(base))
+        assert rebaser.term(pharmakg.store.to_oxigraph_term(term)) == (
+            pharmakg.store.to_oxigraph_term(expected)
+        ), term
+
+
+def test_each_drug_is_framed_from_its_own_part_of_the_data() -> None:
+    """Framing a drug's closure gives the document that framing all the data gives.
+
+    For every drug of the monograph and of the DrugMechDB fixture (several drugs, shared
+    entities).
+    """
+    kg = pharmakg.load()
+    imported = pharmakg.import_drugmechdb(_SMALL_DRUGMECHDB, kg=kg)
+    merged = kg.graph + Graph().parse(data=imported.with_terms().decode("utf-8"), format="nt")
+    release = ex.prepare_release(merged)
+    files = EXJSONLD.framed(release)
+    instance = [
+        t
+        for t in release.triples(*release.DATA_GRAPHS)
+        if isinstance(t.subject, ox.BlankNode)
+        or t.subject.value.startswith(ex.DEFAULT_BASE + "resource/")
+    ]
+    whole = EXJSONLD._to_jsonld_input(instance)
+    context = {
+        **EXJSONLD.jsonld_context(release.base_iri),
+        "claims": {"@reverse": "pkg:claimSubject"},
+    }
+    drugs = sorted(
+        str(d) for d in release.data().subjects(RDF.type, URIRef(ex.DEFAULT_BASE + "ontology/Drug"))
+    )
+    assert len(drugs) > 1
+    assert len(files) == len(drugs)
+    for drug in drugs:
+        frame = {"@context": context, "@id": drug, **EXJSONLD.DRUG_FRAME}
+        options = {**EXJSONLD._JSONLD_OPTIONS, "omitGraph": True}
+        expected = (
+            json.dumps(jsonld.frame(whole, frame, options), indent=2, ensure_ascii=False) + "\n"
+        )
+        assert files[EXJSONLD._slug(ox.NamedNode(drug)) + ".jsonld"] == expected, drug
+
+
+def test_the_release_never_builds_rdflib_graphs_for_the_rdf_formats() -> None:
+    """Turtle, N-Triples, N-Quads, TriG and RDF/XML are written from the pyoxigraph triples."""
+    release = ex.prepare_release(pharmakg.load())
+    for fmt in ("turtle", "nt", "nquads", "trig", "xml", "void"):
+        ex.export(release, fmt)
+    assert release._rdflib_graphs == {}

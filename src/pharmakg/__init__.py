@@ -61,6 +61,7 @@ from .export import (
     write_export,
 )
 from .export import export as _export
+from .export.rdf import write as export_triples
 from .formats import Format, Kind, choices, find
 from .importers import DrugMechDBImport, ImportReport
 from .importers import import_drugmechdb as _import_drugmechdb
@@ -282,12 +283,12 @@ def publish(
     release = prepare_release(kg, None, options)
     written = []
     for name in release.DATA_GRAPHS:
-        graph = release.rebased(getattr(release, name))
-        if len(graph) == 0:
+        if release.size(name) == 0:
             continue
         iri = release.graph_names[name]
-        server.put_graph(str(iri), graph.serialize(format="nt", encoding="utf-8"), replace=replace)
-        written.append((str(iri), len(graph)))
+        data = export_triples(release.triples(name), "nt", release.base_iri).encode("utf-8")
+        server.put_graph(str(iri), data, replace=replace)
+        written.append((str(iri), release.size(name)))
     return PublishResult(location=location, graphs=tuple(written), replaced=replace)
 
 

@@ -8,7 +8,6 @@ the data (asserted + provenance), not of the description or of the inferences. O
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -20,8 +19,9 @@ from rdflib.term import Node
 from .. import vocab
 from ..formats import Kind, of_kind
 from ..vocab import PKG, PKR_URI
+from .canonical import DataSummary, rdflib_graph, to_rdflib
 
-__all__ = ["describe", "first_literal", "schema_org", "sorted_nodes"]
+__all__ = ["about_graph", "describe", "first_literal", "schema_org", "sorted_nodes"]
 
 #: DCAT 3 ``dcat:version`` (rdflib's DCAT namespace is DCAT 2).
 DCAT3_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
@@ -78,40 +78,31 @@ def _add_about(out: Graph, data: Graph, version: str, created: datetime.date) ->
             add((DATASET, DCTERMS.references, reference))
 
 
-def _add_counts(out: Graph, data: Graph) -> dict[Node, set[Node]]:
+def _add_counts(out: Graph, summary: DataSummary) -> None:
     add = out.add
-    subjects = set(data.subjects())
-    add((DATASET, VOID.triples, Literal(len(data))))
-    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(PKR_URI)}
-    add((DATASET, VOID.entities, Literal(len(entities))))
-    typed: dict[Node, set[Node]] = defaultdict(set)
-    for s, o in data.subject_objects(RDF.type):
-        typed[o].add(s)
-    add((DATASET, VOID.classes, Literal(len(typed))))
-    properties = Counter(p for _, p, _ in data)
-    add((DATASET, VOID.properties, Literal(len(properties))))
-    add((DATASET, VOID.distinctSubjects, Literal(len(subjects))))
-    add((DATASET, VOID.distinctObjects, Literal(len(set(data.objects())))))
-    for cls in sorted_nodes(typed):
-        part = _part_iri("class", cls)
+    add((DATASET, VOID.triples, Literal(summary.triples)))
+    add((DATASET, VOID.entities, Literal(summary.entities)))
+    add((DATASET, VOID.classes, Literal(len(summary.class_members))))
+    add((DATASET, VOID.properties, Literal(len(summary.property_triples))))
+    add((DATASET, VOID.distinctSubjects, Literal(summary.distinct_subjects)))
+    add((DATASET, VOID.distinctObjects, Literal(summary.distinct_objects)))
+    for cls, members in sorted(summary.class_members.items(), key=lambda kv: str(kv[0])):
+        node = to_rdflib(cls)
+        part = _part_iri("class", node)
         add((DATASET, VOID.classPartition, part))
-        add((part, VOID["class"], cls))
-        add((part, VOID.entities, Literal(len(typed[cls]))))
-    for prop in sorted_nodes(properties):
-        part = _part_iri("property", prop)
+        add((part, VOID["class"], node))
+        add((part, VOID.entities, Literal(members)))
+    for prop, triples in sorted(summary.property_triples.items(), key=lambda kv: str(kv[0])):
+        node = to_rdflib(prop)
+        part = _part_iri("property", node)
         add((DATASET, VOID.propertyPartition, part))
-        add((part, VOID.property, prop))
-        add((part, VOID.triples, Literal(properties[prop])))
-    return typed
+        add((part, VOID.property, node))
+        add((part, VOID.triples, Literal(triples)))
 
 
-def _add_examples(out: Graph, data: Graph, typed: Mapping[Node, set[Node]]) -> None:
-    examples = sorted_nodes(typed.get(PKG.Drug, set()))
-    examples += sorted_nodes(data.subjects(RDF.type, PKG.Monograph))
-    for cls in (PKG.Claim, PKG.Disease):
-        examples += sorted_nodes(typed.get(cls, set()))[:1]
-    for example in examples:
-        out.add((DATASET, VOID.exampleResource, example))
+def about_graph(summary: DataSummary) -> Graph:
+    """The triples the description names (the ontology, monographs, cited references)."""
+    return rdflib_graph(summary.about)
 
 
 def _add_distributions(out: Graph) -> None:
@@ -126,28 +117,33 @@ def _add_distributions(out: Graph) -> None:
 
 
 def describe(
-    data: Graph,
-    named: Mapping[str, Graph],
+    summary: DataSummary,
+    named: Mapping[str, int],
     *,
     version: str,
     created: datetime.date,
     sparql_endpoint: str | None = None,
 ) -> Graph:
-    """The canonical VoID + DCAT description of ``data`` and its ``named`` graphs."""
+    """The canonical VoID + DCAT description of the data and its named graphs.
+
+    :param summary: the data's counts and facts (:func:`~pharmakg.export.canonical.summarise`).
+    :param named: each named graph's triple count, by name.
+    """
     out = Graph()
     out.add((DATASET, RDF.type, VOID.Dataset))
     out.add((DATASET, RDF.type, DCAT.Dataset))
-    _add_about(out, data, version, created)
+    _add_about(out, about_graph(summary), version, created)
     if sparql_endpoint:
         out.add((DATASET, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
-    for name, graph in named.items():
+    for name, size in named.items():
         graph_iri = URIRef(vocab.BASE_URI + f"graph/{name}")
         out.add((DATASET, VOID.subset, graph_iri))
         out.add((graph_iri, RDF.type, VOID.Dataset))
         out.add((graph_iri, DCTERMS.title, Literal(f"{name} triples", lang="en")))
-        out.add((graph_iri, VOID.triples, Literal(len(graph))))
-    typed = _add_counts(out, data)
-    _add_examples(out, data, typed)
+        out.add((graph_iri, VOID.triples, Literal(size)))
+    _add_counts(out, summary)
+    for example in summary.examples:
+        out.add((DATASET, VOID.exampleResource, to_rdflib(example)))
     _add_distributions(out)
     return out
 

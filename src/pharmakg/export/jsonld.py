@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from .. import resources, vocab
 from ..errors import UnsafeInputError
 from ..vocab import PKG, PKR_URI
-from .dataset import sorted_nodes
-from .release import DEFAULT_BASE, Release, release_prefixes, triple_key
+from .canonical import OxTerm, Rebaser, sort_key
+from .release import DEFAULT_BASE, Release, release_prefixes
 
 __all__ = ["DRUG_FRAME", "compact_jsonld", "context_document", "dump", "framed", "jsonld_context"]
 
@@ -40,39 +43,41 @@ def dump(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _pyld_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "IRI", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "blank node", "value": f"_:{term}"}
-    if isinstance(term, Literal):
+def _pyld_term(term: object) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": f"_:{term.value}"}
+    if isinstance(term, ox.Literal):
         if term.language:
             return {
                 "type": "literal",
-                "value": str(term),
+                "value": term.value,
                 "datatype": str(RDF.langString),
                 "language": term.language,
             }
-        return {"type": "literal", "value": str(term), "datatype": str(term.datatype or XSD.string)}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _to_jsonld_input(graph: Graph) -> Any:
-    """Expanded JSON-LD of ``graph``, handed to pyld as an RDF dataset.
+def _to_jsonld_input(triples: Iterable[ox.Triple]) -> Any:
+    """Expanded JSON-LD of ``triples``, handed to pyld as an RDF dataset.
 
     Not as N-Quads text: pyld's N-Quads reader does not unescape UCHAR escapes.
     """
-    triples = [
+    dataset = [
         {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
-        for s, p, o in sorted(graph, key=triple_key)
+        for s, p, o in triples
     ]
-    return jsonld.from_rdf({"@default": triples}, dict(_JSONLD_OPTIONS))
+    return jsonld.from_rdf({"@default": dataset}, dict(_JSONLD_OPTIONS))
 
 
-def compact_jsonld(graph: Graph, base_iri: str) -> str:
-    """``graph`` (already under ``base_iri``) as JSON-LD 1.1 compacted with the context."""
+def compact_jsonld(triples: Iterable[ox.Triple], base_iri: str) -> str:
+    """``triples`` (already under ``base_iri``) as JSON-LD 1.1 compacted with the context."""
     context = jsonld_context(base_iri)
-    compacted = jsonld.compact(_to_jsonld_input(graph), {"@context": context}, _JSONLD_OPTIONS)
+    # pyld's RDF reader gives expanded JSON-LD already: expanding it again would double the time.
+    options = {**_JSONLD_OPTIONS, "skipExpansion": True}
+    compacted = jsonld.compact(_to_jsonld_input(triples), {"@context": context}, options)
     return dump(compacted)
 
 
@@ -138,9 +143,9 @@ def context_document(base_iri: str = DEFAULT_BASE) -> str:
 # ---------------------------------------------------------------- framed JSON-LD per drug
 
 
-def _slug(iri: Node) -> str:
+def _slug(iri: OxTerm) -> str:
     """The file name of a drug's document: its local name under ``pkr:``, else a hash."""
-    text = str(iri)
+    text = iri.value
     local = (
         text[len(PKR_URI) :]
         if text.startswith(PKR_URI)
@@ -172,20 +177,72 @@ DRUG_FRAME: dict[str, Any] = {
 }
 
 
+def _instance_index(release: Release) -> dict[OxTerm, list[ox.Triple]]:
+    """The instance data (subjects under ``pkr:`` and blank nodes), by subject."""
+    by_subject: dict[OxTerm, list[ox.Triple]] = defaultdict(list)
+    for name in release.DATA_GRAPHS:
+        for triple in release.canonical[name]:
+            subject = cast("ox.NamedNode | ox.BlankNode", triple.subject)
+            if isinstance(subject, ox.BlankNode) or subject.value.startswith(PKR_URI):
+                by_subject[subject].append(triple)
+    return by_subject
+
+
+def _closure(
+    drug: OxTerm, by_subject: Mapping[OxTerm, list[ox.Triple]], claims: Iterable[OxTerm]
+) -> list[ox.Triple]:
+    """Every triple a drug's document can embed: what the drug and its claims link to, on.
+
+    A frame embeds only nodes reached from the framed node (and, here, from the claims about
+    the drug), so framing these triples gives the document framing the whole data gives.
+    """
+    seen: set[OxTerm] = set()
+    todo = [drug, *claims]
+    found: list[ox.Triple] = []
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in by_subject.get(node, ()):
+            found.append(triple)
+            if isinstance(triple.object, ox.NamedNode | ox.BlankNode):
+                todo.append(triple.object)
+    return sorted(found, key=sort_key)
+
+
 def framed(release: Release) -> dict[str, str]:
-    """One framed JSON-LD document per drug: ``{<slug>.jsonld: text}``."""
-    data = release.data()
-    instance = Graph()
-    for triple in data:
-        subject = triple[0]
-        if isinstance(subject, BNode) or str(subject).startswith(PKR_URI):
-            instance.add(triple)
+    """One framed JSON-LD document per drug: ``{<slug>.jsonld: text}``.
+
+    Each is framed from the drug's own part of the data (:func:`_closure`), so a release of
+    many drugs frames each in the time of one.
+    """
+    by_subject = _instance_index(release)
+    claim_subject = ox.NamedNode(str(PKG.claimSubject))
+    claims_of: dict[OxTerm, list[OxTerm]] = defaultdict(list)
+    drugs: set[OxTerm] = set()
+    drug_class = ox.NamedNode(str(PKG.Drug))
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for subject, triples in by_subject.items():
+        for _, predicate, obj in triples:
+            if predicate == claim_subject:
+                claims_of[cast("OxTerm", obj)].append(subject)
+    # Every drug of the data, ours or not (a drug of a curated database keeps its own IRI).
+    for name in release.DATA_GRAPHS:
+        for subject, predicate, obj in release.canonical[name]:
+            if predicate == rdf_type and obj == drug_class:
+                drugs.add(cast("OxTerm", subject))
     context = {**jsonld_context(release.base_iri), "claims": {"@reverse": "pkg:claimSubject"}}
-    expanded_input = _to_jsonld_input(release.rebased(instance))
+    rebaser = Rebaser(release.base_iri)
     out: dict[str, str] = {}
-    for drug in sorted_nodes(data.subjects(RDF.type, PKG.Drug)):
-        frame = {"@context": context, "@id": release.rebase_iri(str(drug)), **DRUG_FRAME}
-        document = jsonld.frame(expanded_input, frame, {**_JSONLD_OPTIONS, "omitGraph": True})
+    for drug in sorted(drugs, key=str):
+        own = list(rebaser.triples(_closure(drug, by_subject, claims_of.get(drug, ()))))
+        frame = {"@context": context, "@id": release.rebase_iri(drug.value), **DRUG_FRAME}
+        document = jsonld.frame(
+            _to_jsonld_input(sorted(own, key=sort_key)),
+            frame,
+            {**_JSONLD_OPTIONS, "omitGraph": True},
+        )
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"  # pyld's order: id first
         out[f"{_slug(drug)}.jsonld"] = text
     return out

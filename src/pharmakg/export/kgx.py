@@ -234,7 +234,7 @@ class _KgxWriter:
     def __init__(self, release: Release) -> None:
         self.release = release
         # KGX carries the reasoner's edges too, marked knowledge_level=logical_entailment.
-        self.graph = release.data() + release.inferred
+        self.graph = release.rdflib(*release.DATA_GRAPHS, "inferred")
         self.inferred = set(release.inferred)
         self.candidates = _candidates(self.graph)
         self.claims = _claims_by_triple(self.graph)
@@ -244,7 +244,11 @@ class _KgxWriter:
         ) - {PKG.qualifier}
         # An inferred triple between two nodes that an asserted edge already joins only
         # restates that edge with a super-property: KGX gets the new links only.
-        self.asserted_pairs = {(s, o) for s, _, o in release.data() if isinstance(o, URIRef)}
+        self.asserted_pairs = {
+            (s, o)
+            for s, p, o in self.graph
+            if isinstance(o, URIRef) and (s, p, o) not in self.inferred
+        }
 
     def node_id(self, node: Node) -> str:
         return first_literal(self.graph, node, PKG.id) or vocab.compress(str(node))

@@ -24,7 +24,7 @@ from ..load import LoadedGraph
 from .dataset import schema_org
 from .jsonld import context_document, dump, framed
 from .kgx import kgx
-from .rdf import quads, serialize
+from .rdf import quads, serialize, write
 from .release import DEFAULT_BASE, Release
 
 __all__ = [
@@ -67,8 +67,8 @@ class ExportOutput:
 
 
 def _single_graph(release: Release, fmt: str) -> dict[str, str]:
-    graph = release.rebased(release.single_graph())
-    return {find(Kind.RELEASE, fmt).release_file or fmt: serialize(graph, fmt, release.base_iri)}
+    triples = release.triples(*release.DATA_GRAPHS, "description")
+    return {find(Kind.RELEASE, fmt).release_file or fmt: write(triples, fmt, release.base_iri)}
 
 
 def _rebase_model(value: T, release: Release) -> T:
@@ -92,7 +92,7 @@ def _rebase_model(value: T, release: Release) -> T:
 
 def _canonical_kg(release: Release) -> LoadedGraph:
     """The release's data as a graph the named queries read (they use the default base)."""
-    return LoadedGraph(graph=release.data())
+    return release.loaded()
 
 
 def _mechanism_network(release: Release) -> nx.MultiDiGraph[str]:
@@ -145,7 +145,7 @@ EXPORTERS: dict[str, Exporter] = {
     "kgx": kgx,
     "void": _described,
     "schema-org": lambda r: {
-        "dataset.jsonld": dump(schema_org(r.description, r.data(), r.rebase_iri))
+        "dataset.jsonld": dump(schema_org(r.description, r.about, r.rebase_iri))
     },
     "context": lambda r: {"context.jsonld": context_document(r.base_iri)},
     "graphml": lambda r: {"pharmakg.graphml": mechanism.graphml_text(_mechanism_network(r))},
@@ -153,7 +153,7 @@ EXPORTERS: dict[str, Exporter] = {
         "pharmakg.nodelink.json": mechanism.node_link_text(_mechanism_network(r))
     },
     "inferred": lambda r: {
-        "pharmakg-inferred.ttl": serialize(r.rebased(r.inferred), "turtle", r.base_iri)
+        "pharmakg-inferred.ttl": write(r.triples("inferred"), "turtle", r.base_iri)
     },
     "pictures": _pictures,
     "validation": _validation,

@@ -20,24 +20,30 @@ what it writes under the release's base IRI as its last step (:meth:`Release.reb
 * ``inferred``: what the reasoner adds (empty when no inferred graph is given);
 * the default graph holds the dataset description (VoID + DCAT).
 
-**Determinism**: blank nodes are relabelled canonically (:func:`rdflib.compare.to_canonical_graph`)
-and every graph is rebuilt in sorted triple order before it is serialised, so the same input
-gives the same bytes. The creation date comes from ``created``, else ``SOURCE_DATE_EPOCH``,
-else the newest ``dcterms:modified`` of a monograph, else the ontology's ``dcterms:created``;
-never from the clock, and never from a built-in default: with none of them, preparing the
-release fails and says what to pass.
+**Determinism**: blank nodes are relabelled canonically (pyoxigraph's canonicalisation,
+:func:`pharmakg.export.canonical.canonical_triples`) and every graph is kept in sorted triple
+order (their N-Triples spelling), which the writers keep, so the same input gives the same
+bytes. The creation date comes from ``created``, else ``SOURCE_DATE_EPOCH``, else the newest
+``dcterms:modified`` of a monograph, else the ontology's ``dcterms:created``; never from the
+clock, and never from a built-in default: with none of them, preparing the release fails and
+says what to pass.
+
+**Scale**: the release is prepared and written as pyoxigraph triples, each step one pass over
+them (:mod:`pharmakg.export.canonical`); the rdflib graphs of a :class:`Release` are views,
+made only for the exporters that need rdflib.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 from rdflib.term import Node
 
 from .. import vocab
@@ -45,7 +51,16 @@ from ..errors import InputError
 from ..load import LoadedGraph
 from ..model import ValidationReport
 from ..vocab import PKG
-from .dataset import describe
+from .canonical import (
+    Rebaser,
+    canonical_triples,
+    rdflib_graph,
+    sort_key,
+    split,
+    summarise,
+    to_triples,
+)
+from .dataset import about_graph, describe
 
 __all__ = [
     "DEFAULT_BASE",
@@ -196,21 +211,25 @@ def release_term(term: Node) -> Node:
 class Release:
     """The graph prepared for publication: canonical named graphs and how to publish them.
 
+    ``canonical`` holds each named graph's triples (pyoxigraph terms, sorted), which the RDF
+    writers serialise; the rdflib graphs (``asserted``, ``provenance``, …) are views of them,
+    made on first use for the exporters that need rdflib.
+
+    :param about: the triples the description names (the ontology, monographs, references).
+    :param source: the data as loaded (canonical namespace), which the mechanism exporters
+        (pictures, GraphML) query; ``None``: a graph is loaded from the release's data.
     :param report: the validation report a build publishes (``None`` outside a build).
     """
 
-    asserted: Graph
-    provenance: Graph
-    inferred: Graph
-    stated: Graph
-    interpreted: Graph
-    curated: Graph
+    canonical: Mapping[str, tuple[ox.Triple, ...]]
     description: Graph
+    about: Graph
     base_iri: str
     created: datetime.date
     version: str
     sparql_endpoint: str | None = None
     report: ValidationReport | None = None
+    source: LoadedGraph | None = None
 
     #: The named graphs, in the order the quad formats write them.
     GRAPH_NAMES = ("asserted", "stated", "interpreted", "curated", "provenance", "inferred")
@@ -234,9 +253,76 @@ class Release:
                 merged.add((s, p, release_term(o)))
         return sorted_graph(self.base_iri, rebase(merged, self.base_iri))
 
+    def triples(self, *names: str) -> list[ox.Triple]:
+        """The named graphs ``names`` (``description`` too), under the base, sorted."""
+        rebaser = Rebaser(self.base_iri)
+        found: list[ox.Triple] = []
+        for name in names:
+            found.extend(rebaser.triples(self._canonical_of(name)))
+        return sorted(found, key=sort_key) if len(names) > 1 or not rebaser.identity else found
+
+    def _canonical_of(self, name: str) -> tuple[ox.Triple, ...]:
+        if name == "description":
+            return self._description_triples
+        return self.canonical[name]
+
+    @cached_property
+    def _description_triples(self) -> tuple[ox.Triple, ...]:
+        return tuple(to_triples(self.description))
+
+    def size(self, name: str) -> int:
+        """The number of triples in the named graph ``name``."""
+        return len(self._canonical_of(name))
+
+    def _view(self, name: str) -> Graph:
+        return self.rdflib(name)
+
+    @cached_property
+    def asserted(self) -> Graph:
+        """The ontology, the entities, and the plain triples no claim backs (rdflib view)."""
+        return self._view("asserted")
+
+    @cached_property
+    def stated(self) -> Graph:
+        """The plain triples backed by claims stated by a source (rdflib view)."""
+        return self._view("stated")
+
+    @cached_property
+    def interpreted(self) -> Graph:
+        """The plain triples backed by a curator's interpretation only (rdflib view)."""
+        return self._view("interpreted")
+
+    @cached_property
+    def curated(self) -> Graph:
+        """The plain triples backed by a curated database (rdflib view)."""
+        return self._view("curated")
+
+    @cached_property
+    def provenance(self) -> Graph:
+        """Claims, references, monographs and identifier sources (rdflib view)."""
+        return self._view("provenance")
+
+    @cached_property
+    def inferred(self) -> Graph:
+        """What the reasoner adds (rdflib view)."""
+        return self._view("inferred")
+
+    def rdflib(self, *names: str) -> Graph:
+        """The named graphs ``names`` as one rdflib graph, canonical (made once per ``names``)."""
+        made = self._rdflib_graphs.get(names)
+        if made is None:
+            made = self._rdflib_graphs[names] = rdflib_graph(
+                t for name in names for t in self.canonical[name]
+            )
+        return made
+
+    @cached_property
+    def _rdflib_graphs(self) -> dict[tuple[str, ...], Graph]:
+        return {}
+
     def data(self) -> Graph:
         """Asserted + provenance, canonical (no description, no inferred triples)."""
-        return _union(*(getattr(self, name) for name in self.DATA_GRAPHS))
+        return self.rdflib(*self.DATA_GRAPHS)
 
     def single_graph(self) -> Graph:
         """What single-graph files hold, canonical: the data and the dataset description.
@@ -260,6 +346,10 @@ class Release:
     def namespace(self, prefix: str) -> str:
         """The URI prefix of ``prefix`` in this release."""
         return release_prefixes(self.base_iri)[prefix]
+
+    def loaded(self) -> LoadedGraph:
+        """The release's data as a graph the named queries read (in the default base)."""
+        return self.source if self.source is not None else LoadedGraph(graph=self.data())
 
 
 def _union(*graphs: Graph) -> Graph:
@@ -337,14 +427,6 @@ def _version(graph: Graph) -> str:
     return versions[0]
 
 
-def _provenance_classes(graph: Graph) -> set[Node]:
-    roots = {PKG.Claim, PKG.Document}
-    found: set[Node] = set(roots)
-    for root in roots:
-        found.update(n for n in graph.transitive_subjects(RDFS.subClassOf, root) if n is not None)
-    return found
-
-
 #: The bases whose plain triples get a named graph of their own, strongest first.
 _BASIS_GRAPHS = (
     ("stated", "StatedBasis"),
@@ -353,37 +435,19 @@ _BASIS_GRAPHS = (
 )
 
 
-def _bases_of_triples(graph: Graph) -> dict[tuple[Node, Node, Node], set[Node]]:
-    """The bases of the (positive) claims behind each plain triple."""
-    found: dict[tuple[Node, Node, Node], set[Node]] = {}
-    for claim in graph.subjects(PKG.basis, None):
-        if (claim, RDF.type, PKG.NegativeClaim) in graph:
-            continue
-        s = graph.value(claim, PKG.claimSubject)
-        p = graph.value(claim, PKG.claimPredicate)
-        o = graph.value(claim, PKG.claimObject)
-        if s is not None and p is not None and o is not None:
-            found.setdefault((s, p, o), set()).update(graph.objects(claim, PKG.basis))
-    return found
+def _source_bytes(kg: LoadedGraph | Graph) -> bytes:
+    """The data as N-Triples, literals as loaded."""
+    if isinstance(kg, LoadedGraph):
+        return kg.hub.dump()
+    return kg.serialize(format="nt", encoding="utf-8")
 
 
-def _split(graph: Graph) -> dict[str, Graph]:
-    """The data's named graphs: asserted, the plain triples by basis, and provenance."""
-    classes = _provenance_classes(graph)
-    provenance_nodes = {s for s, o in graph.subject_objects(RDF.type) if o in classes}
-    links = {PKG.supportedBy, PKG.identifierSource}
-    bases = _bases_of_triples(graph)
-    strongest = [(name, getattr(PKG, local)) for name, local in _BASIS_GRAPHS]
-    parts = {name: Graph() for name in Release.DATA_GRAPHS}
-    for triple in graph:
-        s, p, _ = triple
-        if s in provenance_nodes or p in links:
-            parts["provenance"].add(triple)
-            continue
-        behind = bases.get(triple, set())
-        name = next((n for n, basis in strongest if basis in behind), "asserted")
-        parts[name].add(triple)
-    return parts
+def _inferred_triples(inferred: Graph | None, asserted: set[ox.Triple]) -> list[ox.Triple]:
+    """The reasoner's triples that are not asserted, canonical and sorted."""
+    if inferred is None or len(inferred) == 0:
+        return []
+    triples = canonical_triples(inferred.serialize(format="nt", encoding="utf-8"))
+    return sorted((t for t in triples if t not in asserted), key=sort_key)
 
 
 def prepare_release(
@@ -402,33 +466,28 @@ def prepare_release(
     """
     options = options or ExportOptions()
     base = norm_base(options.base_iri)
-    source = kg.graph if isinstance(kg, LoadedGraph) else kg
-    # One canonical relabelling of the blank nodes, for the asserted and the inferred triples.
-    tagged = Graph()
-    for s, p, o in source:
-        tagged.add((s, p, release_term(o)))
-    extra = Graph()
-    for s, p, o in inferred if inferred is not None else Graph():
-        if (s, p, o) not in source:
-            extra.add((s, p, release_term(o)))
-    canonical = to_canonical_graph(tagged)
-    parts = _split(canonical)
-    inferred_graph = to_canonical_graph(extra)
-    created, version = creation_date(tagged, options.created), _version(canonical)
+    data = canonical_triples(_source_bytes(kg))
+    parts = split(data, _BASIS_GRAPHS, Release.DATA_GRAPHS)
+    canonical = {name: tuple(sorted(part, key=sort_key)) for name, part in parts.items()}
+    canonical["inferred"] = tuple(_inferred_triples(inferred, set(data)))
+    summary = summarise(data)
+    about = about_graph(summary)
+    created, version = creation_date(about, options.created), _version(about)
     description = describe(
-        _union(*parts.values()),
-        {**parts, "inferred": inferred_graph},
+        summary,
+        {name: len(canonical[name]) for name in Release.GRAPH_NAMES},
         version=version,
         created=created,
         sparql_endpoint=options.sparql_endpoint,
     )
     return Release(
-        **parts,
-        inferred=inferred_graph,
+        canonical=canonical,
         description=description,
+        about=about,
         base_iri=base,
         created=created,
         version=version,
         sparql_endpoint=options.sparql_endpoint,
         report=report,
+        source=kg if isinstance(kg, LoadedGraph) else None,
     )
