@@ -5,8 +5,9 @@
 The graphs come from ``benchmarks/generate.py`` (the monograph's drug, copied and renamed:
 drugs → targets → mediators → cells → effects → indications, a claim and citations on every
 edge). At each size this measures loading, opening an on-disk store, every named query from
-that store (in process and through the CLI), validation, mechanism paths, export to Turtle,
-JSON-LD and N-Triples through pyoxigraph's serialisers, and peak memory; the baselines are
+that store (in process and through the CLI), validation, reasoning, mechanism paths, the
+release (prepared once, then each file as ``pharmakg export`` writes it), a full build, and
+peak memory; the baselines are
 plain rdflib and pyshacl (and raw pyoxigraph for the queries, the ``shacl`` engine alone for
 validation). Baselines too slow for two shared cores are run at the smaller sizes only, and
 the results say so.
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -173,6 +176,8 @@ def bench_size(target: int, repeat: int, tmp: Path, table: Table, slow_up_to: in
             )
 
     bench_validate(kg, path, size, small, table)
+    if size <= 200_000:
+        bench_reason(path, size, table)
 
     # paths (still reads the rdflib view for one lookup: paths.py is migrated later)
     paths = timed(
@@ -246,6 +251,33 @@ def bench_validate(
         memory_kg = pharmakg.load(path)
         ours_pyshacl = timed(lambda: pharmakg.validate(memory_kg, engine="pyshacl"), 1)
         table.add(size, "validate: fast vs pharmakg's pyshacl path", fast, ours_pyshacl)
+
+
+#: How long HermiT may run in the benchmark before it is stopped (and reported as stopped).
+REASON_LIMIT = 300.0
+
+
+def bench_reason(path: Path, size: int, table: Table) -> None:
+    """HermiT on the whole graph (``pharmakg.reason``, a build's reasoning step).
+
+    In a child process, stopped after :data:`REASON_LIMIT` seconds (the row then says so).
+    """
+    code = (
+        f"import pharmakg; r = pharmakg.reason(pharmakg.load({str(path)!r})); assert r.consistent"
+    )
+    start = time.perf_counter()
+    # A session of its own, so that HermiT's JVM is stopped with it.
+    child = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)  # noqa: S603
+    try:
+        if child.wait(timeout=REASON_LIMIT) != 0:
+            raise RuntimeError(f"pharmakg.reason failed at {size:,} triples")
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        note = f"stopped after {REASON_LIMIT:.0f} s"
+        table.add(size, "reason: HermiT on the whole graph", None, None, note)
+        return
+    table.add(size, "reason: HermiT on the whole graph", time.perf_counter() - start, None)
 
 
 #: The release files measured one by one at every size (the formats a portal loads), and those

@@ -28,6 +28,11 @@ EXPECTED: dict[str, set[Result]] = {
         # Without a name, no quote can be checked to name it either.
         ("pkgsh:ClaimShape", "pkr:test-unnamed-drug-claim", None, "pkr:test-unnamed-drug"),
     },
+    "citation-number-used-twice.ttl": {
+        # Each of the two references is reported, naming the other.
+        ("pkgsh:UniqueCitationNumber", "pkr:imiquimod-monograph-ref-3", None, "3"),
+        ("pkgsh:UniqueCitationNumber", "pkr:test-second-reference-3", None, "3"),
+    },
     "drug-without-target.ttl": {
         (
             "pkgsh:DrugTarget",
@@ -174,6 +179,7 @@ EXPECTED: dict[str, set[Result]] = {
 
 #: Messages a curator reads: the key words each must contain.
 MESSAGE_WORDS = {
+    "citation-number-used-twice.ttl": ["Citation number 3", "two references of the same monograph"],
     "indication-not-reached.ttl": ["unreached disease", "imiquimod", "mechanism chain"],
     "negated-statement-asserted.ttl": ["imiquimod", "direct antiviral activity", "denies"],
     "mechanism-triple-without-claim.ttl": ["Toll-like receptor 7", "lymphocyte", "no pkg:Claim"],
