@@ -928,7 +928,11 @@ def test_rebase_query_moves_tokens_not_text() -> None:
 # ---------------------------------------------------------------- a read-only store on disk
 
 
-def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.KnowledgeGraph) -> None:
+@pytest.mark.parametrize("mode", [(), ("--store-on-disk",)], ids=["in-memory", "on-disk"])
+def test_read_only_store_under_another_base(
+    tmp_path: Path, kg: pharmakg.KnowledgeGraph, mode: tuple[str, ...]
+) -> None:
+    """Both ways of serving a store (its quads read into memory, or queried on RocksDB)."""
     release = prepare_release(kg, options=ExportOptions(base_iri=OTHER_BASE))
     directory = tmp_path / "store"
     store = ox.Store(str(directory))
@@ -936,7 +940,7 @@ def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.Knowled
     store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
     expected = len(store)
     del store
-    args = ("--store", str(directory), "--base-iri", OTHER_BASE, "--update-token", TOKEN)
+    args = ("--store", str(directory), *mode, "--base-iri", OTHER_BASE, "--update-token", TOKEN)
     with running_server(tmp_path / "server.log", *args) as on_disk:
         assert _count(on_disk) == expected
         identifiers = _examples(on_disk)[1]["identifiers"]  # its STRSTARTS names the base
