@@ -198,9 +198,11 @@ def release_nquads(copies: int, directory: Path) -> Path:
         kg = pharmakg.load()
     else:
         sys.path.insert(0, str(Path(__file__).parent))
-        from run import scaled_graph
+        from generate import generate
 
-        kg = pharmakg.load(scaled_graph(copies, directory))
+        one = len(pharmakg.load().graph)  # the ontology is written once, so this overshoots
+        generate(one * copies, directory / "copies.nt")
+        kg = pharmakg.load(directory / "copies.nt")
     target = directory / "release.nq"
     target.write_text(export(prepare_release(kg), "nquads").text(), encoding="utf-8")
     return target
