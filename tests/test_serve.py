@@ -45,8 +45,10 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 import pharmakg
 from pharmakg.export import ExportOptions, export, prepare_release
 from pharmakg.serve.pages import Neighbourhood, entity_page
+from pharmakg.serve.pool import PoolLimits, QueryTimeout, WorkerPool
 from pharmakg.serve.protocol import find_service, negotiate, service_refusal
 from pharmakg.serve.rebase import rebase_query
+from pharmakg.serve.worker import Reply, Request, StoreSource
 
 
 @dataclass(frozen=True)
@@ -526,6 +528,32 @@ def test_negotiation() -> None:
 
 
 # ---------------------------------------------------------------- time limit and concurrency
+
+
+def test_a_killed_worker_is_replaced_without_reloading(
+    tmp_path: Path, kg: pharmakg.KnowledgeGraph
+) -> None:
+    """Workers are forked from the template that holds the data: a replacement reads no file."""
+    data = tmp_path / "release.nq"
+    data.write_bytes(export(prepare_release(kg), "nquads").single())
+
+    async def scenario() -> tuple[Reply, Reply]:
+        pool = WorkerPool(StoreSource("memory", data), PoolLimits(size=1, timeout=1.0))
+        await pool.start()
+        try:
+            before = await pool.run(Request(query=COUNT, accept="text/csv"))
+            data.unlink()  # a worker that loaded the file itself could not start now
+            with pytest.raises(QueryTimeout):
+                await pool.run(Request(query=HEAVY))  # kills the only worker
+            after = await pool.run(Request(query=COUNT, accept="text/csv"))
+        finally:
+            await pool.close()
+        return before, after
+
+    before, after = asyncio.run(scenario())
+    assert before.status == after.status == 200
+    assert after.body == before.body
+    assert int(after.body.split()[-1]) > 1000
 
 
 def test_heavy_query_is_stopped_while_others_are_answered(server: Server) -> None:
