@@ -25,6 +25,7 @@ return the same number of rows. Results go to stdout and to the "pharmakg serve"
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import http.client
 import json
@@ -39,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -48,12 +49,20 @@ import pyoxigraph
 
 import pharmakg
 from pharmakg.export import export, prepare_release
+from pharmakg.serve.pool import PoolLimits, WorkerPool
+from pharmakg.serve.worker import Request, StoreSource
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 START = "<!-- bench_serve: start -->"
 END = "<!-- bench_serve: end -->"
-LABELS = ("oxigraph serve-read-only", "pharmakg serve --store", "pharmakg serve (memory)")
+BASELINE = "oxigraph serve-read-only"
+#: The servers compared with the baseline, by their ``--servers`` name.
+SERVERS = {
+    "store": "pharmakg serve --store",
+    "disk": "pharmakg serve --store --store-on-disk",
+    "memory": "pharmakg serve (memory)",
+}
 
 
 @dataclass(frozen=True)
@@ -189,9 +198,11 @@ def release_nquads(copies: int, directory: Path) -> Path:
         kg = pharmakg.load()
     else:
         sys.path.insert(0, str(Path(__file__).parent))
-        from run import scaled_graph
+        from generate import generate
 
-        kg = pharmakg.load(scaled_graph(copies, directory))
+        one = len(pharmakg.load().graph)  # the ontology is written once, so this overshoots
+        generate(one * copies, directory / "copies.nt")
+        kg = pharmakg.load(directory / "copies.nt")
     target = directory / "release.nq"
     target.write_text(export(prepare_release(kg), "nquads").text(), encoding="utf-8")
     return target
@@ -299,7 +310,7 @@ def hop_only(rounds: int, copies: int) -> None:
 
 
 def main() -> None:
-    """Compare the servers (default), or measure the process boundary alone (``--hop``)."""
+    """Compare the servers (default), or measure where a request's time goes (``--layers``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200)
@@ -307,11 +318,27 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help=f"Which servers to compare with the baseline (comma-separated: {', '.join(SERVERS)}).",
+    )
+    parser.add_argument(
+        "--queries", default="", help="Only these named queries (comma-separated; default all)."
+    )
+    parser.add_argument(
         "--hop",
         type=int,
         default=0,
         metavar="ROUNDS",
         help="Only measure each query in this process and in a child over a pipe (no server).",
+    )
+    parser.add_argument(
+        "--layers",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="Only measure each layer of a request apart: pyoxigraph in this process, a worker "
+        "round trip, the whole HTTP request (nothing written).",
     )
     parser.add_argument("--answer", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -319,60 +346,83 @@ def main() -> None:
         answer_forever(args.answer)
     elif args.hop:
         hop_only(args.hop, args.copies)
+    elif args.layers:
+        layers_only(args)
     else:
         compare(args)
 
 
-def compare(args: argparse.Namespace) -> None:
-    """Run the three servers over every named query and write the table."""
+def named_queries(only: str) -> list[tuple[str, str]]:
+    """The named queries' names and texts, or those of ``only`` (comma-separated names)."""
+    chosen = [name for name in only.split(",") if name]
     queries = [
         (q.name, q.path.read_text(encoding="utf-8")) for q in pharmakg.list_queries() if q.path
     ]
+    unknown = set(chosen) - {name for name, _ in queries}
+    if unknown:
+        raise SystemExit(f"unknown queries {sorted(unknown)}; known: {[n for n, _ in queries]}")
+    return [(name, text) for name, text in queries if not chosen or name in chosen]
+
+
+def load_store(nquads: Path, store: Path) -> None:
+    """``oxigraph load`` ``nquads`` into the RocksDB directory ``store``."""
+    subprocess.run(  # noqa: S603
+        [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(nquads)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def server_commands(
+    store: Path, ports: dict[str, int], chosen: list[str]
+) -> dict[str, tuple[list[str], str]]:
+    """Map each label to (command, SPARQL path): the baseline and the ``chosen`` servers."""
+    pharmakg_serve = [str(BIN / "pharmakg"), "serve"]
+    commands = {
+        BASELINE: (
+            [
+                *(str(BIN / "oxigraph"), "serve-read-only", "--location", str(store)),
+                *("--bind", f"127.0.0.1:{ports[BASELINE]}", "--union-default-graph"),
+            ],
+            "/query",
+        ),
+        SERVERS["store"]: ([*pharmakg_serve, "--store", str(store)], "/sparql"),
+        SERVERS["disk"]: ([*pharmakg_serve, "--store", str(store), "--store-on-disk"], "/sparql"),
+        SERVERS["memory"]: (pharmakg_serve, "/sparql"),
+    }
+    wanted = [BASELINE] + [SERVERS[name] for name in chosen]
+    return {
+        label: (command if label == BASELINE else [*command, "--port", str(ports[label])], path)
+        for label, (command, path) in commands.items()
+        if label in wanted
+    }
+
+
+def chosen_servers(names: str, copies: int) -> list[str]:
+    """The ``--servers`` names, checked (the in-memory server serves one copy only)."""
+    chosen = [name for name in names.split(",") if name]
+    unknown = set(chosen) - set(SERVERS)
+    if unknown:
+        raise SystemExit(f"unknown servers {sorted(unknown)}; known: {list(SERVERS)}")
+    if copies != 1:  # the in-memory server serves the packaged graphs only
+        chosen = [name for name in chosen if name != "memory"]
+    return chosen
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Run the servers over the named queries and write the table."""
+    queries = named_queries(args.queries)
     results: dict[str, dict[str, Figures]] = {}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         nquads = release_nquads(args.copies, directory)
         store = directory / "store"
-        subprocess.run(  # noqa: S603
-            [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(nquads)],
-            check=True,
-            capture_output=True,
-        )
+        load_store(nquads, store)
         quads = sum(1 for line in nquads.read_text(encoding="utf-8").splitlines() if line.strip())
-        ports = {label: free_port() for label in LABELS}
-        servers = {
-            "oxigraph serve-read-only": (
-                [
-                    str(BIN / "oxigraph"),
-                    "serve-read-only",
-                    "--location",
-                    str(store),
-                    "--bind",
-                    f"127.0.0.1:{ports[LABELS[0]]}",
-                    "--union-default-graph",
-                ],
-                "/query",
-            ),
-            "pharmakg serve --store": (
-                [
-                    str(BIN / "pharmakg"),
-                    "serve",
-                    "--store",
-                    str(store),
-                    "--port",
-                    str(ports[LABELS[1]]),
-                ],
-                "/sparql",
-            ),
-            "pharmakg serve (memory)": (
-                [str(BIN / "pharmakg"), "serve", "--port", str(ports[LABELS[2]])]
-                + ([] if args.copies == 1 else ["--store", str(store)]),
-                "/sparql",
-            ),
-        }
-        if args.copies != 1:
-            del servers["pharmakg serve (memory)"]  # it serves the packaged graphs only
+        chosen = chosen_servers(args.servers, args.copies)
+        ports = {label: free_port() for label in [BASELINE, *SERVERS.values()]}
+        servers = server_commands(store, ports, chosen)
         with contextlib.ExitStack() as running:
             for label, (command, path) in servers.items():
                 running.enter_context(server(command, ports[label], path))
@@ -385,42 +435,60 @@ def compare(args: argparse.Namespace) -> None:
                     results.setdefault(name, {})[label] = summarise(rows, times, per_second)
                     print(f"{label:26} {name:18} {results[name][label]}", file=sys.stderr)
     load_after = os.getloadavg()[0]
-    baseline = "oxigraph serve-read-only"
+    labels = [label for label in servers if label != BASELINE]
+    text = "\n".join(
+        [*heading(args, quads, len(servers), (load_before, load_after)), *table(results, labels)]
+    )
+    write_section(text, args.out)
+    print(text)
+
+
+def heading(
+    args: argparse.Namespace, quads: int, count: int, load: tuple[float, float]
+) -> list[str]:
+    """The section's title and its paragraph on how the figures were taken."""
     command = " ".join(["python benchmarks/bench_serve.py", *sys.argv[1:]])
-    lines = [
+    return [
         "## pharmakg serve vs oxigraph serve-read-only",
         "",
         f"Command: `{command}`. "
         f"{quads:,} quads (the release: named graphs and description), one RocksDB directory "
         f"made by `oxigraph load`. Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, pyoxigraph and oxigraph {pyoxigraph.__version__}. "
-        f"Loopback, the three servers running at once; p50/p95 of up to {args.requests} "
+        f"Loopback, the {count} servers running at once; p50/p95 of up to {args.requests} "
         "sequential rounds, each round one request to each server in turn (POST form, JSON "
-        "results, one keep-alive connection per server), so that all three meet the same load; "
-        f"then, one server at a time, {args.clients} client threads for {args.seconds:g} s "
+        "results, one keep-alive connection per server), so that all of them meet the same "
+        f"load; then, one server at a time, {args.clients} client threads for {args.seconds:g} s "
         "(http.client on the same cores: the fastest figures are client-bound). Every server "
-        "returned the same rows. Ratios are against "
-        "`oxigraph serve-read-only` in the same run; `+ms` is the added p50 (negative: faster). "
-        f"Load average (1 min) {load_before:.1f} before and {load_after:.1f} after the run "
-        "(the servers and clients of the run itself count too).",
+        "returned the same rows. `pharmakg serve --store` reads the store's quads into its "
+        "workers' memory at start-up; `--store-on-disk` answers on the RocksDB files. Ratios "
+        "are against `oxigraph serve-read-only` in the same run; `+ms` is the added p50 "
+        f"(negative: faster). Load average (1 min) {load[0]:.1f} before and {load[1]:.1f} after "
+        "the run (the servers and clients of the run itself count too).",
         "",
-        "| query | rows | oxigraph p50/p95 ms · req/s | pharmakg --store p50/p95 ms · req/s"
-        " (p50 ratio, +ms, throughput ratio) | pharmakg memory p50/p95 ms · req/s "
-        "(p50 ratio, +ms, throughput ratio) |",
-        "|---|---|---|---|---|",
+    ]
+
+
+def table(results: dict[str, dict[str, Figures]], labels: list[str]) -> list[str]:
+    """One row per query: the baseline's figures, then each server's with its ratios."""
+    columns = "".join(
+        f" {label.removeprefix('pharmakg serve ')} p50/p95 ms · req/s (p50 ratio, +ms, "
+        "throughput ratio) |"
+        for label in labels
+    )
+    lines = [
+        f"| query | rows | oxigraph p50/p95 ms · req/s |{columns}",
+        "|---|---|---|" + "---|" * len(labels),
     ]
     for name, by_server in results.items():
-        base = by_server[baseline]
+        base = by_server[BASELINE]
         cells = [
             name,
             str(base.rows),
             f"{base.p50_ms:.2f}/{base.p95_ms:.2f} · {base.per_second:,.0f}",
         ]
-        for label in ("pharmakg serve --store", "pharmakg serve (memory)"):
-            figures = by_server.get(label)
-            if figures is None:
-                cells.append("—")
-                continue
+        for label in labels:
+            figures = by_server[label]
             if figures.rows != base.rows:
                 raise RuntimeError(f"{label} gave {figures.rows} rows for {name}, not {base.rows}")
             cells.append(
@@ -429,9 +497,170 @@ def compare(args: argparse.Namespace) -> None:
                 f"{figures.per_second / base.per_second:.2f}x)"
             )
         lines.append("| " + " | ".join(cells) + " |")
-    text = "\n".join(lines)
-    write_section(text, args.out)
-    print(text)
+    return lines
+
+
+# ---------------------------------------------------------------- --layers
+
+
+def cpu_ns(pgid: int) -> dict[int, int]:
+    """Map each pid of process group ``pgid`` to its CPU nanoseconds (all threads; schedstat)."""
+    out: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            tasks = stat.parent.glob("task/*/schedstat")
+            out[int(stat.parent.name)] = sum(int(t.read_text().split()[0]) for t in tasks)
+    return out
+
+
+def listening_pid(port: int) -> int:
+    """The pid of the process listening on loopback ``port`` (from ``ss``)."""
+    listing = subprocess.run(  # noqa: S603
+        ["/usr/bin/ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"pid=(\d+)", listing)
+    if found is None:
+        raise RuntimeError(f"nothing listens on port {port}")
+    return int(found.group(1))
+
+
+class Layers:
+    """Each layer of a request as a callable that answers one query (JSON results)."""
+
+    def __init__(self, store: Path, nquads: Path, ports: dict[str, tuple[int, str]]) -> None:
+        self.stores = {"rocksdb": open_store(str(store)), "memory": open_store(str(nquads))}
+        self.ports = ports
+        self.connections: dict[str, http.client.HTTPConnection] = {}
+
+    def in_process(self, kind: str) -> Callable[[str], object]:
+        """Run pyoxigraph alone, in this process: the query and its JSON serialisation."""
+        store = self.stores[kind]
+
+        def run(query: str) -> object:
+            result = store.query(query, use_default_graph_as_union=True)
+            return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+
+        return run
+
+    def http(self, label: str) -> Callable[[str], object]:
+        """The whole request to the server ``label`` (a fresh keep-alive connection per query)."""
+        path = self.ports[label][1]
+
+        def run(query: str) -> object:
+            return ask(self.connections[label], path, query)
+
+        return run
+
+    def reconnect(self) -> None:
+        """New connections (an idle keep-alive connection may be closed by the server)."""
+        for connection in self.connections.values():
+            connection.close()
+        self.connections = {
+            label: http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            for label, (port, _) in self.ports.items()
+        }
+
+
+def interleaved(runs: dict[str, Callable[[str], object]], query: str, rounds: int) -> dict:
+    """p50 ms of each of ``runs`` on ``query``, one call of each per round, order rotating."""
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    labels = list(runs)
+    for run in runs.values():
+        run(query)  # warm-up
+    for number in range(rounds):
+        shift = number % len(labels)
+        for label in labels[shift:] + labels[:shift]:
+            start = time.perf_counter()
+            runs[label](query)
+            times[label].append(time.perf_counter() - start)
+    return {label: statistics.median(values) * 1000 for label, values in times.items()}
+
+
+def cpu_per_request(
+    layers: Layers, label: str, query: str, rounds: int, pgid: int, server_pid: int
+) -> tuple[float, float]:
+    """CPU ms per request of the server process and of its workers (the rest of its group)."""
+    run = layers.http(label)
+    before = cpu_ns(pgid)
+    for _ in range(rounds):
+        run(query)
+    after = cpu_ns(pgid)
+    spent = {pid: (ns - before.get(pid, 0)) / rounds / 1e6 for pid, ns in after.items()}
+    own = spent.pop(server_pid, 0.0)
+    return own, sum(spent.values())
+
+
+def layers_only(args: argparse.Namespace) -> None:
+    """``--layers ROUNDS``: where the time of a request goes, layer by layer (nothing written).
+
+    For each query, interleaved: pyoxigraph in this process on the RocksDB directory and in
+    memory, a round trip through ``WorkerPool`` to one worker of each kind, and the whole HTTP
+    request to ``oxigraph serve-read-only``, ``pharmakg serve --store`` and ``--store-on-disk``;
+    then the CPU time per request of each server's processes (the server, its workers).
+    """
+    asyncio.run(_layers(args))
+
+
+async def _layers(args: argparse.Namespace) -> None:
+    queries = named_queries(args.queries)
+    with tempfile.TemporaryDirectory() as tmp:
+        nquads = release_nquads(args.copies, Path(tmp))
+        store = Path(tmp) / "store"
+        load_store(nquads, store)
+        ports = {label: free_port() for label in [BASELINE, *SERVERS.values()]}
+        servers = server_commands(store, ports, ["store", "disk"])
+        pools = {
+            "rocksdb": WorkerPool(StoreSource("disk", store), PoolLimits(size=1)),
+            "memory": WorkerPool(StoreSource("memory", nquads), PoolLimits(size=1)),
+        }
+        for pool in pools.values():
+            await pool.start()
+        with contextlib.ExitStack() as running:
+            for label, (command, path) in servers.items():
+                running.enter_context(server(command, ports[label], path))
+            layers = Layers(store, nquads, {k: (ports[k], p) for k, (_, p) in servers.items()})
+            pids = {label: listening_pid(ports[label]) for label in servers}
+            runs: dict[str, Callable[[str], object]] = {
+                "pyoxigraph RocksDB": layers.in_process("rocksdb"),
+                "pyoxigraph memory": layers.in_process("memory"),
+            }
+            loop = asyncio.get_running_loop()
+            for kind, pool in pools.items():
+                runs[f"worker {kind}"] = _pool_runner(loop, pool)
+            runs |= {label: layers.http(label) for label in servers}
+            print(f"Load average (1 min) {os.getloadavg()[0]:.1f}; p50 ms of {args.layers} rounds")
+            print("\n| query | " + " | ".join(runs) + " | CPU ms per request |")
+            print("|---|" + "---|" * (len(runs) + 1))
+            for name, text in queries:
+                layers.reconnect()
+                p50 = await asyncio.to_thread(interleaved, runs, text, args.layers)
+                cpu = [
+                    (label, cpu_per_request(layers, label, text, args.layers, os.getpgid(pid), pid))
+                    for label, pid in pids.items()
+                ]
+                spent = "; ".join(
+                    f"{label.removeprefix('pharmakg serve ')} {own:.2f}"
+                    + (f" + workers {workers:.2f}" if workers > 0.005 else "")
+                    for label, (own, workers) in cpu
+                )
+                print(
+                    f"| {name} | " + " | ".join(f"{v:.2f}" for v in p50.values()) + f" | {spent} |"
+                )
+            print(f"\nLoad average (1 min) {os.getloadavg()[0]:.1f}")
+        for pool in pools.values():
+            await pool.close()
+
+
+def _pool_runner(loop: asyncio.AbstractEventLoop, pool: WorkerPool) -> Callable[[str], object]:
+    """A blocking round trip through ``pool`` (running on ``loop``), for another thread."""
+
+    def run(query: str) -> object:
+        call = pool.run(Request(query=query, accept="application/sparql-results+json"))
+        return asyncio.run_coroutine_threadsafe(call, loop).result()
+
+    return run
 
 
 if __name__ == "__main__":

@@ -45,8 +45,10 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 import pharmakg
 from pharmakg.export import ExportOptions, export, prepare_release
 from pharmakg.serve.pages import Neighbourhood, entity_page
+from pharmakg.serve.pool import PoolLimits, QueryTimeout, WorkerPool
 from pharmakg.serve.protocol import find_service, negotiate, service_refusal
 from pharmakg.serve.rebase import rebase_query
+from pharmakg.serve.worker import Reply, Request, StoreSource
 
 
 @dataclass(frozen=True)
@@ -528,6 +530,32 @@ def test_negotiation() -> None:
 # ---------------------------------------------------------------- time limit and concurrency
 
 
+def test_a_killed_worker_is_replaced_without_reloading(
+    tmp_path: Path, kg: pharmakg.KnowledgeGraph
+) -> None:
+    """Workers are forked from the template that holds the data: a replacement reads no file."""
+    data = tmp_path / "release.nq"
+    data.write_bytes(export(prepare_release(kg), "nquads").single())
+
+    async def scenario() -> tuple[Reply, Reply]:
+        pool = WorkerPool(StoreSource("memory", data), PoolLimits(size=1, timeout=1.0))
+        await pool.start()
+        try:
+            before = await pool.run(Request(query=COUNT, accept="text/csv"))
+            data.unlink()  # a worker that loaded the file itself could not start now
+            with pytest.raises(QueryTimeout):
+                await pool.run(Request(query=HEAVY))  # kills the only worker
+            after = await pool.run(Request(query=COUNT, accept="text/csv"))
+        finally:
+            await pool.close()
+        return before, after
+
+    before, after = asyncio.run(scenario())
+    assert before.status == after.status == 200
+    assert after.body == before.body
+    assert int(after.body.split()[-1]) > 1000
+
+
 def test_heavy_query_is_stopped_while_others_are_answered(server: Server) -> None:
     async def scenario() -> tuple[httpx.Response, float, list[tuple[float, int]]]:
         async with httpx.AsyncClient(timeout=30) as client:
@@ -928,7 +956,11 @@ def test_rebase_query_moves_tokens_not_text() -> None:
 # ---------------------------------------------------------------- a read-only store on disk
 
 
-def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.KnowledgeGraph) -> None:
+@pytest.mark.parametrize("mode", [(), ("--store-on-disk",)], ids=["in-memory", "on-disk"])
+def test_read_only_store_under_another_base(
+    tmp_path: Path, kg: pharmakg.KnowledgeGraph, mode: tuple[str, ...]
+) -> None:
+    """Both ways of serving a store (its quads read into memory, or queried on RocksDB)."""
     release = prepare_release(kg, options=ExportOptions(base_iri=OTHER_BASE))
     directory = tmp_path / "store"
     store = ox.Store(str(directory))
@@ -936,7 +968,7 @@ def test_read_only_store_under_another_base(tmp_path: Path, kg: pharmakg.Knowled
     store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
     expected = len(store)
     del store
-    args = ("--store", str(directory), "--base-iri", OTHER_BASE, "--update-token", TOKEN)
+    args = ("--store", str(directory), *mode, "--base-iri", OTHER_BASE, "--update-token", TOKEN)
     with running_server(tmp_path / "server.log", *args) as on_disk:
         assert _count(on_disk) == expected
         identifiers = _examples(on_disk)[1]["identifiers"]  # its STRSTARTS names the base

@@ -621,6 +621,12 @@ def visualise(
     help="Serve this pyoxigraph store directory, opened read-only (default: FILES or the "
     "packaged graphs, loaded in memory with the release's named graphs).",
 )
+@click.option(
+    "--store-on-disk",
+    is_flag=True,
+    help="Answer --store's queries on its RocksDB files (less memory, slower) instead of "
+    "reading its quads into the workers' memory at start-up.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @_BASE_IRI
@@ -659,6 +665,7 @@ def visualise(
 def serve_command(
     files: tuple[str, ...],
     store: str | None,
+    store_on_disk: bool,
     host: str,
     port: int,
     base_iri: str,
@@ -680,6 +687,7 @@ def serve_command(
     options = ServeOptions(
         base_iri=base_iri,
         store=Path(store) if store else None,
+        store_on_disk=store_on_disk,
         graphs=tuple(Path(f) for f in files),
         workers=workers,
         timeout=timeout,

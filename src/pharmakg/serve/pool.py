@@ -7,9 +7,11 @@
   is killed (SIGKILL, the only way to stop a pyoxigraph query) and a new one is started in
   the background, so the pool is back to full strength within a worker's start-up time.
 
-Workers are started through :mod:`multiprocessing`'s ``forkserver``: the fork server imports
-pyoxigraph and this package once, and each worker forks from it, so a replacement starts in
-milliseconds and the server process itself never forks.
+One template process (:func:`pharmakg.serve.worker.template`, started through
+:mod:`multiprocessing`'s ``forkserver``, so the server process itself never forks) loads the
+in-memory store once; every worker is forked from it and shares its pages, so the data is held
+once however many workers there are, and a replacement starts in milliseconds, without
+reloading. The template also kills and reaps the workers on the pool's request.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 import struct
 from collections.abc import Callable
@@ -27,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import PharmakgError
-from .worker import GraphWrite, Reply, Request, StoreSource, UpdateRequest, main
+from .worker import GraphWrite, Reply, Request, StoreSource, UpdateRequest, template
 
 __all__ = ["Busy", "PoolLimits", "QueryTimeout", "WorkerCrashed", "WorkerPool"]
 
@@ -56,11 +59,48 @@ class PoolLimits:
     max_waiting: int = 64
 
 
+class _Template:
+    """The template process and the pool's end of its control socket."""
+
+    def __init__(self, process: BaseProcess, channel: socket.socket) -> None:
+        self.process = process
+        self.channel = channel
+        self.lock = asyncio.Lock()  # one fork at a time: the answers come in order
+
+    async def fork(self) -> tuple[int, socket.socket]:
+        """A new worker's pid and the server's end of its socket pair."""
+        async with self.lock:
+            self.channel.sendall(b"F" + bytes(8))
+            data, fds, _, _ = await asyncio.to_thread(socket.recv_fds, self.channel, 8, 1)
+        if len(data) != 8 or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            raise WorkerCrashed("the query workers' template process is gone")
+        return int.from_bytes(data, "big"), socket.socket(fileno=fds[0])
+
+    def kill(self, pid: int) -> None:
+        """Have the template kill (SIGKILL) and reap its worker ``pid``."""
+        try:
+            self.channel.sendall(b"K" + pid.to_bytes(8, "big"))
+        except OSError:  # the template is gone, and the worker is no longer its child
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        """Close the control socket: the template kills its workers and exits."""
+        self.channel.close()
+
+
 class _Worker:
     def __init__(
-        self, process: BaseProcess, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        pid: int,
+        template: _Template,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
     ) -> None:
-        self.process = process
+        self.pid = pid
+        self.template = template
         self.reader = reader
         self.writer = writer
 
@@ -78,8 +118,7 @@ class _Worker:
         return reply
 
     def kill(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.process.kill()
+        self.template.kill(self.pid)
         self.writer.close()
 
 
@@ -98,18 +137,42 @@ class WorkerPool:
         self._reaping: set[asyncio.Task[object]] = set()
         self._closed = False
         self._generation = 0
+        self._template: _Template | None = None
 
-    async def _start_worker(self) -> _Worker:
+    async def _start_template(self) -> _Template:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=main, args=(child, self.source), name="pharmakg-query-worker", daemon=True
+            target=template,
+            args=(child, self.source),
+            name="pharmakg-query-template",
+            daemon=True,
         )
         await asyncio.to_thread(process.start)
         child.close()
-        sock = socket.socket(fileno=os.dup(parent.fileno()))
+        channel = socket.socket(fileno=os.dup(parent.fileno()))
         parent.close()
+        channel.settimeout(_START_TIMEOUT)
+        try:
+            ready = await asyncio.to_thread(channel.recv, 5)
+        except OSError as error:
+            ready = repr(error).encode()
+        channel.settimeout(None)
+        if ready != b"ready":
+            channel.close()
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+            raise WorkerCrashed(
+                f"the query workers' template did not start (store {self.source.path}): "
+                f"{ready[:80]!r}"
+            )
+        return _Template(process, channel)
+
+    async def _start_worker(self) -> _Worker:
+        if self._template is None:
+            raise WorkerCrashed("the pool is not started")
+        pid, sock = await self._template.fork()
         reader, writer = await asyncio.open_connection(sock=sock)
-        worker = _Worker(process, reader, writer)
+        worker = _Worker(pid, self._template, reader, writer)
         try:
             ready = await asyncio.wait_for(worker.receive(), _START_TIMEOUT)
         except (TimeoutError, asyncio.IncompleteReadError, OSError) as error:
@@ -124,15 +187,28 @@ class WorkerPool:
         return worker
 
     async def start(self) -> None:
-        """Start every worker; raises :class:`WorkerCrashed` if one cannot open the store."""
+        """Start the template and every worker; :class:`WorkerCrashed` if the store fails."""
+        self._template = await self._start_template()
         workers = await asyncio.gather(*(self._start_worker() for _ in range(self.limits.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
 
+    def _close_template(self, old: _Template) -> None:
+        old.close()
+        reap = asyncio.get_running_loop().create_task(asyncio.to_thread(old.process.join, 5))
+        self._reaping.add(reap)
+        reap.add_done_callback(self._reaping.discard)
+
     async def _replace(self) -> None:
         if self._closed:
             return
-        worker = await self._start_worker()
+        try:
+            worker = await self._start_worker()
+        except WorkerCrashed:
+            if self._template is None or self._template.process.is_alive():
+                raise
+            self._template = await self._start_template()  # it died: start another once
+            worker = await self._start_worker()
         if self.closed:
             worker.kill()
             return
@@ -144,9 +220,6 @@ class WorkerPool:
         task = asyncio.get_running_loop().create_task(self._replace())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        reap = asyncio.get_running_loop().create_task(asyncio.to_thread(worker.process.join, 5))
-        self._reaping.add(reap)
-        reap.add_done_callback(self._reaping.discard)
 
     async def run(self, request: Request) -> Reply:
         """Answer ``request`` in a free worker, within the limits.
@@ -213,8 +286,11 @@ class WorkerPool:
                 self._idle.put_nowait(worker)
             return reply
         self.source = StoreSource("memory", dump)
+        old, self._template = self._template, await self._start_template()
         for worker in held:
             self._retire(worker)
+        if old is not None:
+            self._close_template(old)
         return reply
 
     async def close(self) -> None:
@@ -222,9 +298,10 @@ class WorkerPool:
         self._closed = True
         for worker in list(self._all):
             worker.kill()
-        for worker in list(self._all):
-            await asyncio.to_thread(worker.process.join, 5)
         self._all.clear()
+        if self._template is not None:
+            self._template.close()
+            await asyncio.to_thread(self._template.process.join, 5)
         for task in list(self._tasks):
             task.cancel()
 

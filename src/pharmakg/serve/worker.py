@@ -1,9 +1,10 @@
 """The query worker: one process that owns a pyoxigraph store and answers one request at a time.
 
 pyoxigraph cannot interrupt a query inside the process (``engines.md``: an aggregate ignores
-signals until it finishes), so every query runs in a worker that the server can kill. The
-server (:mod:`pharmakg.serve.pool`) talks to a worker over a socket pair with
-:mod:`multiprocessing`'s framing; requests and replies are the frozen dataclasses below.
+signals until it finishes), so every query runs in a worker that the server can kill. Workers
+are forked from one :func:`template` process, which holds the in-memory store. The server
+(:mod:`pharmakg.serve.pool`) talks to a worker over a socket pair with :mod:`multiprocessing`'s
+framing; requests and replies are the frozen dataclasses below.
 
 The worker chooses the response format itself, once it knows the query's form (SELECT and
 ASK: SPARQL results; CONSTRUCT and DESCRIBE: RDF), and lets pyoxigraph write it. It stops
@@ -12,9 +13,12 @@ writing once the reply passes its byte cap.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
+import socket
+import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,7 +37,8 @@ __all__ = [
     "UpdateRequest",
     "answer",
     "apply_update",
-    "main",
+    "serve_requests",
+    "template",
     "write_graph",
 ]
 
@@ -264,10 +269,21 @@ def write_graph(store: ox.Store, request: GraphWrite) -> Reply:
     return _text(status, f"done; the store holds {len(store)} quads")
 
 
-def main(connection: Connection, source: StoreSource) -> None:
-    """The worker's loop: open the store, say ``ready``, then answer requests until EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    store = source.open()
+def _answer_one(store: ox.Store, request: object) -> Reply:
+    try:
+        if isinstance(request, UpdateRequest):
+            return apply_update(store, request)
+        if isinstance(request, GraphWrite):
+            return write_graph(store, request)
+        if isinstance(request, Request):
+            return answer(store, request)
+        return _text(500, f"the query worker got a {type(request).__name__}")
+    except Exception as error:  # a bug must not take the worker down silently
+        return _text(500, f"internal error in the query worker: {error!r}")
+
+
+def serve_requests(connection: Connection, store: ox.Store) -> None:
+    """The worker's loop: say ``ready``, then answer requests until EOF."""
     connection.send_bytes(b"ready")
     while True:
         try:
@@ -275,17 +291,77 @@ def main(connection: Connection, source: StoreSource) -> None:
         except (EOFError, OSError):
             break
         request = pickle.loads(data)  # noqa: S301 - only the server that forked us writes here
-        try:
-            if isinstance(request, UpdateRequest):
-                reply = apply_update(store, request)
-            elif isinstance(request, GraphWrite):
-                reply = write_graph(store, request)
-            else:
-                reply = answer(store, request)
-        except Exception as error:  # a bug must not take the worker down silently
-            reply = _text(500, f"internal error in the query worker: {error!r}")
+        reply = _answer_one(store, request)
         try:
             connection.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (BrokenPipeError, OSError):
             break
+
+
+def _fork_worker(channel: socket.socket, store: ox.Store | None, source: StoreSource) -> int:
+    """Fork one worker, send the server its pid and its end of a new socket pair; the pid."""
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        channel.close()
+        ours.close()
+        try:
+            own = store if store is not None else source.open()
+            serve_requests(Connection(theirs.detach()), own)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(0)
+    theirs.close()
+    socket.send_fds(channel, [pid.to_bytes(8, "big")], [ours.fileno()])
+    ours.close()
+    return pid
+
+
+def _stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def template(control: Connection, source: StoreSource) -> None:
+    """The template process: load the store once, then fork a worker for each request.
+
+    Workers forked from here share the template's in-memory store page by page (copy on
+    write), so N workers hold the data once and a killed worker is replaced in milliseconds,
+    with no reload. An on-disk store is opened by each worker after the fork (a RocksDB
+    handle and its threads do not survive one), so the template holds none.
+
+    The server writes 9-byte messages on ``control``: ``F`` (fork a worker: the answer is its
+    pid, with its socket as an SCM_RIGHTS file descriptor) or ``K`` and a pid (kill that
+    worker, SIGKILL, and reap it). At EOF every worker is killed and the template exits.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    store = source.open() if source.kind == "memory" else None
+    channel = socket.socket(fileno=os.dup(control.fileno()))
+    control.close()
+    channel.sendall(b"ready")
+    children: set[int] = set()
+    while len(message := _receive(channel, 9)) == 9:
+        if message[:1] == b"F":
+            children.add(_fork_worker(channel, store, source))
+        elif message[:1] == b"K":
+            pid = int.from_bytes(message[1:], "big")
+            if pid in children:
+                children.discard(pid)
+                _stop(pid)
+    for pid in children:
+        _stop(pid)
     os._exit(0)
+
+
+def _receive(channel: socket.socket, size: int) -> bytes:
+    """``size`` bytes from ``channel``, or fewer at EOF."""
+    data = b""
+    while len(data) < size:
+        part = channel.recv(size - len(data))
+        if not part:
+            break
+        data += part
+    return data
