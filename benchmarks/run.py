@@ -254,7 +254,7 @@ def bench_validate(
 
 
 #: How long HermiT may run in the benchmark before it is stopped (and reported as stopped).
-REASON_LIMIT = 300.0
+REASON_LIMIT = 240.0
 
 
 def bench_reason(path: Path, size: int, table: Table) -> None:

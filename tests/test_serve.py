@@ -44,6 +44,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import pharmakg
 from pharmakg.export import ExportOptions, export, prepare_release
+from pharmakg.serve import app as serve_app
+from pharmakg.serve.app import ServeOptions, _store_source, store_bytes
 from pharmakg.serve.pages import Neighbourhood, entity_page
 from pharmakg.serve.pool import PoolLimits, QueryTimeout, WorkerPool
 from pharmakg.serve.protocol import find_service, negotiate, service_refusal
@@ -554,6 +556,20 @@ def test_a_killed_worker_is_replaced_without_reloading(
     assert before.status == after.status == 200
     assert after.body == before.body
     assert int(after.body.split()[-1]) > 1000
+
+
+def test_a_store_too_large_for_memory_is_answered_on_disk(
+    tmp_path: Path, kg: pharmakg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a store under the limit is read into memory; a larger one stays on RocksDB."""
+    directory = tmp_path / "store"
+    store = ox.Store(str(directory))
+    store.bulk_load(export(prepare_release(kg), "nquads").single(), format=ox.RdfFormat.N_QUADS)
+    del store
+    options = ServeOptions(store=directory)
+    assert _store_source(options, tmp_path).kind == "memory"
+    monkeypatch.setattr(serve_app, "MEMORY_COPY_LIMIT", store_bytes(directory) - 1)
+    assert _store_source(options, tmp_path).kind == "disk"
 
 
 def test_heavy_query_is_stopped_while_others_are_answered(server: Server) -> None:

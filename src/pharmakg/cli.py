@@ -625,7 +625,7 @@ def visualise(
     "--store-on-disk",
     is_flag=True,
     help="Answer --store's queries on its RocksDB files (less memory, slower) instead of "
-    "reading its quads into the workers' memory at start-up.",
+    "reading its quads into memory at start-up (a store over 4 GiB on disk always is).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")

@@ -122,9 +122,10 @@ class ServeOptions:
     :param store: a pyoxigraph store directory, opened read-only; default: the packaged
         graphs (or ``graphs``) loaded in memory, with the release's named graphs.
     :param store_on_disk: answer a ``store``'s queries on its RocksDB files. By default its
-        quads are read once at start-up into the workers' memory, where pyoxigraph answers
-        the heavy queries 3-8x faster than on RocksDB (``bench_serve.py --layers``); a
-        store too large for memory needs this.
+        quads are read once at start-up into memory (held once, by the process the workers
+        are forked from), where pyoxigraph answers the heavy queries 3-8x faster than on
+        RocksDB (``bench_serve.py --layers``); a store whose files exceed
+        :data:`MEMORY_COPY_LIMIT` is always answered on disk.
     :param graphs: RDF files to serve in memory instead of the packaged ones.
     :param workers: how many queries run at once (one worker process each).
     :param timeout: seconds a query may run before it is stopped (503).
@@ -696,6 +697,17 @@ class ServedData:
     workdir: Path
 
 
+#: The largest store (its files on disk, in bytes) whose quads ``serve --store`` reads into
+#: memory; a larger one is answered on its RocksDB files, as with ``--store-on-disk``. In
+#: memory pyoxigraph holds about what the store takes on disk.
+MEMORY_COPY_LIMIT = 4 * 1024**3
+
+
+def store_bytes(directory: Path) -> int:
+    """The size of a store's files."""
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+
+
 def _store_source(options: ServeOptions, workdir: Path) -> StoreSource:
     """The store directory itself, or (by default) its quads as N-Quads for in-memory workers.
 
@@ -709,7 +721,7 @@ def _store_source(options: ServeOptions, workdir: Path) -> StoreSource:
         raise InputError(
             f"cannot open the pyoxigraph store read-only: {error}", file=options.store
         ) from error
-    if options.store_on_disk:
+    if options.store_on_disk or store_bytes(options.store) > MEMORY_COPY_LIMIT:
         return StoreSource("disk", Path(options.store))
     target = workdir / "store.nq"
     store.dump(output=str(target), format=ox.RdfFormat.N_QUADS)
