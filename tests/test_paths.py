@@ -14,11 +14,13 @@ from click.testing import CliRunner
 
 import pharmakg
 from counts import indications
+from pharmakg import paths
 from pharmakg.cli import main
 from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
 from pharmakg.load import default_paths
 from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph, with_bases
 from pharmakg.paths import MechanismPath, mechanism_paths
+from pharmakg.visualise import build_pathway, drugs_with_mechanism, pathway
 
 FDA_APPROVED = {
     "anogenital-warts": "external genital and perianal warts",
@@ -396,3 +398,77 @@ def test_the_paths_command_on_a_curated_drug(
     assert curated.exit_code == 0, curated.stderr
     assert f"DrugMechDB (infores:drugmechdb) entry {entry['graph']['_id']}" in curated.stdout
     assert curated.stdout.count("(curated)") == len(entry["links"])
+
+
+# ---------------------------------------------------------------- one drug's part, node by node
+
+
+def _same_part(kg: pharmakg.KnowledgeGraph) -> int:
+    """Check every drug's graph against the whole graph; the number of drugs checked."""
+    whole = mechanism_graph(kg)
+    drugs = [n for n, d in whole.nodes(data=True) if d["category"] == "pkg:Drug"]
+    for drug in drugs:
+        part = mechanism_graph(kg, drug=drug)
+        # Everything the drug reaches is there, with the whole graph's attributes ...
+        assert nx.descendants(whole, drug) | {drug} <= set(part)
+        assert dict(part.nodes(data=True)) == {n: whole.nodes[n] for n in part}
+        # ... and every node there has all its outgoing edges, as the whole graph has them.
+        assert {n: part.out_degree(n) for n in part} == {n: whole.out_degree(n) for n in part}
+        assert {(u, v, k): d for u, v, k, d in part.edges(keys=True, data=True)} == {
+            (u, v, k): whole.edges[u, v, k] for u, v, k in part.edges(keys=True)
+        }
+    return len(drugs)
+
+
+def test_a_drugs_graph_is_the_part_of_the_whole_it_reaches(
+    kg: pharmakg.KnowledgeGraph,
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+    two_drug_kg: pharmakg.KnowledgeGraph,
+) -> None:
+    assert _same_part(kg) == 1
+    assert _same_part(with_import[0]) == 1 + len(with_import[2]) - 1  # imiquimod is merged
+    assert _same_part(two_drug_kg) == 2
+    drug = "https://w3id.org/pharmakg/resource/imiquimod"
+    part = mechanism_graph(kg, drug=drug)
+    assert len(part) == len(mechanism_graph(kg))  # the monograph is one drug's
+    with_records = mechanism_graph(with_import[0], drug=drug)
+    record = _entry(with_import[2], "imiquimod")["graph"]["_id"]
+    assert {r for _, _, d in with_records.edges(data=True) for r in d["records"]} == {
+        f"DrugMechDB (infores:drugmechdb) entry {record}"
+    }
+    assert len(mechanism_graph(kg, drug="https://w3id.org/pharmakg/resource/tlr7-nothing")) == 0
+
+
+def test_paths_read_from_the_drugs_part_are_those_of_the_whole_graph(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The answers on the drug's part equal those on the whole graph (the old way)."""
+    merged, _, entries = with_import
+    bases = {"stated", "interpreted", "curated"}
+    asked = [("imiquimod", None), ("imiquimod", "actinic keratosis")]
+    asked += [(e["graph"]["drug"], e["graph"]["disease"]) for e in entries]
+    asked += [(e["graph"]["drug"], None) for e in entries if e["graph"]["drug"] != "imiquimod"]
+    ours = {(d, i): mechanism_paths(merged, d, i, bases=bases) for d, i in asked}
+    whole = mechanism_graph(merged)
+    monkeypatch.setattr(paths, "mechanism_graph", lambda kg, engine, drug=None: whole)
+    for (drug, indication), result in ours.items():
+        assert result == mechanism_paths(merged, drug, indication, bases=bases)
+
+
+def test_pathways_read_from_the_drugs_part_are_those_of_the_whole_graph(
+    with_import: tuple[pharmakg.KnowledgeGraph, list[Path], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    merged, _, entries = with_import
+    drugs = {"imiquimod", *(e["graph"]["drug"] for e in entries)}
+    bases = ("stated", "interpreted", "curated")
+    ours = {drug: build_pathway(merged, drug, bases=bases) for drug in sorted(drugs)}
+    whole = mechanism_graph(merged)
+    monkeypatch.setattr(pathway, "mechanism_graph", lambda kg, engine, drug=None: whole)
+    for drug, drawn in ours.items():
+        assert drawn == build_pathway(merged, drug, bases=bases)
+    assert drugs_with_mechanism(merged) == sorted(
+        ((n, d["label"]) for n, d in whole.nodes(data=True) if d["category"] == "pkg:Drug"),
+        key=lambda item: (item[1].casefold(), item[0]),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import resource
@@ -356,3 +357,35 @@ def test_basis_restricts_the_plain_triples_a_query_reads(
     with pytest.raises(pharmakg.InvalidParameterError) as caught:
         pharmakg.with_bases(monograph_kg, "guessed")
     assert "interpreted" in caught.value.choices
+
+
+def test_a_label_is_looked_up_bound_before_every_label_is_read(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual casings need no scan of the labels; a rarer casing or a typo reads them all."""
+    extra = tmp_path / "mixed.ttl"
+    extra.write_text(
+        "<https://w3id.org/pharmakg/resource/mixed> "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "TLR-7 agonist"@en .\n'
+    )
+    kg = pharmakg.load(fixtures / "good.ttl", extra)
+    query_module = importlib.import_module("pharmakg.query")  # pharmakg.query is the function
+    scans: list[str] = []
+    index = query_module._label_index
+
+    def counted(kg: LoadedGraph, engine: str | None) -> dict[str, set[object]]:
+        scans.append("all labels")
+        return index(kg, engine)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(query_module, "_label_index", counted)
+    for name in ("imiquimod", "IMIQUIMOD", "iMiQuImOd", " aldara "):
+        assert resolve_entity(kg, name) == IMIQUIMOD
+    assert resolve_entity(kg, "TLR-7 agonist") == vocab.PKR.mixed
+    assert scans == []
+    # No usual casing of "tlr-7 AGONIST" is the label: every label is read, case-insensitively.
+    assert resolve_entity(kg, "tlr-7 AGONIST") == vocab.PKR.mixed
+    assert scans == ["all labels"]
+    with pytest.raises(UnknownEntityError) as info:
+        resolve_entity(kg, "imiquimood")
+    assert "imiquimod" in info.value.choices
+    assert scans == ["all labels"] * 2

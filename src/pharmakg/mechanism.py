@@ -22,12 +22,13 @@ pictures show the stated and interpreted ones). :func:`graph_stats` counts it;
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Collection
+from collections import Counter, deque
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from . import resources, vocab
@@ -98,49 +99,162 @@ def record_text(database: object, source: object, record: object) -> str:
     return f"{name}{where} entry {record if record is not None else '(no id)'}"
 
 
-def curated_records(
-    kg: LoadedGraph, *, engine: str = "oxigraph"
+#: The mechanism edges that start at one node (``sparql/mechanism-edges-from.rq``).
+_EDGES_FROM = "mechanism-edges-from"
+#: The curated records behind the claims whose subject is one node.
+_RECORDS_FROM = "curated-records-from"
+#: What the claims of one node say of its statements (``sparql/claims-from.rq``).
+_CLAIMS_FROM = "claims-from"
+#: A drug's mechanisms (``sparql/drug-mechanisms.rq``; the drug is bound by the store).
+_DRUG_MECHANISMS = "drug-mechanisms"
+#: The links of each curated record of a drug (``sparql/curated-links.rq``; ``?drug`` is bound).
+_CURATED_LINKS = "curated-links"
+_CURATED = vocab.BASIS_TERMS["curated"]
+
+
+def _records_of(
+    rows: Iterable[Sequence[Node | None]],
 ) -> dict[tuple[str, str, str], tuple[str, ...]]:
-    """(subject, predicate CURIE, object) → the curated records behind it, sorted."""
+    """(subject, predicate CURIE, object) → the records of ``rows`` (curated-records columns)."""
     found: dict[tuple[str, str, str], set[str]] = {}
-    for subject, predicate, obj, record, database, source in (
-        kg.store(engine).query(resources.internal_query(CURATED_RECORDS)).rows
-    ):
+    for subject, predicate, obj, record, database, source in rows:
         key = (str(subject), str(_curie(predicate)), str(obj))
         found.setdefault(key, set()).add(record_text(database, source, record))
     return {key: tuple(sorted(texts)) for key, texts in found.items()}
 
 
-def mechanism_graph(kg: LoadedGraph, *, engine: str = "oxigraph") -> nx.MultiDiGraph[str]:
-    """Build the mechanism MultiDiGraph of every drug in ``kg`` (``kg`` is not changed)."""
+def curated_records(
+    kg: LoadedGraph, *, engine: str = "oxigraph"
+) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """(subject, predicate CURIE, object) → the curated records behind it, sorted."""
+    return _records_of(kg.store(engine).query(resources.internal_query(CURATED_RECORDS)).rows)
+
+
+def _add_row(
+    graph: nx.MultiDiGraph[str],
+    row: dict[str, Node | None],
+    records: dict[tuple[str, str, str], tuple[str, ...]],
+) -> None:
+    """Add one row of ``mechanism-edges`` (its two ends, then the edge) to ``graph``."""
+    for end in ("subject", "object"):
+        node = str(row[end])
+        if node not in graph:
+            graph.add_node(
+                node,
+                label=str(row[f"{end}Label"] or node),
+                category=_curie(row[f"{end}Type"]),
+                identifier=None if row[f"{end}Id"] is None else str(row[f"{end}Id"]),
+            )
+    predicate = _curie(row["predicate"])
+    ends = (str(row["subject"]), str(predicate), str(row["object"]))
+    graph.add_edge(
+        str(row["subject"]),
+        str(row["object"]),
+        key=predicate,
+        predicate=predicate,
+        predicate_label=str(row["predicateLabel"] or predicate),
+        citations=_citations(row["citations"]),
+        basis=_basis(row["bases"]),
+        qualifiers=_qualifiers(row["qualifiers"]),
+        reason="; ".join(_qualifiers(row["reasons"])) or None,
+        records=records.get(ends, ()),
+    )
+
+
+def mechanism_graph(
+    kg: LoadedGraph, *, engine: str = "oxigraph", drug: str | None = None
+) -> nx.MultiDiGraph[str]:
+    """Build the mechanism MultiDiGraph of every drug in ``kg``, or of one ``drug`` (its IRI).
+
+    With ``drug``, the graph holds what the drug reaches: the mechanism edges that start at the
+    drug, at its mechanisms (``pkg:hasMechanism``) and at the nodes of its curated records, then
+    those that start at each node so reached, breadth first; every node keeps all its outgoing
+    edges, with the attributes the whole graph gives it. The edges are read node by node with
+    bound queries, so the cost follows the drug's part, not the size of ``kg``. A drug no
+    mechanism edge starts at (and with no mechanism or record) gives an empty graph.
+    ``kg`` is not changed.
+    """
+    if drug is not None:
+        return _drug_graph(kg, drug, engine)
     result = run_query(kg, "mechanism-edges", engine=engine)
     records = curated_records(kg, engine=engine)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for values in result.rows:
-        row = dict(zip(result.variables, values, strict=True))
-        for end in ("subject", "object"):
-            node = str(row[end])
-            if node not in graph:
-                graph.add_node(
-                    node,
-                    label=str(row[f"{end}Label"] or node),
-                    category=_curie(row[f"{end}Type"]),
-                    identifier=None if row[f"{end}Id"] is None else str(row[f"{end}Id"]),
-                )
-        predicate = _curie(row["predicate"])
-        ends = (str(row["subject"]), str(predicate), str(row["object"]))
-        graph.add_edge(
-            str(row["subject"]),
-            str(row["object"]),
-            key=predicate,
-            predicate=predicate,
-            predicate_label=str(row["predicateLabel"] or predicate),
-            citations=_citations(row["citations"]),
-            basis=_basis(row["bases"]),
-            qualifiers=_qualifiers(row["qualifiers"]),
-            reason="; ".join(_qualifiers(row["reasons"])) or None,
-            records=records.get(ends, ()),
-        )
+        _add_row(graph, dict(zip(result.variables, values, strict=True)), records)
+    return graph
+
+
+def _seeds(kg: LoadedGraph, drug: str, engine: str) -> list[str]:
+    """Where the walk starts: the drug, its mechanisms, the subjects of its curated links."""
+    store = kg.store(engine)
+    bound = {"drug": URIRef(drug)}
+    mechanisms = store.query(resources.internal_query(_DRUG_MECHANISMS), bound).column("mechanism")
+    links = store.query(resources.internal_query(_CURATED_LINKS), bound).column("subject")
+    return list(dict.fromkeys([drug, *sorted(map(str, mechanisms)), *sorted(map(str, links))]))
+
+
+def _claims_of(
+    kg: LoadedGraph, node: str, engine: str
+) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """(predicate, object) → what the claims of ``node`` say of it (citations, bases …)."""
+    bound = {"subject": URIRef(node)}
+    result = kg.store(engine).query(resources.internal_query(_CLAIMS_FROM), bound)
+    found: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for _, predicate, obj, number, basis, qualifier, value, reason in result.rows:
+        said = found.setdefault((str(predicate), str(obj)), {k: set() for k in _SAID})
+        if number is not None:
+            said["citations"].add(str(number))
+        if basis is not None:
+            said["bases"].add(_local(basis))
+        if qualifier is not None and value is not None:
+            said["qualifiers"].add(f"{qualifier}: {value}")
+        if reason is not None:
+            said["reasons"].add(str(reason))
+    return found
+
+
+def _local(term: Node) -> str:
+    """A pkg: term's local name, ``""`` for any other (``STRAFTER(STR(?b), STR(pkg:))``)."""
+    text, namespace = str(term), str(vocab.PKG)
+    return text.removeprefix(namespace) if text.startswith(namespace) else ""
+
+
+#: What the claims behind an edge say, and how ``mechanism-edges`` joins each into one value.
+_SAID = {"citations": ", ", "bases": " ", "qualifiers": " | ", "reasons": " | "}
+
+
+def _edges_from(kg: LoadedGraph, node: str, engine: str) -> list[dict[str, Node | None]]:
+    """The rows of ``mechanism-edges`` whose subject is ``node``, read with bound queries."""
+    bound = {"subject": URIRef(node)}
+    result = kg.store(engine).query(resources.internal_query(_EDGES_FROM), bound)
+    rows = [dict(zip(result.variables, values, strict=True)) for values in result.rows]
+    claims = _claims_of(kg, node, engine) if rows else {}
+    for row in rows:
+        said = claims.get((str(row["predicate"]), str(row["object"])), {})
+        for name, separator in _SAID.items():
+            row[name] = Literal(separator.join(sorted(said.get(name, ()))))
+    return rows
+
+
+def _drug_graph(kg: LoadedGraph, drug: str, engine: str) -> nx.MultiDiGraph[str]:
+    """The part of the mechanism graph ``drug`` reaches, read one node at a time."""
+    store = kg.store(engine)
+    records_from = resources.internal_query(_RECORDS_FROM)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    queue = deque(_seeds(kg, drug, engine))
+    seen = set(queue)
+    while queue:
+        node = queue.popleft()
+        rows = _edges_from(kg, node, engine)
+        curated = any(_CURATED in str(row["bases"]).split() for row in rows)
+        bound = {"subject": URIRef(node)}
+        records = _records_of(store.query(records_from, bound).rows) if curated else {}
+        for row in rows:
+            _add_row(graph, row, records)
+            target = str(row["object"])
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
     return graph
 
 

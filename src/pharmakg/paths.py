@@ -26,9 +26,10 @@ or JSON through the format registry.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -357,21 +358,40 @@ def _statuses(kg: LoadedGraph, drug: str, engine: str) -> dict[str, str]:
     return statuses
 
 
-def _resolve_in(
-    kg: LoadedGraph, graph: nx.MultiDiGraph[str], value: str, category: str, engine: str
-) -> str:
-    """Resolve ``value`` and check that it is a node of ``category`` in the mechanism graph."""
-    iri = str(resolve_entity(kg, value, engine=engine))
-    if iri not in graph or graph.nodes[iri].get("category") != category:
-        choices = sorted(
-            str(d["label"]) for _, d in graph.nodes(data=True) if d.get("category") == category
-        )
-        raise UnknownEntityError(
-            f"{value!r} is not a {category.removeprefix('pkg:').lower()} of the mechanism graph",
-            term=value,
-            choices=choices,
-        )
-    return iri
+def _walkable(full: nx.MultiDiGraph[str], bases: Collection[str]) -> nx.MultiDiGraph[str]:
+    """``full`` with the edges of ``bases`` only; its drugs, diseases and mechanisms all stay."""
+    graph = with_bases(full, bases)
+    for node, data in full.nodes(data=True):
+        if node not in graph and data.get("category") in (_DRUG, _DISEASE, _MECHANISM):
+            graph.add_node(node, **data)
+    return graph
+
+
+def _check_in(
+    graph: nx.MultiDiGraph[str],
+    whole: Callable[[], nx.MultiDiGraph[str]],
+    iri: str,
+    value: str,
+    category: str,
+) -> None:
+    """Check that ``iri`` is a node of ``category`` in the mechanism graph.
+
+    ``graph`` is the drug's part of it; when ``iri`` is not a node of ``category`` there, the
+    ``whole`` graph says whether it is one elsewhere (a disease of another drug), or which are.
+    """
+    if iri in graph and graph.nodes[iri].get("category") == category:
+        return
+    everything = whole()
+    if iri in everything and everything.nodes[iri].get("category") == category:
+        return
+    choices = sorted(
+        str(d["label"]) for _, d in everything.nodes(data=True) if d.get("category") == category
+    )
+    raise UnknownEntityError(
+        f"{value!r} is not a {category.removeprefix('pkg:').lower()} of the mechanism graph",
+        term=value,
+        choices=choices,
+    )
 
 
 #: The drug's actions on a molecular target: a mechanism path starts with one of them.
@@ -509,12 +529,14 @@ def mechanism_paths(
     :raises InvalidParameterError: an unknown basis (the error lists the bases), or bases that
         leave the drug without a statement while others would not (the error names those).
     """
-    full = mechanism_graph(kg, engine=engine)
-    graph = with_bases(full, bases)
-    for node, data in full.nodes(data=True):
-        if node not in graph and data.get("category") in (_DRUG, _DISEASE, _MECHANISM):
-            graph.add_node(node, **data)
-    drug_iri = _resolve_in(kg, graph, drug, _DRUG, engine)
+    with_bases(nx.MultiDiGraph(), bases)  # an unknown basis is the first error, as before
+    drug_iri = str(resolve_entity(kg, drug, engine=engine))
+    full = mechanism_graph(kg, engine=engine, drug=drug_iri)
+    if drug_iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
+        full = mechanism_graph(kg, engine=engine)
+    graph = _walkable(full, bases)
+    whole = functools.cache(lambda: _walkable(mechanism_graph(kg, engine=engine), bases))
+    _check_in(graph, whole, drug_iri, drug, _DRUG)
     error = no_statements_error(full, drug_iri, bases)
     if error is not None:
         raise error
@@ -533,8 +555,10 @@ def mechanism_paths(
     )
     curated = _curated_routes(kg, graph, drug_iri, max_hops, engine) if "curated" in bases else []
     if indication is not None:
-        target_iri = _resolve_in(kg, graph, indication, _DISEASE, engine)
-        reachable, curated = _only_the_indication(graph, drug_iri, target_iri, reachable, curated)
+        target_iri = str(resolve_entity(kg, indication, engine=engine))
+        _check_in(graph, whole, target_iri, indication, _DISEASE)
+        named = graph if target_iri in graph else whole()  # the disease of another drug
+        reachable, curated = _only_the_indication(named, drug_iri, target_iri, reachable, curated)
     statuses = _statuses(kg, drug_iri, engine)
     groups = sorted(
         (

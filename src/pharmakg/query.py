@@ -88,8 +88,10 @@ _PARAM = re.compile(
 )
 _PKG_OWN = ("pkg", "pkr")
 
-#: The stages' own queries (``src/pharmakg/sparql/``): entities by CURIE, every label.
-_BY_CURIE, _LABELS = "entities-by-curie", "labels"
+#: The stages' own queries (``src/pharmakg/sparql/``): entities by CURIE, by label, every label.
+_BY_CURIE, _BY_LABEL, _LABELS = "entities-by-curie", "entities-by-label", "labels"
+#: The language tags a label is looked up with before every label is read (none: a plain one).
+_LABEL_LANGUAGES = (None, "en")
 
 
 def parse_header(path: Path, text: str | None = None) -> QueryInfo:
@@ -174,6 +176,27 @@ def _label_index(kg: LoadedGraph, engine: str | None) -> dict[str, set[Node]]:
     return index
 
 
+def _casings(text: str) -> tuple[str, ...]:
+    """The usual casings of a name: as given, lower, upper, capitalised, title case."""
+    return tuple(dict.fromkeys((text, text.lower(), text.upper(), text.capitalize(), text.title())))
+
+
+def _by_label(kg: LoadedGraph, text: str, engine: str | None) -> set[URIRef]:
+    """The entities one of ``text``'s usual casings labels exactly (bound lookups, no scan)."""
+    by_label = resources.internal_query(_BY_LABEL)
+    store = kg.store(engine)
+    found: set[URIRef] = set()
+    for casing in _casings(text):
+        for language in _LABEL_LANGUAGES:
+            label = Literal(casing, lang=language)
+            found |= {
+                e
+                for e in store.query(by_label, {"label": label}).column("entity")
+                if isinstance(e, URIRef)
+            }
+    return found
+
+
 def _one(entities: list[URIRef], value: str, what: str) -> URIRef | None:
     """The single entity of ``entities``; ``None`` for none.
 
@@ -227,7 +250,11 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) ->
     1. ``<IRI>`` or an ``http(s)://`` IRI: taken as is.
     2. A CURIE whose prefix is in the prefix map: ``pkr:``/``pkg:`` are expanded;
        any other is looked up as the ``pkg:id`` or ``pkg:xref`` of an entity.
-    3. Otherwise a case-insensitive match on ``rdfs:label`` or ``skos:altLabel``.
+    3. Otherwise a case-insensitive match on ``rdfs:label`` or ``skos:altLabel``: first the
+       name's usual casings (as given, lower, upper, capitalised, title case; plain or ``@en``),
+       looked up with bound queries; only when none matches is every label read (a rarer casing
+       or language, and the closest names for the error). A name that one of its usual casings
+       labels is therefore not compared with other casings of other entities' labels.
 
     :raises UnknownEntityError: nothing matches; the error names the closest labels.
     :raises AmbiguousEntityError: a label or CURIE matches several entities.
@@ -243,8 +270,11 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) ->
         curie["prefix"] in known.entries or curie["prefix"] in known.synonyms
     ):
         return _by_curie(kg, value, engine)
-    index = _label_index(kg, engine)
-    hits = sorted(e for e in index.get(text.casefold(), set()) if isinstance(e, URIRef))
+    hits = sorted(_by_label(kg, text, engine))
+    index: dict[str, set[Node]] = {}
+    if not hits:  # no usual casing matches: every label, for other casings and the closest names
+        index = _label_index(kg, engine)
+        hits = sorted(e for e in index.get(text.casefold(), set()) if isinstance(e, URIRef))
     entity = _one(hits, value, "is the label of several entities; use a CURIE or IRI")
     if entity is None:
         raise _unknown(value, curie, list(index))

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 from rdflib import URIRef
 
+from .. import resources
 from ..errors import InvalidCurieError, InvalidParameterError, UnknownEntityError
 from ..load import LoadedGraph
 from ..mechanism import mechanism_graph, no_statements_error
@@ -452,6 +453,16 @@ def _reason(data: dict[str, Any]) -> str | None:
     return None if reason is None else str(reason)
 
 
+#: An entity's cross-references (``sparql/entity-xrefs.rq``; ``?entity`` is bound).
+_XREFS = "entity-xrefs"
+
+
+def _xrefs(kg: LoadedGraph, iri: str, engine: str) -> tuple[str, ...]:
+    """The ``pkg:xref`` CURIEs of ``iri``, in the order of the named query ``identifiers``."""
+    found = kg.store(engine).query(resources.internal_query(_XREFS), {"entity": URIRef(iri)})
+    return tuple(str(curie) for curie in found.column("curie"))
+
+
 def _negatives(
     kg: LoadedGraph, iri: str, keep: set[str], engine: str
 ) -> tuple[list[PathwayNode], list[PathwayEdge]]:
@@ -511,9 +522,11 @@ def build_pathway(
     :raises InvalidParameterError: an unknown basis; the error lists the bases.
     """
     chosen = parse_bases(bases)
-    full = mechanism_graph(kg, engine=engine)
-    graph = _of_bases(full, chosen)
     iri = str(resolve_entity(kg, drug, engine=engine))
+    full = mechanism_graph(kg, engine=engine, drug=iri)
+    if iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
+        full = mechanism_graph(kg, engine=engine)
+    graph = _of_bases(full, chosen)
     error = no_statements_error(full, iri, chosen)
     if error is not None:  # a drug only a curated database describes, drawn as stated: say so
         raise error
@@ -521,17 +534,14 @@ def build_pathway(
         raise UnknownEntityError(
             f"{drug!r} is not a drug with mechanism statements",
             term=drug,
-            choices=_drug_choices(graph),
+            choices=_drug_choices(mechanism_graph(kg, engine=engine)),
         )
     reachable = _keep_nearest(graph, iri, len(graph))
     kept = reachable[:max_nodes]
     omitted = len(reachable) - len(kept)
     keep = set(kept)
 
-    xrefs: dict[str, list[str]] = {}
-    for entity, kind, curie in run_query(kg, "identifiers", engine=engine).rows:
-        if str(entity) in keep and str(kind) == "xref":
-            xrefs.setdefault(str(entity), []).append(str(curie))
+    xrefs = {n: _xrefs(kg, n, engine) for n in kept}
     status: dict[str, str] = {}
     indications = run_query(kg, "indications", {"drug": URIRef(iri)}, engine=engine)
     for row in indications.rows:
@@ -545,7 +555,7 @@ def build_pathway(
             category=graph.nodes[n]["category"],
             identifier=graph.nodes[n]["identifier"],
             stage=_stage_of(graph.nodes[n]["category"]),
-            xrefs=tuple(xrefs.get(n, ())),
+            xrefs=xrefs[n],
             status=status.get(n),
         )
         for n in kept
@@ -610,8 +620,17 @@ def drug_slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-") or "drug"
 
 
+#: The drugs of the mechanism graph and their labels (``sparql/drugs-with-mechanism.rq``).
+_DRUGS = "drugs-with-mechanism"
+
+
 def drugs_with_mechanism(kg: LoadedGraph) -> list[tuple[str, str]]:
-    """(IRI, label) of every drug with mechanism statements, by label."""
-    graph = mechanism_graph(kg)
-    found = [(n, str(d["label"])) for n, d in graph.nodes(data=True) if d["category"] == "pkg:Drug"]
-    return sorted(found, key=lambda item: (item[1].casefold(), item[0]))
+    """(IRI, label) of every drug with mechanism statements, by label.
+
+    The drugs are the mechanism graph's (:func:`~pharmakg.mechanism.mechanism_graph`), asked of
+    the store with one query rather than by building the graph.
+    """
+    found: dict[str, str] = {}
+    for drug, label in kg.store("oxigraph").query(resources.internal_query(_DRUGS)).rows:
+        found.setdefault(str(drug), str(label if label is not None else drug))
+    return sorted(found.items(), key=lambda item: (item[1].casefold(), item[0]))
