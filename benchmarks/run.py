@@ -36,10 +36,11 @@ import rdflib
 import shacl
 
 import pharmakg
-from pharmakg import resources, visualise
+from pharmakg import resources
 from pharmakg.load import default_paths, parse_file
 from pharmakg.query import list_queries, resolve_entity, run_query
 from pharmakg.validate import _split_sparql
+from pharmakg.visualise import build_pathway, drugs_with_mechanism
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
@@ -185,12 +186,12 @@ def bench_size(target: int, repeat: int, tmp: Path, table: Table, slow_up_to: in
     pharmakg.mechanism_paths(stored, drug)  # warm: the first run reads RocksDB cold
     paths = timed(lambda: pharmakg.mechanism_paths(stored, drug), repeat)
     table.add(size, "paths: pharmakg.mechanism_paths for one drug (on-disk store)", paths, None)
-    picture = timed(lambda: visualise.build_pathway(stored, drug), repeat)
+    picture = timed(lambda: build_pathway(stored, drug), repeat)
     table.add(size, "pathway of one drug: visualise.build_pathway (on-disk store)", picture, None)
     table.add(
         size,
         "drugs with a mechanism: visualise.drugs_with_mechanism (on-disk store)",
-        timed(lambda: visualise.drugs_with_mechanism(stored), repeat),
+        timed(lambda: drugs_with_mechanism(stored), repeat),
         None,
     )
     table.add(
