@@ -11,14 +11,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import SH
+from rdflib.term import Node
 
 import pharmakg
-from pharmakg import vocab
+from conftest import DATA, GRAPHS, ROOT, SYNTHETIC
+from pharmakg import resources, vocab
 from pharmakg.errors import ShapesError
+from pharmakg.load import parse_file
 from pharmakg.model import Severity
 from pharmakg.validate import KNOWN_CURIE, KNOWN_PREFIX, check_prefix_declarations
+
+validate_module = sys.modules["pharmakg.validate"]
+DRUGMECHDB_FIXTURE = DATA / "drugmechdb" / "indication_paths.yaml"
+_targets_on_store = validate_module._targets_on_store
+_with_target_nodes = validate_module._with_target_nodes
 
 
 def _validate(fixtures: Path, *names: str) -> pharmakg.ValidationReport:
@@ -216,3 +225,99 @@ def test_progress_bar_on_a_terminal() -> None:
         os.close(master)
     assert code == 0
     assert b"validating" in seen
+
+
+def _sparql_targets(shapes: Graph) -> set[tuple[Node, Node]]:
+    return {
+        (shape, target)
+        for shape, target in shapes.subject_objects(SH.target)
+        if (target, RDF.type, SH.SPARQLTarget) in shapes
+    }
+
+
+def test_sparql_targets_are_answered_on_the_store_as_rdflib_answers_them(tmp_path: Path) -> None:
+    """Each SPARQL-based target of the real shapes is run on the store, not by the fast engine.
+
+    On the monograph, the second drug and the DrugMechDB fixture (curated claims, drugs and
+    diseases a curated database identifies), the focus nodes are the ones rdflib's own SPARQL
+    engine selects from the same data: the fast engine then gets them as sh:targetNode, and
+    no SPARQL target is left to it.
+    """
+    imported = tmp_path / "drugmechdb.nt"
+    pharmakg.import_drugmechdb(DRUGMECHDB_FIXTURE, kg=pharmakg.load()).write(imported)
+    kg = pharmakg.load(ROOT / "ontology" / "pharmakg.ttl", *GRAPHS, SYNTHETIC, imported)
+    shapes = parse_file(resources.shapes_file())
+    answered = _targets_on_store(kg.store(), shapes)
+    assert set(answered) == _sparql_targets(shapes)
+    for (_shape, target), nodes in answered.items():
+        prologue = validate_module._prologue(shapes, target)
+        expected = {
+            row[0] for row in kg.graph.query(prologue + str(shapes.value(target, SH.select)))
+        }
+        assert nodes == expected
+        assert nodes  # every target picks something here
+    engine_shapes = _with_target_nodes(shapes, answered)
+    assert _sparql_targets(engine_shapes) == set()
+    for (shape, _target), nodes in answered.items():
+        assert nodes <= set(engine_shapes.objects(shape, SH.targetNode))
+
+
+def test_a_sparql_target_selecting_blank_nodes_stays_with_the_engine(tmp_path: Path) -> None:
+    """A blank node of the data cannot be named in the shapes: the engine runs that target."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix pkg: <https://w3id.org/pharmakg/ontology/> .\n"
+        "@prefix pkgsh: <https://w3id.org/pharmakg/shapes/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "pkgsh:Kinds a sh:SPARQLTarget ;\n"
+        '    sh:select "SELECT ?this WHERE '
+        '{ ?this <https://w3id.org/pharmakg/ontology/kind> ?k }" .\n'
+        'pkgsh:KindShape a sh:NodeShape ; rdfs:label "kind" ; sh:target pkgsh:Kinds ;\n'
+        "    sh:property [ sh:path rdfs:label ; sh:minCount 1 ;\n"
+        '        sh:message "A kind has a label." ] .\n'
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        "@prefix pkg: <https://w3id.org/pharmakg/ontology/> .\n"
+        "@prefix pkr: <https://w3id.org/pharmakg/resource/> .\n"
+        '[] pkg:kind "blank" .\npkr:named pkg:kind "named" .\n'
+    )
+    kg = pharmakg.load(data)
+    assert _targets_on_store(kg.store(), parse_file(shapes)) == {}
+    reports = [
+        pharmakg.validate(kg, shapes=shapes, ontology=ROOT / "ontology" / "pharmakg.ttl", engine=e)
+        for e in ("fast", "pyshacl")
+    ]
+    for report in reports:
+        assert sorted(type(r.focus_node).__name__ for r in report.results) == ["BNode", "URIRef"]
+        assert {r.message for r in report.results} == {"A kind has a label."}
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "drug-without-target.ttl",  # a SPARQL-targeted shape (pkgsh:OwnDrugs)
+        "curated-claim-without-path.ttl",  # another (pkgsh:CuratedClaims)
+        "negated-statement-asserted.ttl",  # a SHACL-SPARQL constraint
+        "citation-number-used-twice.ttl",  # another, with blank nodes in the fixture
+    ],
+)
+def test_an_on_disk_store_validates_as_memory_does(fixture: str, tmp_path: Path) -> None:
+    """The fast path copies an on-disk store's dump into memory for its SPARQL: same report."""
+    files = [ROOT / "ontology" / "pharmakg.ttl", *GRAPHS, DATA / "invalid" / fixture]
+    pharmakg.load(*files, store=tmp_path / "store")
+    on_disk = pharmakg.validate(pharmakg.load(store=tmp_path / "store"), engine="fast")
+    in_memory = pharmakg.validate(pharmakg.load(*files), engine="fast")
+    assert not on_disk.conforms
+    assert on_disk.violations
+    assert _comparable(on_disk) == _comparable(in_memory)
+
+
+def _comparable(report: pharmakg.ValidationReport) -> list[dict[str, object]]:
+    """The results, a blank property shape by its label (it is new each time shapes parse)."""
+    rows = [result.to_dict() for result in report.results]
+    for row in rows:
+        if str(row["source_shape"]).startswith("_:"):
+            row["source_shape"] = None
+    return rows

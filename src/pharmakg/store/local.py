@@ -104,6 +104,22 @@ class OxigraphStore:
             raise StoreError(f"cannot open the store: {error}", file=path) from error
         return cls(store, location=str(path))
 
+    @classmethod
+    def from_dump(cls, data: bytes) -> OxigraphStore:
+        """A new in-memory store of N-Triples ``data`` (a store's :meth:`dump`), labels kept.
+
+        Its blank nodes keep their labels, so its answers name the same nodes as the store
+        that wrote the dump does, and its literals are stored as that store stores them.
+        """
+        store = ox.Store()
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        return cls(store)
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the store is held in memory (not a directory on disk)."""
+        return self.location == "memory"
+
     def __len__(self) -> int:
         kept = sum(1 for _ in self.store.quads_for_pattern(None, None, None, LITERALS))
         return len(self.store) - kept
