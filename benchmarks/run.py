@@ -395,7 +395,18 @@ NOTES = """## Why the missed targets are missed (measured on this branch)
   `pkgsh:MechanismTripleShape`'s claim check and `pkgsh:IndicationReachedByMechanism` (0.2-0.4 s
   at 100k, from 9 s), and the unique citation numbers (`pkgsh:UniqueCitationNumber`, joined on
   the monograph before the number: 0.4 s at 1M, from 57 s, when every copy's reference 1 met
-  every other's). Each SHACL-SPARQL constraint is one query on the store, 0.04-3 s at 1M.
+  every other's). Each SHACL-SPARQL constraint is one query on the store, 0.01-0.6 s at 1M
+  in memory. From an on-disk (or remote) store the fast path copies the store's dump into
+  memory for its SPARQL and its checks (about 4 s at 1M): on RocksDB the same constraints took
+  16 s. The dump itself is read from RocksDB, about 12 s at 1M (1 s from memory).
+- **The same query, ten times slower on one run than the next.** The `shacl` engine ran the
+  shapes' SPARQL-based targets (`sh:SPARQLTarget`) with its own SPARQL, in 1-10 s at 400k and
+  11-61 s at 1M from one run to the next, in one process, on the same data (this was the 148 s
+  of the previous run). pyoxigraph did the same on one of those queries (9 ms or 40 s): `NOT
+  EXISTS { ?this pkg:identifierSource/a/rdfs:subClassOf* pkg:CuratedDatabase }`. The targets
+  now run once on the store and reach the engine as `sh:targetNode`, and that test is a nested
+  `FILTER EXISTS` (9 ms on each of 40 runs). A one-run figure can still meet this elsewhere:
+  it is why the validation rows are worth re-running before they are quoted.
 - **pyshacl** runs only at 10k (about a minute there). At 100k it takes well over 10 minutes on
   two shared cores, so its ratio is read at 10k.
 - **Build.** The build's own work is now linear in the graph, and most of it runs in pyoxigraph:
@@ -408,12 +419,14 @@ NOTES = """## Why the missed targets are missed (measured on this branch)
   classifies and realises every individual of the whole graph (`pharmakg.reason`, the `reason`
   row): about 20 s at 10k and more than the 240 s limit at 100k. A build at 1M would spend hours
   in HermiT, so the 10x target at 1M is missed on the reasoner, not on the store. Reasoning per
-  module (the TBox and one drug's ABox) is the next step, and it needs a proof that the modules
-  are independent under the ontology's nominals (`owl:oneOf`) before it can stand in for HermiT
-  on the whole graph.
-- **The CLI** spends most of its second starting Python and importing rdflib, pyshacl and
-  owlready2 (through `pharmakg/__init__`), whatever the graph size. The store itself opens in
-  milliseconds.
+  module (the TBox and one drug's ABox) is the next step. What a module entails the whole graph
+  entails too (OWL is monotonic), so per-module inferences would be sound if the whole graph is
+  consistent; what needs showing is that they are complete, and that the whole is consistent,
+  when the modules share entities (a target, a cytokine) and the ontology has nominals
+  (`owl:oneOf`), through which one module's facts can reach another's.
+- **The CLI** spends most of its time starting Python and importing pharmakg (0.67 s with
+  `python -X importtime`, of which the exporters, pyld among them, are 0.35 s), whatever the
+  graph size. The store itself opens in milliseconds.
 - **Paths** read one drug's part of the mechanism graph (see above): the same answers, at a
   cost that depends on the drug, not on the graph.
 """
