@@ -608,10 +608,11 @@ def _store_for_constraints(store: Store, data: bytes, *, copy: bool) -> Store:
 
     ``data`` is the store's dump as the fast engine reads it (with the ontology when ``copy``
     says it was added). An on-disk or remote store is copied into memory too, below
-    :data:`MEMORY_COPY_LIMIT`: the dump is in hand already, loading it takes about 4 s at a
-    million triples, and every query on the copy is about 10 times faster than on RocksDB
-    (the constraints at 1M: 16 s on disk, 2 s in memory). The copy keeps the dump's blank node
-    labels, so both name the same nodes.
+    :data:`MEMORY_COPY_LIMIT`: the dump is in hand already and loading it takes about 3 s at a
+    million triples. That repays itself on a remote store (a request per query) and on a
+    directory that a bulk load left uncompacted (the constraints at 1M: 16 s there, 2 s in
+    memory); on a directory compacted by ``pharmakg load`` it costs what it saves. The copy
+    keeps the dump's blank node labels, so both name the same nodes.
     """
     in_memory = isinstance(store, OxigraphStore) and store.in_memory
     if copy or (not in_memory and len(data) <= MEMORY_COPY_LIMIT):
