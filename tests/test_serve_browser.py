@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import pharmakg
-from test_serve import Server, running_server
+from servers import Server, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -130,3 +130,26 @@ def test_yasgui_runs_a_named_query(driver: Any, server: Server, tmp_path: Path) 
     assert server.url + "/sparql" in requests
     outside = [u for u in requests if not u.startswith((server.url, "data:", "blob:", "about:"))]
     assert outside == []
+
+
+def test_the_served_pathway_picture_is_drawn(driver: Any, server: Server) -> None:
+    """The picture a drug's page embeds loads its embedded font under the page's CSP and draws."""
+    driver.set_script_timeout(30)
+    driver.get(server.url + "/_pathway/resource/imiquimod")
+    fonts = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "window.pharmakgFonts.then(done, function (e) { done(String(e)); });"
+    )
+    assert fonts is True, fonts
+    drawn = _wait(
+        driver,
+        "var cy = window.pharmakgGraph; return cy && cy.nodes('node.entity').filter("
+        "function (n) { return n.visible() && n.renderedBoundingBox().w > 0; }).length;",
+    )
+    assert drawn > 0
+    blocked = [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert blocked == []

@@ -18,7 +18,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -172,6 +172,25 @@ def _export_options(
         created=pharmakg.parse_date(created) if created else None,
         sparql_endpoint=sparql_endpoint,
     )
+
+
+class ByteSize(click.ParamType[int | None]):
+    """A size in bytes, written ``2G``, ``512M``, ``300000000``, or ``none`` for no limit."""
+
+    name = "size"
+    _UNITS: ClassVar[dict[str, int]] = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("IB").removesuffix("B")
+        if text == "NONE":
+            return None
+        number, unit = text.rstrip("KMGT"), text[len(text.rstrip("KMGT")) :]
+        try:
+            return int(float(number) * self._UNITS[unit])
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size such as 2G, 512M or none", param, ctx)
 
 
 _BASE_IRI = click.option(
@@ -649,6 +668,13 @@ def visualise(
     help="Allow SERVICE calls to endpoints under this IRI prefix (repeatable; default: none).",
 )
 @click.option(
+    "--memory-limit",
+    type=ByteSize(),
+    default="2G",
+    show_default=True,
+    help="Memory one query may take beyond the data (503 past it); 'none' for no limit.",
+)
+@click.option(
     "--update-token",
     envvar="PHARMAKG_UPDATE_TOKEN",
     help="Enable SPARQL Update for 'Authorization: Bearer TOKEN' (in-memory data only; "
@@ -676,6 +702,7 @@ def serve_command(
     max_request_bytes: int,
     max_result_bytes: int,
     allow_service: tuple[str, ...],
+    memory_limit: int | None,
     update_token: str | None,
     cors_origin: tuple[str, ...],
     access_log: bool,
@@ -696,6 +723,7 @@ def serve_command(
         max_request_bytes=max_request_bytes,
         max_result_bytes=max_result_bytes,
         service_allow=allow_service,
+        memory_limit=memory_limit,
         update_token=update_token,
         cors_origins=cors_origin,
         inferred=inferred,

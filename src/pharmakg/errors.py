@@ -21,6 +21,7 @@ input or output, 3 for a broken installation or environment)::
     │   ├── AmbiguousEntityError    an entity value that matches several entities
     │   ├── ShapesError             the SHACL shapes themselves are invalid (pyshacl refused them)
     │   ├── InconsistentGraphError  inferences asked of a graph the reasoner finds inconsistent
+    │   ├── QuerySyntaxError        a query or update the SPARQL 1.1 grammar refuses (line, column)
     │   ├── ServiceRefusedError     a query uses SERVICE and ``allow_service`` was not given
     │   └── StoreError              a store cannot be opened, read or written (path, URL)
     ├── OutputError                 an output file or directory cannot be written: exit code 2
@@ -52,6 +53,7 @@ __all__ = [
     "OutputError",
     "ParseError",
     "PharmakgError",
+    "QuerySyntaxError",
     "QueryTimeoutError",
     "ReasonerError",
     "ResourceError",
@@ -185,6 +187,10 @@ class ShapesError(InputError):
 
 class InconsistentGraphError(InputError):
     """Inferences were asked of a graph that the reasoner finds inconsistent."""
+
+
+class QuerySyntaxError(InputError):
+    """A query or update that the SPARQL 1.1 grammar refuses, or nests too deeply to parse."""
 
 
 class ServiceRefusedError(InputError):

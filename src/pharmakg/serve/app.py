@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import functools
 import hmac
+import logging
 import re
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -45,13 +46,22 @@ from ..export.release import norm_base
 from ..load import LoadedGraph, load_graph
 from ..query import list_queries
 from ..reason import reason
+from ..store.text import query_form
 from ..visualise import visualise
 from ..vocab import PKG_URI
 from .pages import Neighbourhood, entity_page, query_page
 from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
-from .protocol import negotiate, parse_accept, service_refusal
+from .protocol import negotiate, parse_accept
 from .rebase import rebase_prefixes, rebase_query
-from .worker import RDF_FORMATS, GraphWrite, Reply, Request, StoreSource, UpdateRequest
+from .worker import (
+    RDF_FORMATS,
+    GraphWrite,
+    Reply,
+    Request,
+    StoreSource,
+    UpdateRequest,
+    WorkerRules,
+)
 
 __all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data"]
 
@@ -82,7 +92,7 @@ _HTML_POLICY = (
 )
 _PICTURE_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; base-uri 'none'"
+    "img-src data: blob:; font-src data:; base-uri 'none'"
 )
 SD = "http://www.w3.org/ns/sparql-service-description#"
 _PREFIXES = {
@@ -111,6 +121,10 @@ def _prefixes(base: str) -> dict[str, str]:
 
 
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
+#: Bytes one query may take beyond the data, by default (``--memory-limit``).
+DEFAULT_MEMORY_LIMIT = 2 * 2**30
+#: The least memory limit a worker can start and answer with (Python and the parser).
+MIN_MEMORY_LIMIT = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,9 @@ class ServeOptions:
     :param max_request_bytes: the largest request body or query (413 above it).
     :param max_result_bytes: the largest result; a larger one is refused (503).
     :param service_allow: endpoint IRI prefixes a SERVICE clause may call (default none).
+        Without any, the query workers also run where no network connection can be opened.
+    :param memory_limit: bytes one query may take beyond the data (None: no limit); past it
+        the query is stopped with a 503.
     :param update_token: enables SPARQL Update for requests with ``Authorization: Bearer TOKEN``
         (in-memory data only; a read-only store refuses updates).
     :param cors_origins: origins allowed by CORS (``*``: any).
@@ -152,6 +169,7 @@ class ServeOptions:
     max_request_bytes: int = 1024 * 1024
     max_result_bytes: int = 64 * 1024 * 1024
     service_allow: tuple[str, ...] = ()
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT
     update_token: str | None = None
     cors_origins: tuple[str, ...] = ("*",)
     inferred: bool = False
@@ -167,6 +185,11 @@ class ServeOptions:
         object.__setattr__(self, "base_iri", base)
         if self.workers < 1 or self.timeout <= 0 or self.queue_timeout < 0:
             raise InputError("workers must be at least 1 and the timeouts positive")
+        if self.memory_limit is not None and self.memory_limit < MIN_MEMORY_LIMIT:
+            raise InputError(
+                f"a query's memory limit must be at least {MIN_MEMORY_LIMIT // 2**20} MiB",
+                term=str(self.memory_limit),
+            )
         if self.store is not None and not Path(self.store).is_dir():
             raise InputError("not a pyoxigraph store directory", file=self.store)
         if self.store is not None and (self.graphs or self.inferred):
@@ -194,12 +217,6 @@ def _describe_query() -> str:
     return (importlib_resources.files("pharmakg.serve") / "describe.rq").read_text("utf-8")
 
 
-def _query_form(text: str) -> str:
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    found = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
-    return found.group(1).lower() if found else "select"
-
-
 @functools.cache
 def _examples(base_iri: str) -> tuple[dict[str, str], ...]:
     """The named queries as this server offers them: their IRIs under ``base_iri``.
@@ -219,7 +236,7 @@ def _examples(base_iri: str) -> tuple[dict[str, str], ...]:
                 "title": info.title,
                 "description": info.description,
                 "query": text,
-                "form": _query_form(text),
+                "form": query_form(text).lower(),
             }
         )
     return tuple(out)
@@ -338,7 +355,7 @@ async def _run(state: _State, request: Request) -> Reply | Response:
     except (Busy, QueryTimeout) as error:
         return _text(503, error.message, **{"Retry-After": "5"})
     except WorkerCrashed as error:
-        return _text(500, error.message)
+        return _text(503, error.message, **{"Retry-After": "5"})
 
 
 def _charset_ok(content_type: str) -> bool:
@@ -426,9 +443,6 @@ async def sparql(request: HttpRequest) -> Response:
         return _text(400, "send exactly one query")
     if not queries:
         return _service_page(request, state)
-    refusal = service_refusal(queries[0], options.service_allow)
-    if refusal:
-        return _text(403, refusal)
     default, named = _dataset(params)
     reply = await _run(
         state,
@@ -438,6 +452,9 @@ async def sparql(request: HttpRequest) -> Response:
             default_graphs=default,
             named_graphs=named,
             max_bytes=options.max_result_bytes,
+            service_allow=options.service_allow,
+            # Relative IRIs resolve against the endpoint, as Oxigraph and Fuseki do.
+            base_iri=str(request.url.replace(query="", fragment="")),
         ),
     )
     return reply if isinstance(reply, Response) else _reply(reply)
@@ -464,13 +481,12 @@ async def _update(request: HttpRequest, state: _State, updates: list[str]) -> Re
         return refusal
     if len(updates) != 1:
         return _text(400, "send exactly one update")
-    service = service_refusal(updates[0], options.service_allow)
-    if service:
-        return _text(403, service)
     async with state.update_lock:
         assert state.workdir is not None  # noqa: S101 - set for in-memory data
         text = updates[0]
-        reply = await state.pool.write(lambda dump: UpdateRequest(text, dump), state.workdir)
+        reply = await state.pool.write(
+            lambda dump: UpdateRequest(text, dump, options.service_allow), state.workdir
+        )
     return _text(reply.status, reply.body.decode("utf-8").strip())
 
 
@@ -755,6 +771,22 @@ def prepare_data(options: ServeOptions, workdir: Path) -> ServedData:
 _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
+def _log_network(options: ServeOptions, pool: WorkerPool) -> None:
+    """Say at start-up whether a query worker could open a network connection, and why."""
+    log = logging.getLogger("uvicorn.error")
+    if options.service_allow:
+        allowed = ", ".join(options.service_allow)
+        log.warning("query workers can reach the network: SERVICE may call %s", allowed)
+    elif pool.network_exposure:
+        log.warning(
+            "query workers can reach the network (%s); SERVICE is still refused by the "
+            "query parser",
+            pool.network_exposure,
+        )
+    else:
+        log.info("query workers run without network access (a network namespace of their own)")
+
+
 def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlette:
     """The ASGI app for ``options``; its lifespan starts the workers.
 
@@ -774,9 +806,14 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
                 timeout=options.timeout,
                 queue_timeout=options.queue_timeout,
                 max_waiting=options.max_waiting,
+                rules=WorkerRules(
+                    isolate_network=not options.service_allow,
+                    memory_limit=options.memory_limit,
+                ),
             )
             pool = WorkerPool(source, limits)
             await pool.start()
+            _log_network(options, pool)
             state = _State(options=options, pool=pool, graph=graph, workdir=workdir)
             reply = await pool.run(Request(query=_GRAPHS, accept="text/tab-separated-values"))
             for line in reply.body.decode("utf-8").splitlines()[1:]:

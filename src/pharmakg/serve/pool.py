@@ -25,12 +25,20 @@ import signal
 import socket
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import PharmakgError
-from .worker import GraphWrite, Reply, Request, StoreSource, UpdateRequest, template
+from .worker import (
+    GraphWrite,
+    Reply,
+    Request,
+    StoreSource,
+    UpdateRequest,
+    WorkerRules,
+    template,
+)
 
 __all__ = ["Busy", "PoolLimits", "QueryTimeout", "WorkerCrashed", "WorkerPool"]
 
@@ -51,12 +59,16 @@ class WorkerCrashed(PharmakgError):
 
 @dataclass(frozen=True)
 class PoolLimits:
-    """How many queries run, how long they may run, and how long others wait."""
+    """How many queries run, how long they may run, and how long others wait.
+
+    ``rules`` say what each worker may do (reach the network, grow in memory).
+    """
 
     size: int = 2
     timeout: float = 30.0
     queue_timeout: float = 10.0
     max_waiting: int = 64
+    rules: WorkerRules = field(default_factory=WorkerRules)
 
 
 class _Template:
@@ -138,12 +150,14 @@ class WorkerPool:
         self._closed = False
         self._generation = 0
         self._template: _Template | None = None
+        #: Why the workers can still reach the network ("" when they cannot, or may).
+        self.network_exposure = ""
 
     async def _start_template(self) -> _Template:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=template,
-            args=(child, self.source),
+            args=(child, self.source, self.limits.rules),
             name="pharmakg-query-template",
             daemon=True,
         )
@@ -153,10 +167,12 @@ class WorkerPool:
         parent.close()
         channel.settimeout(_START_TIMEOUT)
         try:
-            ready = await asyncio.to_thread(channel.recv, 5)
+            ready = await asyncio.to_thread(channel.recv, 4096)
         except OSError as error:
             ready = repr(error).encode()
         channel.settimeout(None)
+        ready, _, exposure = ready.partition(b"\n")
+        self.network_exposure = exposure.decode("utf-8", "replace")
         if ready != b"ready":
             channel.close()
             with contextlib.suppress(OSError, ValueError):
@@ -249,12 +265,21 @@ class WorkerPool:
             ) from error
         except (asyncio.IncompleteReadError, OSError, EOFError) as error:
             self._retire(worker)
-            raise WorkerCrashed("the query worker died while answering") from error
+            raise WorkerCrashed(self._death_notice()) from error
         except BaseException:
             self._retire(worker)  # cancelled mid-query: the worker's state is unknown
             raise
         self._idle.put_nowait(worker)
         return reply
+
+    def _death_notice(self) -> str:
+        limit = self.limits.rules.memory_limit
+        if limit is None:
+            return "the query worker died while answering"
+        return (
+            "the query worker stopped while answering: the query most likely needed more "
+            f"than the memory limit of {limit / 2**20:,.0f} MiB per query (--memory-limit)"
+        )
 
     async def write(
         self, make: Callable[[Path], UpdateRequest | GraphWrite], workdir: Path

@@ -25,7 +25,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import QuerySyntaxError
+from ..store.text import ParsedSparql, parse_sparql, service_refusal
 from .protocol import negotiate
+from .sandbox import isolate_network, limit_memory
 
 __all__ = [
     "GraphWrite",
@@ -35,6 +38,7 @@ __all__ = [
     "Request",
     "StoreSource",
     "UpdateRequest",
+    "WorkerRules",
     "answer",
     "apply_update",
     "serve_requests",
@@ -95,6 +99,7 @@ class Request:
     :param substitutions: variable name -> IRI, bound with pyoxigraph's ``substitutions``.
     :param accept: the client's ``Accept`` header.
     :param max_bytes: the reply's size cap.
+    :param service_allow: endpoint IRI prefixes a SERVICE clause may call (none by default).
     """
 
     query: str
@@ -105,6 +110,7 @@ class Request:
     max_bytes: int = 64 * 1024 * 1024
     base_iri: str | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
+    service_allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ class UpdateRequest:
 
     update: str
     dump: Path
+    service_allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,19 +188,56 @@ def _pick(
     return by_type[ALIASES.get(chosen, chosen)]
 
 
-def answer(store: ox.Store, request: Request) -> Reply:
-    """Run ``request`` on ``store`` and serialise its result in the negotiated format."""
-    options: dict[str, object] = {}
+def _checked(
+    text: str,
+    allowed: tuple[str, ...],
+    *,
+    base_iri: str | None = None,
+    prefixes: tuple[tuple[str, str], ...] = (),
+    update: bool = False,
+) -> ParsedSparql | Reply:
+    """The real parse of ``text``, or the reply that refuses it (400 syntax, 403 SERVICE).
+
+    Here, in the worker and under the time limit, never on the server's event loop: a large
+    request takes the grammar about a second per MiB.
+    """
+    try:
+        parsed = parse_sparql(text, base_iri=base_iri, prefixes=dict(prefixes), update=update)
+    except QuerySyntaxError as error:
+        return _text(400, f"malformed {'update' if update else 'query'}: {error}")
+    refusal = service_refusal(parsed, allowed)
+    return _text(403, refusal) if refusal else parsed
+
+
+def _dataset_options(request: Request) -> dict[str, object]:
+    """The dataset options pyoxigraph takes for the protocol's default and named graphs."""
     if request.default_graphs is None and request.named_graphs is None:
-        options["use_default_graph_as_union"] = True
-    else:
-        options["default_graph"] = [
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [
             ox.NamedNode(g) if g else ox.DefaultGraph() for g in request.default_graphs or ()
-        ]
-        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs or ()]
-    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(k): ox.NamedNode(v) for k, v in request.substitutions
+        ],
+        "named_graphs": [ox.NamedNode(g) for g in request.named_graphs or ()],
     }
+
+
+def answer(store: ox.Store, request: Request) -> Reply:
+    """Parse ``request``'s query, run it on ``store`` and serialise the negotiated format."""
+    checked = _checked(
+        request.query,
+        request.service_allow,
+        base_iri=request.base_iri,
+        prefixes=request.prefixes,
+    )
+    if isinstance(checked, Reply):
+        return checked
+    try:
+        options = _dataset_options(request)
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): ox.NamedNode(v) for k, v in request.substitutions
+        }
+    except ValueError as error:  # pyoxigraph's IRI check: a client's graph or resource IRI
+        return _text(400, f"not a valid IRI: {error}")
     try:
         result = store.query(
             request.query,
@@ -231,6 +275,9 @@ def answer(store: ox.Store, request: Request) -> Reply:
 
 def apply_update(store: ox.Store, request: UpdateRequest) -> Reply:
     """Apply ``request`` to ``store`` and write the whole store as N-Quads to its dump file."""
+    checked = _checked(request.update, request.service_allow, update=True)
+    if isinstance(checked, Reply):
+        return checked
     try:
         store.update(request.update)
     except SyntaxError as error:
@@ -243,9 +290,12 @@ def apply_update(store: ox.Store, request: UpdateRequest) -> Reply:
 
 def write_graph(store: ox.Store, request: GraphWrite) -> Reply:
     """Apply a Graph Store Protocol write to ``store`` and dump the store as for an update."""
-    target: ox.NamedNode | ox.DefaultGraph = (
-        ox.DefaultGraph() if request.graph is None else ox.NamedNode(request.graph)
-    )
+    try:
+        target: ox.NamedNode | ox.DefaultGraph = (
+            ox.DefaultGraph() if request.graph is None else ox.NamedNode(request.graph)
+        )
+    except ValueError as error:
+        return _text(400, f"not a valid graph IRI: {error}")
     exists = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
     fmt = None
     if request.method != "DELETE":
@@ -278,6 +328,8 @@ def _answer_one(store: ox.Store, request: object) -> Reply:
         if isinstance(request, Request):
             return answer(store, request)
         return _text(500, f"the query worker got a {type(request).__name__}")
+    except MemoryError:
+        return _text(503, "the query needed more memory than this server allows a query")
     except Exception as error:  # a bug must not take the worker down silently
         return _text(500, f"internal error in the query worker: {error!r}")
 
@@ -298,7 +350,23 @@ def serve_requests(connection: Connection, store: ox.Store) -> None:
             break
 
 
-def _fork_worker(channel: socket.socket, store: ox.Store | None, source: StoreSource) -> int:
+@dataclass(frozen=True)
+class WorkerRules:
+    """What every worker may do.
+
+    :param isolate_network: fork the workers in a network namespace of their own, where no
+        connection can be opened (off when SERVICE may call allow-listed endpoints).
+    :param memory_limit: bytes a worker's address space may grow by while it answers
+        (None: no limit).
+    """
+
+    isolate_network: bool = True
+    memory_limit: int | None = None
+
+
+def _fork_worker(
+    channel: socket.socket, store: ox.Store | None, source: StoreSource, rules: WorkerRules
+) -> int:
     """Fork one worker, send the server its pid and its end of a new socket pair; the pid."""
     ours, theirs = socket.socketpair()
     pid = os.fork()
@@ -307,6 +375,8 @@ def _fork_worker(channel: socket.socket, store: ox.Store | None, source: StoreSo
         ours.close()
         try:
             own = store if store is not None else source.open()
+            if rules.memory_limit is not None:
+                limit_memory(rules.memory_limit)
             serve_requests(Connection(theirs.detach()), own)
         except BaseException:
             traceback.print_exc()
@@ -325,7 +395,7 @@ def _stop(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def template(control: Connection, source: StoreSource) -> None:
+def template(control: Connection, source: StoreSource, rules: WorkerRules) -> None:
     """The template process: load the store once, then fork a worker for each request.
 
     Workers forked from here share the template's in-memory store page by page (copy on
@@ -333,19 +403,25 @@ def template(control: Connection, source: StoreSource) -> None:
     with no reload. An on-disk store is opened by each worker after the fork (a RocksDB
     handle and its threads do not survive one), so the template holds none.
 
-    The server writes 9-byte messages on ``control``: ``F`` (fork a worker: the answer is its
+    First, while it has one thread, the template leaves the network if ``rules`` say so
+    (:func:`~pharmakg.serve.sandbox.isolate_network`); its first message, ``ready``, is
+    followed by a line that says why the workers can still reach the network (empty: they
+    cannot, or were not asked not to).
+
+    The server then writes 9-byte messages on ``control``: ``F`` (fork a worker: the answer is its
     pid, with its socket as an SCM_RIGHTS file descriptor) or ``K`` and a pid (kill that
     worker, SIGKILL, and reap it). At EOF every worker is killed and the template exits.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    not_isolated = isolate_network() if rules.isolate_network else None
     store = source.open() if source.kind == "memory" else None
     channel = socket.socket(fileno=os.dup(control.fileno()))
     control.close()
-    channel.sendall(b"ready")
+    channel.sendall(b"ready\n" + (not_isolated or "").encode("utf-8", "replace")[:1000])
     children: set[int] = set()
     while len(message := _receive(channel, 9)) == 9:
         if message[:1] == b"F":
-            children.add(_fork_worker(channel, store, source))
+            children.add(_fork_worker(channel, store, source, rules))
         elif message[:1] == b"K":
             pid = int.from_bytes(message[1:], "big")
             if pid in children:

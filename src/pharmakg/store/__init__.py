@@ -28,14 +28,14 @@ from typing import Protocol, runtime_checkable
 from rdflib import Graph
 from rdflib.term import Node
 
-from ..errors import InputError, ServiceRefusedError, StoreError
+from ..errors import InputError, StoreError
 from ..model import GraphResult, QueryResult
 from .limits import run_with_timeout
 from .local import OxigraphStore
 from .rdflibstore import RdflibStore
 from .remote import SparqlStore
 from .terms import to_oxigraph_term
-from .text import query_form, uses_service
+from .text import parse_sparql, refuse_service
 
 __all__ = [
     "ENGINES",
@@ -139,15 +139,12 @@ def answer(
     :param timeout: seconds; the query runs in a child process killed at the limit.
     :param allow_service: let ``SERVICE`` make its outbound requests (refused by default).
     :raises ServiceRefusedError: the query uses ``SERVICE`` and it is not allowed.
+    :raises QuerySyntaxError: the SPARQL 1.1 grammar refuses the query.
     :raises QueryTimeoutError: the query ran past ``timeout``.
     """
-    if not allow_service and uses_service(sparql):
-        raise ServiceRefusedError(
-            "the query calls SERVICE, which sends requests to other servers; "
-            "refused unless allowed (--allow-service)",
-            term="SERVICE",
-        )
-    form = query_form(sparql)
+    # The form and the SERVICE check come from one real parse of the text.
+    parsed = parse_sparql(sparql) if allow_service else refuse_service(sparql)
+    form = parsed.form
 
     def run() -> QueryResult | GraphResult:
         if form in ("CONSTRUCT", "DESCRIBE"):
