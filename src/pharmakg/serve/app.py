@@ -48,11 +48,11 @@ from ..query import list_queries
 from ..reason import reason
 from ..store.text import query_form
 from ..visualise import visualise
-from ..vocab import PKG_URI
-from .pages import Neighbourhood, entity_page, query_page
+from .describe import PageRequest
+from .pages import example_page, query_page
 from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
 from .protocol import negotiate, parse_accept
-from .rebase import rebase_prefixes, rebase_query
+from .rebase import rebase_query
 from .worker import (
     RDF_FORMATS,
     GraphWrite,
@@ -213,11 +213,6 @@ def _text(status: int, message: str, **headers: str) -> Response:
 
 
 @functools.cache
-def _describe_query() -> str:
-    return (importlib_resources.files("pharmakg.serve") / "describe.rq").read_text("utf-8")
-
-
-@functools.cache
 def _examples(base_iri: str) -> tuple[dict[str, str], ...]:
     """The named queries as this server offers them: their IRIs under ``base_iri``.
 
@@ -301,7 +296,7 @@ def _service_description(state: _State, endpoint: str) -> list[ox.Triple]:
         ]
     shacl, schema = "http://www.w3.org/ns/shacl#", "https://schema.org/"
     for example in _examples(state.options.base_iri):
-        node = n(state.options.base_iri + "sparql-examples/" + example["name"])
+        node = n(state.options.base_iri + _EXAMPLES + example["name"])
         form = example["form"]
         kind = {"select": "Select", "ask": "Ask", "construct": "Construct", "describe": "Describe"}
         triples += [
@@ -345,11 +340,11 @@ def _params(raw: str) -> dict[str, list[str]]:
 
 
 def _reply(reply: Reply) -> Response:
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", **dict(reply.headers)}
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
 
-async def _run(state: _State, request: Request) -> Reply | Response:
+async def _run(state: _State, request: Request | PageRequest) -> Reply | Response:
     try:
         return await state.pool.run(request)
     except (Busy, QueryTimeout) as error:
@@ -553,46 +548,66 @@ async def resource(request: HttpRequest) -> Response:
     chosen = _resource_format(request, path)
     if isinstance(chosen, Response):
         return chosen
-    reply = await _run(
-        state,
-        Request(
-            query=_describe_query(),
-            accept="application/n-triples",
-            substitutions=(("entity", iri),),
-            max_bytes=state.options.max_result_bytes,
-            prefixes=rebase_prefixes((("pkg", PKG_URI),), state.options.base_iri),
+    if path.startswith("/" + _EXAMPLES):
+        return _example(request, state, iri, chosen)
+    page = _page_number(request)
+    if page is None:
+        return _text(400, "?page= takes a whole number from 1")
+    here = request.url.path
+    page_request = PageRequest(
+        iri=iri,
+        base=state.options.base_iri,
+        media_type=chosen,
+        page=page,
+        picture=None if state.graph is None else "/_pathway/" + iri[len(state.options.base_iri) :],
+        alternates=(
+            ("text/turtle", here + "?format=turtle"),
+            ("application/ld+json", here + "?format=jsonld"),
+            ("application/n-triples", here + "?format=nt"),
         ),
+        prefixes=tuple(_prefixes(state.options.base_iri).items()),
     )
+    reply = await _run(state, page_request)
     if isinstance(reply, Response):
         return reply
     if reply.status != 200:
         return _reply(reply)
-    triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
-    if not triples:
-        return _text(404, f"<{iri}> is not in this dataset")
-    headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
-    if chosen != _HTML:
-        fmt = ox.RdfFormat.from_media_type(chosen) or ox.RdfFormat.TURTLE
-        body = ox.serialize(
-            [ox.Triple(t.subject, t.predicate, t.object) for t in triples],
-            format=fmt,
-            prefixes=_prefixes(state.options.base_iri),
-        )
-        return Response(body, headers=headers, media_type=fmt.media_type)
-    hood = Neighbourhood.from_triples(iri, state.options.base_iri, triples)
-    picture = None
-    drug = state.options.base_iri + "ontology/Drug"
-    if state.graph is not None and drug in hood.types.get(iri, []):
-        picture = "/_pathway/" + iri[len(state.options.base_iri) :]
-    here = request.url.path
-    alternates = [
-        ("text/turtle", here + "?format=turtle"),
-        ("application/ld+json", here + "?format=jsonld"),
-        ("application/n-triples", here + "?format=nt"),
-    ]
-    page = entity_page(hood, picture=picture, alternates=alternates)
-    headers["Content-Security-Policy"] = _HTML_POLICY
-    return Response(page, headers=headers, media_type="text/html")
+    headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"', **dict(reply.headers)}
+    if "Link" in dict(reply.headers):
+        headers["Link"] = f'<{iri}>; rel="canonical", ' + dict(reply.headers)["Link"]
+    if chosen == _HTML:
+        headers["Content-Security-Policy"] = _HTML_POLICY
+    return Response(reply.body, headers=headers, media_type=reply.media_type)
+
+
+#: Where the named queries live as SHACL SPARQL executables (in the service description).
+_EXAMPLES = "sparql-examples/"
+
+
+def _example(request: HttpRequest, state: _State, iri: str, media_type: str) -> Response:
+    """A named query's own IRI: its part of the service description, or a page with its text."""
+    name = iri[len(state.options.base_iri + _EXAMPLES) :]
+    examples = {e["name"]: e for e in _examples(state.options.base_iri)}
+    if name not in examples:
+        return _text(404, f"no named query {name!r} on this server")
+    endpoint = str(request.url_for("sparql"))
+    if media_type == _HTML:
+        page = example_page(examples[name], endpoint=endpoint)
+        headers = {"Vary": "Accept", "Content-Security-Policy": _HTML_POLICY}
+        return Response(page, headers=headers, media_type="text/html")
+    node = ox.NamedNode(iri)
+    triples = [t for t in _service_description(state, endpoint) if t.subject == node]
+    fmt = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+    body = ox.serialize(triples, format=fmt, prefixes=_prefixes(state.options.base_iri))
+    return Response(body, headers={"Vary": "Accept"}, media_type=fmt.media_type)
+
+
+def _page_number(request: HttpRequest) -> int | None:
+    """The ``?page=`` asked for (1 when absent), or None when it is not a page number."""
+    text = request.query_params.get("page", "1")
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        return None
+    return int(text)
 
 
 async def pathway(request: HttpRequest) -> Response:
@@ -826,7 +841,7 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
                 await pool.close()
 
     routes = [
-        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
         Route("/_static/{name}", static, methods=["GET"]),
         Route("/_pathway/{path:path}", pathway, methods=["GET"]),

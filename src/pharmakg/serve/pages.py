@@ -1,13 +1,14 @@
 """The HTML pages: a resource's linked-data page and the query page. Everything is escaped.
 
-A page is built from the triples the ``describe.rq`` CONSTRUCT returns for a resource
-(parsed with pyoxigraph), never from files: labels, types, identifiers linked to their
+A page is built from the triples :mod:`pharmakg.serve.describe` reads about a resource,
+never from files: labels, types, identifiers linked to their
 resolvers, match kinds, then every outgoing and incoming link with the claims behind it
 (basis, quoted words, citations).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections import defaultdict
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 
 from ..visualise import resolver_url
 
-__all__ = ["Neighbourhood", "entity_page", "query_page"]
+__all__ = ["Neighbourhood", "entity_page", "example_page", "query_page"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -65,7 +66,7 @@ class Neighbourhood:
     def from_triples(
         cls, iri: str, base: str, triples: Iterable[ox.Triple | ox.Quad]
     ) -> Neighbourhood:
-        """Index ``triples`` (from ``describe.rq``) around ``iri``."""
+        """Index ``triples`` (one page, :func:`~pharmakg.serve.describe.read_page`) by ``iri``."""
         hood = cls(iri=iri, base=base)
         seen: set[tuple[str, str, str]] = set()
         for triple in triples:
@@ -121,15 +122,20 @@ class Neighbourhood:
 
     def claims_for(self, s: str, p: str, o: str) -> list[str]:
         """The claims whose subject, predicate and object are ``s``, ``p``, ``o``."""
-        found = []
+        return self._claims_by_link.get((s, p, o), [])
+
+    @functools.cached_property
+    def _claims_by_link(self) -> dict[tuple[str, str, str], list[str]]:
+        """Every claim under its (subject, predicate, object), read once per page."""
+        index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for claim, facts in self.facts.items():
-            if (
-                _values(facts, self.pkg + "claimSubject") == [s]
-                and _values(facts, self.pkg + "claimPredicate") == [p]
-                and _values(facts, self.pkg + "claimObject") == [o]
-            ):
-                found.append(claim)
-        return sorted(found)
+            ends = [
+                _values(facts, self.pkg + name)
+                for name in ("claimSubject", "claimPredicate", "claimObject")
+            ]
+            if all(len(values) == 1 for values in ends):
+                index[(ends[0][0], ends[1][0], ends[2][0])].append(claim)
+        return {link: sorted(claims) for link, claims in index.items()}
 
     def evidence(self, claims: Sequence[str]) -> str:
         """Basis, quoted words and citations of ``claims``, as table cells."""
@@ -206,9 +212,19 @@ def _curie_link(value: Term) -> str:
 
 
 def entity_page(
-    hood: Neighbourhood, *, picture: str | None = None, alternates: Sequence[tuple[str, str]] = ()
+    hood: Neighbourhood,
+    *,
+    picture: str | None = None,
+    alternates: Sequence[tuple[str, str]] = (),
+    page: int = 1,
+    has_more: bool = False,
+    claims_capped: bool = False,
 ) -> str:
-    """The HTML page of ``hood.iri``; ``picture`` is the URL of its pathway picture, if any."""
+    """The HTML page of ``hood.iri``; ``picture`` is the URL of its pathway picture, if any.
+
+    ``page`` and ``has_more`` place it among the resource's pages of links;
+    ``claims_capped`` says that not every claim about it was read to explain the links.
+    """
     iri, pkg = hood.iri, hood.pkg
     outgoing_facts = hood.facts.get(iri, {})
     parts = [f"<h1>{_e(hood.label(iri))}</h1>", f'<p class="iri"><code>{_e(iri)}</code></p>']
@@ -260,7 +276,8 @@ def entity_page(
     members = sorted(_key(s) for s, p in hood.incoming if p == RDF_TYPE)
     if members:
         items = "".join(f"<li>{hood.link(m)}</li>" for m in members)
-        parts.append(f"<h2>Instances ({len(members)})</h2><ul>{items}</ul>")
+        parts.append(f"<h2>Instances</h2><ul>{items}</ul>")
+    parts.append(_pager(page, has_more, claims_capped))
     if picture:
         parts.append(
             f'<h2>Pathway</h2><iframe src="{_e(picture)}" sandbox="allow-scripts allow-downloads" '
@@ -273,6 +290,22 @@ def entity_page(
         f'<link rel="alternate" type="{_e(kind)}" href="{_e(href)}">' for kind, href in alternates
     )
     return _page(hood.label(iri), "".join(parts), head=head)
+
+
+def _pager(page: int, has_more: bool, claims_capped: bool) -> str:
+    """Links to the previous and next pages of links, and a word on capped evidence."""
+    links = []
+    if page > 1:
+        links.append(f'<a rel="prev" href="?page={page - 1}">&lsaquo; page {page - 1}</a>')
+    if has_more:
+        links.append(f'<a rel="next" href="?page={page + 1}">page {page + 1} &rsaquo;</a>')
+    text = f"<nav>{' '.join(links)}</nav>" if links else ""
+    if claims_capped:
+        text += (
+            "<p><small>This resource has more claims than a page reads; the evidence shown "
+            "may be incomplete. The SPARQL endpoint has them all.</small></p>"
+        )
+    return text
 
 
 def _script_json(data: object) -> str:
@@ -295,3 +328,14 @@ def query_page(examples: Sequence[dict[str, str]], *, endpoint: str) -> str:
         '<div id="yasgui"></div>'
     )
     return _page("SPARQL query", body, head=head)
+
+
+def example_page(example: dict[str, str], *, endpoint: str) -> str:
+    """A named query's page: its title, what it answers, and its text to copy or run."""
+    body = (
+        f"<h1>{_e(example['title'])}</h1><p>{_e(example['description'])}</p>"
+        f"<pre><code>{_e(example['query'])}</code></pre>"
+        f'<p>Run it on <a href="{_e(endpoint)}">the SPARQL endpoint</a>, where it is one of '
+        "the query page's tabs.</p>"
+    )
+    return _page(example["title"], body)

@@ -30,6 +30,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import PharmakgError
+from .describe import PageRequest
 from .worker import (
     GraphWrite,
     Reply,
@@ -122,7 +123,7 @@ class _Worker:
             (size,) = struct.unpack("!Q", await self.reader.readexactly(8))
         return await self.reader.readexactly(size)
 
-    async def call(self, request: Request | UpdateRequest | GraphWrite) -> Reply:
+    async def call(self, request: Request | PageRequest | UpdateRequest | GraphWrite) -> Reply:
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(struct.pack("!i", len(data)) + data)
         await self.writer.drain()
@@ -237,7 +238,7 @@ class WorkerPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def run(self, request: Request) -> Reply:
+    async def run(self, request: Request | PageRequest) -> Reply:
         """Answer ``request`` in a free worker, within the limits.
 
         :raises Busy: no worker became free in time, or too many queries wait.

@@ -26,7 +26,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
+from ..store.local import LITERALS
 from ..store.text import ParsedSparql, parse_sparql, service_refusal
+from .describe import PageRequest, read_page, render_page
 from .protocol import negotiate
 from .sandbox import isolate_network, limit_memory
 
@@ -40,6 +42,8 @@ __all__ = [
     "UpdateRequest",
     "WorkerRules",
     "answer",
+    "describe_page",
+    "public_graphs",
     "apply_update",
     "serve_requests",
     "template",
@@ -87,6 +91,9 @@ class StoreSource:
             return ox.Store.read_only(str(self.path))
         store = ox.Store()
         store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
+        for hidden in HIDDEN_GRAPHS:  # in memory they can go: queries then read the union
+            if store.contains_named_graph(ox.NamedNode(hidden)):
+                store.remove_graph(ox.NamedNode(hidden))
         return store
 
 
@@ -140,11 +147,16 @@ class UpdateRequest:
 
 @dataclass(frozen=True)
 class Reply:
-    """A worker's answer: an HTTP status, a media type and the body."""
+    """A worker's answer: an HTTP status, a media type, the body, and headers to add."""
 
     status: int
     media_type: str
     body: bytes = field(repr=False)
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+#: Graphs a store keeps for pharmakg itself (the literals' spellings), never served.
+HIDDEN_GRAPHS = frozenset({LITERALS.value})
 
 
 class _ReplyTooLarge(Exception):
@@ -209,10 +221,19 @@ def _checked(
     return _text(403, refusal) if refusal else parsed
 
 
-def _dataset_options(request: Request) -> dict[str, object]:
-    """The dataset options pyoxigraph takes for the protocol's default and named graphs."""
+def _dataset_options(request: Request, public: list[ox.NamedNode] | None) -> dict[str, object]:
+    """The dataset options pyoxigraph takes for the protocol's default and named graphs.
+
+    ``public`` lists the named graphs to serve when the store also has hidden ones (None:
+    every graph is public).
+    """
     if request.default_graphs is None and request.named_graphs is None:
-        return {"use_default_graph_as_union": True}
+        if public is None:
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": [ox.DefaultGraph(), *public], "named_graphs": public}
+    hidden = {*(request.default_graphs or ()), *(request.named_graphs or ())} & HIDDEN_GRAPHS
+    if hidden:
+        raise ValueError(f"<{sorted(hidden)[0]}> is not a graph of this dataset")
     return {
         "default_graph": [
             ox.NamedNode(g) if g else ox.DefaultGraph() for g in request.default_graphs or ()
@@ -221,8 +242,19 @@ def _dataset_options(request: Request) -> dict[str, object]:
     }
 
 
-def answer(store: ox.Store, request: Request) -> Reply:
-    """Parse ``request``'s query, run it on ``store`` and serialise the negotiated format."""
+def public_graphs(store: ox.Store) -> list[ox.NamedNode] | None:
+    """The named graphs to serve if ``store`` has a hidden one, else None (serve all)."""
+    graphs = list(store.named_graphs())
+    if not any(isinstance(g, ox.NamedNode) and g.value in HIDDEN_GRAPHS for g in graphs):
+        return None
+    return [g for g in graphs if isinstance(g, ox.NamedNode) and g.value not in HIDDEN_GRAPHS]
+
+
+def answer(store: ox.Store, request: Request, public: list[ox.NamedNode] | None = None) -> Reply:
+    """Parse ``request``'s query, run it on ``store`` and serialise the negotiated format.
+
+    :param public: the named graphs to serve (see :func:`public_graphs`).
+    """
     checked = _checked(
         request.query,
         request.service_allow,
@@ -232,7 +264,7 @@ def answer(store: ox.Store, request: Request) -> Reply:
     if isinstance(checked, Reply):
         return checked
     try:
-        options = _dataset_options(request)
+        options = _dataset_options(request, public)
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): ox.NamedNode(v) for k, v in request.substitutions
         }
@@ -319,14 +351,34 @@ def write_graph(store: ox.Store, request: GraphWrite) -> Reply:
     return _text(status, f"done; the store holds {len(store)} quads")
 
 
-def _answer_one(store: ox.Store, request: object) -> Reply:
+def describe_page(store: ox.Store, request: PageRequest) -> Reply:
+    """One page of a resource's linked data (404 if the dataset does not know it)."""
     try:
+        page = read_page(store, request, HIDDEN_GRAPHS)
+    except ValueError as error:
+        return _text(400, f"not a valid IRI: {error}")
+    if page.empty:
+        return _text(404, f"<{request.iri}> is not in this dataset (page {request.page})")
+    body, media_type = render_page(request, page)
+    links = []
+    if page.has_more:
+        links.append(f'<?page={request.page + 1}>; rel="next"')
+    if request.page > 1:
+        links.append(f'<?page={request.page - 1}>; rel="prev"')
+    headers = (("Link", ", ".join(links)),) if links else ()
+    return Reply(200, media_type, body, headers)
+
+
+def _answer_one(store: ox.Store, request: object, public: list[ox.NamedNode] | None) -> Reply:
+    try:
+        if isinstance(request, PageRequest):
+            return describe_page(store, request)
         if isinstance(request, UpdateRequest):
             return apply_update(store, request)
         if isinstance(request, GraphWrite):
             return write_graph(store, request)
         if isinstance(request, Request):
-            return answer(store, request)
+            return answer(store, request, public)
         return _text(500, f"the query worker got a {type(request).__name__}")
     except MemoryError:
         return _text(503, "the query needed more memory than this server allows a query")
@@ -336,6 +388,7 @@ def _answer_one(store: ox.Store, request: object) -> Reply:
 
 def serve_requests(connection: Connection, store: ox.Store) -> None:
     """The worker's loop: say ``ready``, then answer requests until EOF."""
+    public = public_graphs(store)
     connection.send_bytes(b"ready")
     while True:
         try:
@@ -343,7 +396,7 @@ def serve_requests(connection: Connection, store: ox.Store) -> None:
         except (EOFError, OSError):
             break
         request = pickle.loads(data)  # noqa: S301 - only the server that forked us writes here
-        reply = _answer_one(store, request)
+        reply = _answer_one(store, request, public)
         try:
             connection.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (BrokenPipeError, OSError):
