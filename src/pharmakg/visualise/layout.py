@@ -143,10 +143,11 @@ def _font_face_css(characters: str, family: str) -> str:
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)
+        # Plain TrueType, as cut: WOFF would add only zlib's bytes, which vary with the zlib.
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         rules.append(
             f"@font-face {{ font-family: '{family}'; font-weight: {weight}; "
-            f"src: url(data:font/woff;base64,{data}) format('woff'); }}"
+            f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
         )
     return "\n".join(rules)
 
