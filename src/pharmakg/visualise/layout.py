@@ -153,17 +153,21 @@ def _font_face_css(characters: str, family: str) -> str:
 
 
 #: The subsetter's options, every one that decides what the embedded font holds, set here rather
-#: than left to fontTools' defaults: those change between releases (4.40 dropped the BASE table,
-#: later releases keep it; newer ones keep every ``name`` record where older ones kept IDs 0-6),
-#: and each change rewrites the fonts inside every SVG and HTML page we publish.
+#: than left to fontTools' defaults: those change between releases (up to 4.60 they dropped the
+#: BASE table, from 4.61 they keep it; up to 4.68 they kept ``name`` IDs 0-6, 4.69 keeps them
+#: all), and each change rewrites the fonts inside every SVG and HTML page we publish. With these,
+#: 4.61 to 4.69 write the same bytes; what no option pins (4.60 and earlier write GSUB and GPOS
+#: differently) the lock does: requirements.lock.
 _SUBSET_OPTIONS: dict[str, object] = {
     # Names: family, style, version and PostScript name (IDs 1-6), with the copyright (0) and the
     # SIL OFL's text and address (13, 14), which the licence asks every copy to carry.
     "name_IDs": [0, 1, 2, 3, 4, 5, 6, 13, 14],
     "name_languages": [0x0409],  # English (United States), the font's only language
     "name_legacy": False,
-    # Tables: the ones no browser needs for drawing (bitmaps, justification, Graphite, signature).
+    # Tables: the ones no browser needs for drawing horizontal Latin text (baselines,
+    # justification, bitmaps, Graphite, the signature).
     "drop_tables": [
+        "BASE",
         "JSTF",
         "DSIG",
         "EBDT",
