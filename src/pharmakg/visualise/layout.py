@@ -182,8 +182,8 @@ _SUBSET_OPTIONS: dict[str, object] = {
         "Sill",
     ],
     "passthrough_tables": False,
-    # OpenType features: those of the font that browsers apply to Latin text (kerning, marks,
-    # ligatures, localised forms) and the fraction forms, in every script the font has.
+    # OpenType features: the font's that browsers apply to Latin text by default (composition,
+    # localised forms, ligatures, kerning, marks) and its fraction forms, in all its scripts.
     "layout_features": ["ccmp", "dnom", "frac", "kern", "liga", "locl", "mark", "mkmk", "numr"],
     "layout_scripts": ["*"],
     "layout_closure": True,
@@ -199,7 +199,8 @@ _SUBSET_OPTIONS: dict[str, object] = {
     "ignore_missing_glyphs": False,
     "ignore_missing_unicodes": True,
     "retain_all_variation_sequences": False,
-    # Character maps and metrics as the font has them, none recomputed.
+    # OS/2's Unicode and code-page ranges cut to what the subset holds; bounds, widths, context
+    # and timestamp as the font has them, none recomputed.
     "legacy_cmap": False,
     "symbol_cmap": False,
     "prune_unicode_ranges": True,
