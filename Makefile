@@ -3,14 +3,41 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Every dependency, runtime and [dev], pinned with its hashes for Python 3.11 on Linux x86_64:
+# releases and tests are built with these versions, whatever PyPI has since published.
+LOCK   := requirements.lock
+# uv writes the lock (pip installs it); it lives in a venv of its own, apart from the locked one.
+UV_VERSION := 0.13.10
+UV     := .venv-lock/bin/uv
+UV_STAMP := .venv-lock/.uv-$(UV_VERSION)
+COMPILE := $(UV) pip compile pyproject.toml --extra dev --generate-hashes --quiet \
+	--python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command 'make lock' --output-file $(LOCK)
 
-.PHONY: release test test-all test-slow lint clean bench
+.PHONY: release test test-all test-slow lint clean bench lock lock-upgrade
 
-# (Re)install only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml
+# (Re)install only when pyproject.toml or the lock changed since the last install: the locked
+# versions (hashes checked), then pharmakg itself, editable, with the locked hatchling.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# After a change to pyproject.toml's dependencies: re-resolve, keeping every pin that still fits.
+lock: $(UV_STAMP)
+	$(COMPILE)
+
+# Every pin moved to the newest release that pyproject.toml allows (then `make test`).
+lock-upgrade: $(UV_STAMP)
+	$(COMPILE) --upgrade
+
+$(UV_STAMP):
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q uv==$(UV_VERSION)
+	touch $(UV_STAMP)
 
 release: $(STAMP)
 	$(BIN)/pharmakg build

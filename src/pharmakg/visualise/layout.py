@@ -128,23 +128,88 @@ def _font_face_css(characters: str, family: str) -> str:
 
     from fontTools import subset
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables.otBase import USE_HARFBUZZ_REPACKER
 
     rules = []
     for bold, weight in ((False, 400), (True, 600)):
         options = subset.Options()
-        options.flavor = "woff"
+        for name, value in _SUBSET_OPTIONS.items():
+            setattr(options, name, value)  # one by one: a fontTools without one ignores it
         font = TTFont(str(font_file(bold)), recalcTimestamp=False)
+        # GSUB and GPOS packed by fontTools itself, not by uharfbuzz wherever that is installed.
+        font.cfg[USE_HARFBUZZ_REPACKER] = False
         subsetter = subset.Subsetter(options)
         subsetter.populate(text=characters)
         subsetter.subset(font)
         buffer = io.BytesIO()
         font.save(buffer)
+        # Plain TrueType, as cut: WOFF would add only zlib's bytes, which vary with the zlib.
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         rules.append(
             f"@font-face {{ font-family: '{family}'; font-weight: {weight}; "
-            f"src: url(data:font/woff;base64,{data}) format('woff'); }}"
+            f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
         )
     return "\n".join(rules)
+
+
+#: The subsetter's options, every one that decides what the embedded font holds, set here rather
+#: than left to fontTools' defaults: those change between releases (up to 4.60 they dropped the
+#: BASE table, from 4.61 they keep it; up to 4.68 they kept ``name`` IDs 0-6, 4.69 keeps them
+#: all), and each change rewrites the fonts inside every SVG and HTML page we publish. With these,
+#: 4.61 to 4.69 write the same bytes; what no option pins (4.60 and earlier write GSUB and GPOS
+#: differently) the lock does: requirements.lock.
+_SUBSET_OPTIONS: dict[str, object] = {
+    # Names: family, style, version and PostScript name (IDs 1-6), with the copyright (0) and the
+    # SIL OFL's text and address (13, 14), which the licence asks every copy to carry.
+    "name_IDs": [0, 1, 2, 3, 4, 5, 6, 13, 14],
+    "name_languages": [0x0409],  # English (United States), the font's only language
+    "name_legacy": False,
+    # Tables: the ones no browser needs for drawing horizontal Latin text (baselines,
+    # justification, bitmaps, Graphite, the signature).
+    "drop_tables": [
+        "BASE",
+        "JSTF",
+        "DSIG",
+        "EBDT",
+        "EBLC",
+        "EBSC",
+        "PCLT",
+        "LTSH",
+        "Feat",
+        "Glat",
+        "Gloc",
+        "Silf",
+        "Sill",
+    ],
+    "passthrough_tables": False,
+    # OpenType features: the font's that browsers apply to Latin text by default (composition,
+    # localised forms, ligatures, kerning, marks) and its fraction forms, in all its scripts.
+    "layout_features": ["ccmp", "dnom", "frac", "kern", "liga", "locl", "mark", "mkmk", "numr"],
+    "layout_scripts": ["*"],
+    "layout_closure": True,
+    "bidi_closure": True,
+    # Glyphs: the ones for the text, a blank .notdef, TrueType hinting kept, no glyph names.
+    "notdef_glyph": True,
+    "notdef_outline": False,
+    "recommended_glyphs": False,
+    "glyph_names": False,
+    "hinting": True,
+    "desubroutinize": False,
+    "retain_gids": False,
+    "ignore_missing_glyphs": False,
+    "ignore_missing_unicodes": True,
+    "retain_all_variation_sequences": False,
+    # OS/2's Unicode and code-page ranges cut to what the subset holds; bounds, widths, context
+    # and timestamp as the font has them, none recomputed.
+    "legacy_cmap": False,
+    "symbol_cmap": False,
+    "prune_unicode_ranges": True,
+    "prune_codepage_ranges": True,
+    "recalc_bounds": False,
+    "recalc_timestamp": False,
+    "recalc_average_width": False,
+    "recalc_max_context": False,
+}
 
 
 @dataclass(frozen=True)
