@@ -685,6 +685,33 @@ def visualise(
 )
 @click.option("--access-log/--no-access-log", default=False, help="Log every request.")
 @click.option(
+    "--query-log/--no-query-log",
+    default=True,
+    show_default=True,
+    help="Log every query: status, size, duration (never its text).",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The URL clients reach the server at (behind a proxy, the proxy's); it names the "
+    "endpoint in the service description. Default: the address it listens on.",
+)
+@click.option(
+    "--root-path", default="", metavar="PATH", help="A path prefix the proxy does not strip."
+)
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="IPS",
+    help="Proxies whose X-Forwarded-For/-Proto headers are trusted (comma-separated).",
+)
+@click.option(
+    "--read-timeout",
+    default=10.0,
+    show_default=True,
+    help="Seconds a request may take to arrive, headers and body; then it is closed.",
+)
+@click.option("--max-connections", default=512, show_default=True, help="Open connections at most.")
+@click.option(
     "--inferred", is_flag=True, help="Add HermiT's inferences as <base>graph/inferred (needs Java)."
 )
 @_errors_to_exit
@@ -706,6 +733,12 @@ def serve_command(
     update_token: str | None,
     cors_origin: tuple[str, ...],
     access_log: bool,
+    query_log: bool,
+    public_url: str | None,
+    root_path: str,
+    forwarded_allow_ips: str | None,
+    read_timeout: float,
+    max_connections: int,
     inferred: bool,
 ) -> None:
     """Serve the graph: SPARQL 1.1 Protocol at /sparql, linked data for every IRI under the base."""
@@ -727,8 +760,19 @@ def serve_command(
         update_token=update_token,
         cors_origins=cors_origin,
         inferred=inferred,
+        public_url=public_url,
+        read_timeout=read_timeout,
+        max_connections=max_connections,
+        query_log=query_log,
     )
-    serve(options, host=host, port=port, access_log=access_log)
+    serve(
+        options,
+        host=host,
+        port=port,
+        access_log=access_log,
+        root_path=root_path,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 @main.group("import", epilog=EPILOG)

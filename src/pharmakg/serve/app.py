@@ -25,17 +25,19 @@ import hmac
 import logging
 import re
 import tempfile
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
@@ -121,6 +123,7 @@ def _prefixes(base: str) -> dict[str, str]:
 
 
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
+_LOG = logging.getLogger("uvicorn.error")
 #: Bytes one query may take beyond the data, by default (``--memory-limit``).
 DEFAULT_MEMORY_LIMIT = 2 * 2**30
 #: The least memory limit a worker can start and answer with (Python and the parser).
@@ -156,6 +159,12 @@ class ServeOptions:
     :param cors_origins: origins allowed by CORS (``*``: any).
     :param inferred: add what HermiT infers as the ``<base>graph/inferred`` named graph
         (in-memory data only; needs Java).
+    :param public_url: the URL clients reach the server at (behind a proxy: the proxy's),
+        which names the endpoint in the service description and prefixes the pages' links;
+        None: the address it listens on. A client's ``Host`` header is never used.
+    :param read_timeout: seconds a request may take to arrive, headers and body.
+    :param max_connections: open connections; more are closed at once.
+    :param query_log: log every query: time, status, size, duration (never its text).
     """
 
     base_iri: str = "https://w3id.org/pharmakg/"
@@ -173,6 +182,10 @@ class ServeOptions:
     update_token: str | None = None
     cors_origins: tuple[str, ...] = ("*",)
     inferred: bool = False
+    public_url: str | None = None
+    read_timeout: float = 10.0
+    max_connections: int = 512
+    query_log: bool = True
 
     def __post_init__(self) -> None:
         base = norm_base(self.base_iri)  # as pharmakg build normalises it
@@ -192,8 +205,26 @@ class ServeOptions:
             )
         if self.store is not None and not Path(self.store).is_dir():
             raise InputError("not a pyoxigraph store directory", file=self.store)
+        if self.public_url is not None:
+            if not self.public_url.startswith(("http://", "https://")):
+                raise InputError("--public-url must be an http(s) URL", term=self.public_url)
+            object.__setattr__(self, "public_url", self.public_url.rstrip("/") + "/")
+        if self.read_timeout <= 0 or self.max_connections < 1:
+            raise InputError("the read timeout and the connection limit must be positive")
         if self.store is not None and (self.graphs or self.inferred):
             raise InputError("--store serves the store as it is: give no files and no --inferred")
+
+
+def _endpoint(request: HttpRequest, options: ServeOptions) -> str:
+    """The endpoint's public URL: ``--public-url``'s, else the one the request came to."""
+    if options.public_url is not None:
+        return options.public_url + "sparql"
+    return str(request.url.replace(path=request.url.path, query="", fragment=""))
+
+
+def _root(options: ServeOptions) -> str:
+    """The path prefix of the public URL ("" at the host's root), for the pages' links."""
+    return urlsplit(options.public_url).path.rstrip("/") if options.public_url else ""
 
 
 @dataclass
@@ -347,9 +378,10 @@ def _reply(reply: Reply) -> Response:
 async def _run(state: _State, request: Request | PageRequest) -> Reply | Response:
     try:
         return await state.pool.run(request)
-    except (Busy, QueryTimeout) as error:
+    except Busy as error:
         return _text(503, error.message, **{"Retry-After": "5"})
-    except WorkerCrashed as error:
+    except (QueryTimeout, WorkerCrashed) as error:
+        _LOG.warning("%s", error.message)
         return _text(503, error.message, **{"Retry-After": "5"})
 
 
@@ -449,7 +481,7 @@ async def sparql(request: HttpRequest) -> Response:
             max_bytes=options.max_result_bytes,
             service_allow=options.service_allow,
             # Relative IRIs resolve against the endpoint, as Oxigraph and Fuseki do.
-            base_iri=str(request.url.replace(query="", fragment="")),
+            base_iri=_endpoint(request, options),
         ),
     )
     return reply if isinstance(reply, Response) else _reply(reply)
@@ -488,9 +520,11 @@ async def _update(request: HttpRequest, state: _State, updates: list[str]) -> Re
 def _service_page(request: HttpRequest, state: _State) -> Response:
     accept = request.headers.get("accept")
     chosen = negotiate(accept, [*_RDF_OFFERS, _HTML])
-    endpoint = str(request.url.replace(query="", fragment=""))
+    endpoint = _endpoint(request, state.options)
     if chosen == _HTML and parse_accept(accept)[0].type != "*":
-        page = query_page(_examples(state.options.base_iri), endpoint=endpoint)
+        page = query_page(
+            _examples(state.options.base_iri), endpoint=endpoint, root=_root(state.options)
+        )
         return Response(
             page,
             headers={"Content-Security-Policy": _HTML_POLICY, "Vary": "Accept"},
@@ -553,19 +587,23 @@ async def resource(request: HttpRequest) -> Response:
     page = _page_number(request)
     if page is None:
         return _text(400, "?page= takes a whole number from 1")
-    here = request.url.path
+    root = _root(state.options)
+    here = root + request.url.path
     page_request = PageRequest(
         iri=iri,
         base=state.options.base_iri,
         media_type=chosen,
         page=page,
-        picture=None if state.graph is None else "/_pathway/" + iri[len(state.options.base_iri) :],
+        picture=None
+        if state.graph is None
+        else root + "/_pathway/" + iri[len(state.options.base_iri) :],
         alternates=(
             ("text/turtle", here + "?format=turtle"),
             ("application/ld+json", here + "?format=jsonld"),
             ("application/n-triples", here + "?format=nt"),
         ),
         prefixes=tuple(_prefixes(state.options.base_iri).items()),
+        root=root,
     )
     reply = await _run(state, page_request)
     if isinstance(reply, Response):
@@ -590,9 +628,9 @@ def _example(request: HttpRequest, state: _State, iri: str, media_type: str) -> 
     examples = {e["name"]: e for e in _examples(state.options.base_iri)}
     if name not in examples:
         return _text(404, f"no named query {name!r} on this server")
-    endpoint = str(request.url_for("sparql"))
+    endpoint = _endpoint(request, state.options)
     if media_type == _HTML:
-        page = example_page(examples[name], endpoint=endpoint)
+        page = example_page(examples[name], endpoint=endpoint, root=_root(state.options))
         headers = {"Vary": "Accept", "Content-Security-Policy": _HTML_POLICY}
         return Response(page, headers=headers, media_type="text/html")
     node = ox.NamedNode(iri)
@@ -856,8 +894,51 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
             max_age=600,
         ),
         Middleware(_SecurityHeaders),
+        Middleware(GZipMiddleware, minimum_size=4096),
     ]
+    if options.query_log:
+        middleware.insert(0, Middleware(_QueryLog))
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _QueryLog:
+    """One log line per query or Graph Store request: method, path, status, size, duration.
+
+    Never the query's text or the body: a log is read by more people than the queries are.
+    """
+
+    _PATHS = ("/sparql", "/store")
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] not in self._PATHS:
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status, size = 500, 0
+
+        async def observe(message: Any) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observe)
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            _LOG.info(
+                "query %s %s %d %d bytes %.1f ms",
+                scope["method"],
+                scope["path"],
+                status,
+                size,
+                elapsed,
+            )
 
 
 class _SecurityHeaders:

@@ -47,6 +47,7 @@ class PageRequest:
     :param picture: the URL of the pathway picture, shown if the resource is a drug.
     :param alternates: (media type, URL) of this page's other formats, for the HTML.
     :param prefixes: prefixes for the RDF formats.
+    :param root: the path the server is reached under, for the page's links.
     """
 
     iri: str
@@ -57,6 +58,7 @@ class PageRequest:
     picture: str | None = None
     alternates: tuple[tuple[str, str], ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
+    root: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def render_page(request: PageRequest, page: Page) -> tuple[bytes, str]:
         fmt = ox.RdfFormat.from_media_type(request.media_type) or ox.RdfFormat.TURTLE
         body = ox.serialize(list(page.triples), format=fmt, prefixes=dict(request.prefixes))
         return body or b"", fmt.media_type
-    hood = Neighbourhood.from_triples(request.iri, request.base, page.triples)
+    hood = Neighbourhood.from_triples(request.iri, request.base, page.triples, root=request.root)
     drug = request.base + "ontology/Drug"
     picture = request.picture if drug in hood.types.get(request.iri, []) else None
     html = entity_page(

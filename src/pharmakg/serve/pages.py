@@ -54,6 +54,7 @@ class Neighbourhood:
 
     iri: str
     base: str
+    root: str = ""
     outgoing: list[tuple[str, Term]] = field(default_factory=list)
     incoming: list[tuple[Term, str]] = field(default_factory=list)
     labels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -64,10 +65,10 @@ class Neighbourhood:
 
     @classmethod
     def from_triples(
-        cls, iri: str, base: str, triples: Iterable[ox.Triple | ox.Quad]
+        cls, iri: str, base: str, triples: Iterable[ox.Triple | ox.Quad], *, root: str = ""
     ) -> Neighbourhood:
         """Index ``triples`` (one page, :func:`~pharmakg.serve.describe.read_page`) by ``iri``."""
-        hood = cls(iri=iri, base=base)
+        hood = cls(iri=iri, base=base, root=root)
         seen: set[tuple[str, str, str]] = set()
         for triple in triples:
             s, p, o = triple.subject, triple.predicate, triple.object
@@ -104,7 +105,7 @@ class Neighbourhood:
     def href(self, iri: str) -> str | None:
         """Where a link to ``iri`` goes: this server for its own IRIs, else the IRI itself."""
         if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
+            return self.root + "/" + iri[len(self.base) :]
         if iri.startswith(("http://", "https://")):
             return iri
         return None
@@ -191,14 +192,16 @@ def _literal(literal: Term) -> str:
     return text
 
 
-def _page(title: str, body: str, *, head: str = "") -> str:
+def _page(title: str, body: str, *, head: str = "", root: str = "") -> str:
+    """A whole page; ``root`` is the path the server is reached under (behind a proxy)."""
+    r = _e(root)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'
         f"<title>{_e(title)} · pharmakg</title><style>{_STYLE}</style>{head}</head><body>"
-        '<nav><a href="/">dataset</a><a href="/sparql">SPARQL query</a>'
-        '<a href="/.well-known/void">VoID</a></nav>'
+        f'<nav><a href="{r}/">dataset</a><a href="{r}/sparql">SPARQL query</a>'
+        f'<a href="{r}/.well-known/void">VoID</a></nav>'
         f"{body}</body></html>\n"
     )
 
@@ -289,7 +292,7 @@ def entity_page(
     head = "".join(
         f'<link rel="alternate" type="{_e(kind)}" href="{_e(href)}">' for kind, href in alternates
     )
-    return _page(hood.label(iri), "".join(parts), head=head)
+    return _page(hood.label(iri), "".join(parts), head=head, root=hood.root)
 
 
 def _pager(page: int, has_more: bool, claims_capped: bool) -> str:
@@ -313,13 +316,14 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def query_page(examples: Sequence[dict[str, str]], *, endpoint: str) -> str:
+def query_page(examples: Sequence[dict[str, str]], *, endpoint: str, root: str = "") -> str:
     """The query page: YASGUI (vendored, offline) with one tab per named query."""
     config = {"endpoint": endpoint, "examples": list(examples)}
+    r = _e(root)
     head = (
-        '<link rel="stylesheet" href="/_static/yasgui.min.css">'
-        '<script src="/_static/yasgui.min.js" defer></script>'
-        '<script src="/_static/query.js" defer></script>'
+        f'<link rel="stylesheet" href="{r}/_static/yasgui.min.css">'
+        f'<script src="{r}/_static/yasgui.min.js" defer></script>'
+        f'<script src="{r}/_static/query.js" defer></script>'
     )
     body = (
         "<h1>SPARQL query</h1><p>The named queries are loaded as tabs; the endpoint is "
@@ -327,10 +331,10 @@ def query_page(examples: Sequence[dict[str, str]], *, endpoint: str) -> str:
         f'<script type="application/json" id="pharmakg-config">{_script_json(config)}</script>'
         '<div id="yasgui"></div>'
     )
-    return _page("SPARQL query", body, head=head)
+    return _page("SPARQL query", body, head=head, root=root)
 
 
-def example_page(example: dict[str, str], *, endpoint: str) -> str:
+def example_page(example: dict[str, str], *, endpoint: str, root: str = "") -> str:
     """A named query's page: its title, what it answers, and its text to copy or run."""
     body = (
         f"<h1>{_e(example['title'])}</h1><p>{_e(example['description'])}</p>"
@@ -338,4 +342,4 @@ def example_page(example: dict[str, str], *, endpoint: str) -> str:
         f'<p>Run it on <a href="{_e(endpoint)}">the SPARQL endpoint</a>, where it is one of '
         "the query page's tabs.</p>"
     )
-    return _page(example["title"], body)
+    return _page(example["title"], body, root=root)
