@@ -7,10 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -76,3 +77,49 @@ def running_server(log: Path, *args: str, env: dict[str, str] | None = None) -> 
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+@dataclass
+class Listener:
+    """A loopback TCP listener that counts the connections it accepts, then drops them."""
+
+    host: str
+    connections: int = 0
+    _socket: socket.socket = field(default_factory=socket.socket, repr=False)
+
+    @property
+    def endpoint(self) -> str:
+        """A SPARQL endpoint's URL on the listener."""
+        return self.host + "sparql"
+
+    def connected_since(self, before: int, wait: float = 1.0) -> bool:
+        """Whether a connection came in since the count was ``before`` (accepts lag a little)."""
+        deadline = time.monotonic() + wait
+        while self.connections == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.connections > before
+
+    def serve(self) -> None:
+        """Accept, count and close connections until the socket is closed."""
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+@contextmanager
+def listening() -> Iterator[Listener]:
+    """A :class:`Listener` on a free loopback port until the block ends."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    found = Listener(f"http://127.0.0.1:{sock.getsockname()[1]}/", _socket=sock)
+    thread = threading.Thread(target=found.serve, daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        sock.close()

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -32,50 +28,13 @@ from pharmakg.errors import QuerySyntaxError
 from pharmakg.serve.pool import PoolLimits, WorkerPool
 from pharmakg.serve.worker import Request, StoreSource, WorkerRules
 from pharmakg.store.text import parse_sparql, service_refusal
-from servers import Server, running_server
-
-
-@dataclass
-class Listener:
-    """A loopback TCP listener that counts the connections it accepts, then drops them."""
-
-    host: str
-    connections: int = 0
-    _socket: socket.socket = field(default_factory=socket.socket, repr=False)
-
-    @property
-    def endpoint(self) -> str:
-        """A SPARQL endpoint's URL on the listener."""
-        return self.host + "sparql"
-
-    def connected_since(self, before: int, wait: float = 1.0) -> bool:
-        """Whether a connection came in since the count was ``before`` (accepts lag a little)."""
-        deadline = time.monotonic() + wait
-        while self.connections == before and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.connections > before
-
-    def serve(self) -> None:
-        """Accept, count and close connections until the socket is closed."""
-        while True:
-            try:
-                conn, _ = self._socket.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
+from servers import Listener, Server, listening, running_server
 
 
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    found = Listener(f"http://127.0.0.1:{sock.getsockname()[1]}/", _socket=sock)
-    thread = threading.Thread(target=found.serve, daemon=True)
-    thread.start()
-    yield found
-    sock.close()
+    with listening() as found:
+        yield found
 
 
 def corpus(host: str) -> list[tuple[str, bool]]:

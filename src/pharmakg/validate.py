@@ -41,10 +41,11 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from . import resources, vocab
-from .errors import InputError, ShapesError
+from .errors import InputError, QuerySyntaxError, ShapesError
 from .load import LoadedGraph, load_graph, parse_file
 from .model import Severity, ValidationReport, ValidationResult
 from .store import OxigraphStore, Store
+from .store.text import parse_sparql
 
 __all__ = [
     "ENGINES",
@@ -442,6 +443,38 @@ def _prologue(shapes: Graph, constraint: Node) -> str:
     return "\n".join(sorted(lines)) + "\n"
 
 
+#: The SHACL-SPARQL properties that hold query text (constraints, targets, validators).
+_SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
+
+
+def refuse_service_in_shapes(shapes: Graph, shapes_path: Path) -> None:
+    """Refuse shapes whose SPARQL calls ``SERVICE``: validating must not send requests.
+
+    Both engines would run it (pyoxigraph and rdflib evaluate SERVICE). Each text is parsed
+    by the SPARQL 1.1 grammar with its ``sh:prefixes``, as the engines read it.
+
+    :raises ShapesError: a text calls SERVICE, or is not SPARQL 1.1.
+    """
+    for prop in _SPARQL_TEXTS:
+        for holder, text in shapes.subject_objects(prop):
+            sparql = _prologue(shapes, holder) + str(text)
+            try:
+                parsed = parse_sparql(sparql, update=prop == SH.update)
+            except QuerySyntaxError as error:
+                raise ShapesError(
+                    f"the SPARQL of {holder.n3()} does not parse: {error}",
+                    file=shapes_path,
+                    term=str(holder),
+                ) from None
+            if parsed.services:
+                raise ShapesError(
+                    f"the SPARQL of {holder.n3()} calls SERVICE <{parsed.services[0]}>: shapes "
+                    "may not send requests to other servers",
+                    file=shapes_path,
+                    term=str(holder),
+                )
+
+
 def _fill(values: dict[str, Node | None], match: re.Match[str]) -> str:
     """A message's ``{?var}`` replaced by the variable's value (as pyshacl does: its string)."""
     value = values.get(match[1])
@@ -690,6 +723,8 @@ def validate_graph(
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
     ontology_path = Path(ontology) if ontology is not None else resources.ontology_file()
     shapes_graph = parse_file(shapes_path)
+    if shapes is not None:  # a user's shapes; the packaged ones are ours
+        refuse_service_in_shapes(shapes_graph, shapes_path)
     store = kg.store()
     add_ontology = ontology_path.resolve() not in {p.resolve() for p in kg.sources} and (
         not store.query(_HAS_ONTOLOGY).boolean
