@@ -10,13 +10,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Graph, Literal, Namespace
 
+from pharmakg.serve.app import HEALTH_DEADLINE
+from pharmakg.serve.pool import PoolHealth, PoolLimits, QueryTimeout, WorkerPool
+from pharmakg.serve.worker import TEMPLATE_NAME, WORKER_NAME, Request, StoreSource
 from servers import Server, running_server
 
 #: The three-way cross product of every triple, counted: it runs far past any time limit in
@@ -100,3 +106,135 @@ def test_light_requests_answer_at_once_while_three_heavy_queries_run(busy_server
         assert results[name][1] < 1.0, results
     assert arbitrary_waited
     assert still_running  # the heavy queries held their workers throughout
+
+
+# ---------------------------------------------------------------- recovery
+
+
+def _synthetic_data(path: Path, triples: int = 2000) -> Path:
+    """Enough triples that :data:`HEAVY` outlasts a short time limit."""
+    lines = (f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(triples))
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _wait_until_gone(pid: int, within: float = 5.0) -> None:
+    deadline = time.monotonic() + within
+    while Path(f"/proc/{pid}").exists() and _state(pid) != "Z":
+        assert time.monotonic() < deadline, f"process {pid} did not die"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "gone"
+    return stat.rpartition(")")[2].split()[0]
+
+
+def test_the_pool_restarts_a_dead_template_when_a_worker_dies(tmp_path: Path) -> None:
+    """The template is killed, then the only general worker: the pool answers again."""
+    source = StoreSource("memory", _synthetic_data(tmp_path / "data.nq"))
+
+    async def scenario() -> tuple[int, int, int, PoolHealth]:
+        pool = WorkerPool(source, PoolLimits(size=1, light_size=1, timeout=1.0))
+        await pool.start()
+        try:
+            assert pool._template is not None
+            old = pool._template.process.pid
+            assert old is not None
+            os.kill(old, signal.SIGKILL)
+            await asyncio.to_thread(_wait_until_gone, old)
+            with pytest.raises(QueryTimeout):
+                await pool.run(Request(query=HEAVY))  # its worker is killed and replaced
+            answer = await pool.run(Request(query=COUNT, accept="text/csv"))
+            report = await pool.health()
+            new = pool._template.process.pid
+            assert new is not None
+        finally:
+            await pool.close()
+        return answer.status, old, new, report
+
+    status, old, new, report = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert status == 200
+    assert new != old
+    assert report.ok, report
+    assert report.template_restarts == 1
+    assert report.workers == {"general": 1, "light": 1}
+
+
+def _processes(server: Server, name: str) -> list[int]:
+    """The live processes of ``server``'s process group whose kernel name is ``name``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if comm == name and group == server.process.pid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _poll(url: str, within: float, **kwargs: object) -> httpx.Response:
+    """The first 200 answer from ``url`` within ``within`` seconds (or the last answer)."""
+    deadline = time.monotonic() + within
+    while True:
+        answer = httpx.get(url, timeout=10, **kwargs)  # type: ignore[arg-type]
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.1)
+
+
+def test_a_server_recovers_from_a_killed_template_and_worker(tmp_path: Path) -> None:
+    with running_server(tmp_path / "server.log", "--workers", "2") as server:
+        (template,) = _processes(server, TEMPLATE_NAME)
+        workers = _processes(server, WORKER_NAME)
+        assert len(workers) == 3  # two general, one light
+        os.kill(template, signal.SIGKILL)
+        _wait_until_gone(template)
+        os.kill(workers[0], signal.SIGKILL)
+        _wait_until_gone(workers[0])
+        started = time.monotonic()
+        for _ in range(6):  # every worker is used at least once: the dead one is found
+            answer = _poll(server.sparql, 10, params={"query": COUNT})
+            assert answer.status_code == 200, answer.text
+        health = _poll(server.url + "/health", 10, headers={"Accept": "application/json"})
+        assert health.status_code == 200, health.text
+        assert time.monotonic() - started < 10
+        report = health.json()
+        assert report["status"] == "ok"
+        assert report["template_restarts"] == 1
+        assert report["workers"] == {"general": 2, "light": 1}
+        (new_template,) = _processes(server, TEMPLATE_NAME)
+        assert new_template != template
+        assert httpx.get(server.url + "/health").text == "ok\n"
+
+
+def test_health_is_503_while_no_worker_can_answer(tmp_path: Path) -> None:
+    """With no light lane, one heavy query on the only worker leaves nothing for /health."""
+    args = ("--workers", "1", "--light-workers", "0", "--timeout", "20")
+    with running_server(tmp_path / "server.log", *args) as server:
+        assert httpx.get(server.url + "/health").status_code == 200
+
+        async def scenario() -> tuple[httpx.Response, float]:
+            async with httpx.AsyncClient(timeout=60) as loader, httpx.AsyncClient() as client:
+                (heavy,) = _heavy_load(loader, server, 1)
+                await asyncio.sleep(0.5)
+                try:
+                    answer, elapsed = await _timed(client, "GET", server.url + "/health")
+                    assert not heavy.done()
+                finally:
+                    await _cancel([heavy])
+            return answer, elapsed
+
+        answer, elapsed = asyncio.run(scenario())
+        assert answer.status_code == 503
+        assert answer.text.startswith("unavailable: all 1 query workers stayed busy"), answer.text
+        assert answer.headers["retry-after"] == "5"
+        assert elapsed < HEALTH_DEADLINE + 1.0
