@@ -476,15 +476,21 @@ async def sparql(request: HttpRequest) -> Response:
 def _lane_of(query: str, state: _State) -> Lane:
     """The light lane for a named query sent as the server offers it, else the general one.
 
-    Only the exact text qualifies: the named queries' cost on the served data is known, and
-    any edit makes the query the client's own.
+    Only the offered text qualifies (an editor may change its line ends and its trailing
+    newline): the named queries' cost on the served data is known, and any other edit makes
+    the query the client's own.
     """
-    return Lane.LIGHT if query in _example_texts(state.options.base_iri) else Lane.GENERAL
+    offered = _example_texts(state.options.base_iri)
+    return Lane.LIGHT if _trimmed(query) in offered else Lane.GENERAL
+
+
+def _trimmed(query: str) -> str:
+    return query.replace("\r\n", "\n").strip()
 
 
 @functools.cache
 def _example_texts(base_iri: str) -> frozenset[str]:
-    return frozenset(example["query"] for example in _examples(base_iri))
+    return frozenset(_trimmed(example["query"]) for example in _examples(base_iri))
 
 
 def _write_refusal(request: HttpRequest, state: _State, what: str) -> Response | None:

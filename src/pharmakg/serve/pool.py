@@ -23,11 +23,11 @@ in-memory store once; every worker is forked from it and shares its pages, so th
 once however many workers there are, and a replacement starts in milliseconds, without
 reloading. The template also kills and reaps the workers on the pool's request.
 
-Recovery: if the template dies (the kernel's OOM killer picks the process that holds the
-data), the pool notices when a fork or a kill fails, before it forks a worker's replacement,
-and on a health check, and starts another template (which loads the store again); a
-replacement that still cannot start is retried with a growing pause, so the pool always
-returns to full strength. An idle worker that died is replaced when it is next picked, and
+Recovery: if the template dies (the kernel's OOM killer may pick the process that holds
+the data), the pool notices when a fork or a kill fails, before it forks a worker's
+replacement, and on a health check, and starts another template (which loads the store
+again); a replacement that still cannot start is retried with a growing pause, so the pool
+always returns to full strength. An idle worker that died is replaced when it is next picked, and
 no query is sent to it. :meth:`WorkerPool.health` runs ``ASK {}`` through a worker.
 """
 
