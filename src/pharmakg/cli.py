@@ -650,6 +650,14 @@ def visualise(
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @_BASE_IRI
 @click.option("--workers", default=2, show_default=True, help="Queries that run at once.")
+@click.option(
+    "--light-workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="More workers, kept for the server's own light requests (resource pages, named "
+    "queries as offered, /health), so heavy queries never make them wait; 0 for none.",
+)
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run (503).")
 @click.option(
     "--queue-timeout", default=10.0, show_default=True, help="Seconds a query waits for a worker."
@@ -723,6 +731,7 @@ def serve_command(
     port: int,
     base_iri: str,
     workers: int,
+    light_workers: int,
     timeout: float,
     queue_timeout: float,
     max_waiting: int,
@@ -750,6 +759,7 @@ def serve_command(
         store_on_disk=store_on_disk,
         graphs=tuple(Path(f) for f in files),
         workers=workers,
+        light_workers=light_workers,
         timeout=timeout,
         queue_timeout=queue_timeout,
         max_waiting=max_waiting,

@@ -2,7 +2,8 @@
 
 Safe by default: read-only (SPARQL Update only with a token, on in-memory data), SERVICE
 refused unless its endpoint is allow-listed, every query time-limited in a killable worker
-process and its result capped, a bounded number of queries at once, a request-size limit.
+process and its result capped, a bounded number of queries at once, with workers kept for the
+server's own light requests, a request-size limit, and a ``/health`` that runs a query.
 
 >>> from pharmakg.serve import ServeOptions
 >>> ServeOptions(base_iri="https://example.org/kg").base_iri

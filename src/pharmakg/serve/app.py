@@ -10,6 +10,7 @@ Routes:
 * ``GET /`` and ``/.well-known/void``: the dataset's VoID/DCAT description.
 * ``GET /_static/NAME``: the vendored YASGUI files, from a fixed list.
 * ``GET /_pathway/PATH``: a drug's pathway picture (the graph held in memory only).
+* ``GET /health``: 200 ``ok`` once ``ASK {}`` ran in a query worker in time, else 503 and why.
 * ``GET /PATH``: the resource ``<base>PATH``, by content negotiation; 404 if unknown.
 
 The app only routes, negotiates and enforces limits; pyoxigraph answers every query (in the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import hmac
 import logging
@@ -39,7 +41,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request as HttpRequest
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import InconsistentGraphError, InputError, UnknownEntityError
@@ -52,7 +54,7 @@ from ..store.text import query_form
 from ..visualise import visualise
 from .describe import PageRequest
 from .pages import example_page, query_page
-from .pool import Busy, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
+from .pool import Busy, Lane, PoolLimits, QueryTimeout, WorkerCrashed, WorkerPool
 from .protocol import negotiate, parse_accept
 from .rebase import rebase_query
 from .worker import (
@@ -128,6 +130,10 @@ _LOG = logging.getLogger("uvicorn.error")
 DEFAULT_MEMORY_LIMIT = 2 * 2**30
 #: The least memory limit a worker can start and answer with (Python and the parser).
 MIN_MEMORY_LIMIT = 256 * 2**20
+#: A named graph of at most this many triples is read through the light lane (``/store``).
+LIGHT_GRAPH_TRIPLES = 10_000
+#: Seconds ``/health`` gives ``ASK {}`` to find a free worker, and as many to answer.
+HEALTH_DEADLINE = 2.0
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,9 @@ class ServeOptions:
         :data:`MEMORY_COPY_LIMIT` is always answered on disk.
     :param graphs: RDF files to serve in memory instead of the packaged ones.
     :param workers: how many queries run at once (one worker process each).
+    :param light_workers: more workers, kept for the server's own light requests (resource
+        pages, named queries sent as offered, ``/health``), so that heavy client queries
+        never make them wait (:mod:`~pharmakg.serve.pool`); 0 for none.
     :param timeout: seconds a query may run before it is stopped (503).
     :param queue_timeout: seconds a query waits for a free worker before a 503.
     :param max_waiting: how many queries may wait at once (more get 503 at once).
@@ -172,6 +181,7 @@ class ServeOptions:
     store_on_disk: bool = False
     graphs: tuple[Path, ...] = ()
     workers: int = 2
+    light_workers: int = 1
     timeout: float = 30.0
     queue_timeout: float = 10.0
     max_waiting: int = 64
@@ -198,6 +208,8 @@ class ServeOptions:
         object.__setattr__(self, "base_iri", base)
         if self.workers < 1 or self.timeout <= 0 or self.queue_timeout < 0:
             raise InputError("workers must be at least 1 and the timeouts positive")
+        if self.light_workers < 0:
+            raise InputError("light workers must be 0 or more", term=str(self.light_workers))
         if self.memory_limit is not None and self.memory_limit < MIN_MEMORY_LIMIT:
             raise InputError(
                 f"a query's memory limit must be at least {MIN_MEMORY_LIMIT // 2**20} MiB",
@@ -375,9 +387,11 @@ def _reply(reply: Reply) -> Response:
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
 
-async def _run(state: _State, request: Request | PageRequest) -> Reply | Response:
+async def _run(
+    state: _State, request: Request | PageRequest, lane: Lane = Lane.GENERAL
+) -> Reply | Response:
     try:
-        return await state.pool.run(request)
+        return await state.pool.run(request, lane=lane)
     except Busy as error:
         return _text(503, error.message, **{"Retry-After": "5"})
     except (QueryTimeout, WorkerCrashed) as error:
@@ -483,8 +497,29 @@ async def sparql(request: HttpRequest) -> Response:
             # Relative IRIs resolve against the endpoint, as Oxigraph and Fuseki do.
             base_iri=_endpoint(request, options),
         ),
+        _lane_of(queries[0], state),
     )
     return reply if isinstance(reply, Response) else _reply(reply)
+
+
+def _lane_of(query: str, state: _State) -> Lane:
+    """The light lane for a named query sent as the server offers it, else the general one.
+
+    Only the offered text qualifies (an editor may change its line ends and its trailing
+    newline): the named queries' cost on the served data is known, and any other edit makes
+    the query the client's own.
+    """
+    offered = _example_texts(state.options.base_iri)
+    return Lane.LIGHT if _trimmed(query) in offered else Lane.GENERAL
+
+
+def _trimmed(query: str) -> str:
+    return query.replace("\r\n", "\n").strip()
+
+
+@functools.cache
+def _example_texts(base_iri: str) -> frozenset[str]:
+    return frozenset(_trimmed(example["query"]) for example in _examples(base_iri))
 
 
 def _write_refusal(request: HttpRequest, state: _State, what: str) -> Response | None:
@@ -605,7 +640,7 @@ async def resource(request: HttpRequest) -> Response:
         prefixes=tuple(_prefixes(state.options.base_iri).items()),
         root=root,
     )
-    reply = await _run(state, page_request)
+    reply = await _run(state, page_request, Lane.LIGHT)  # our own reads, about one resource
     if isinstance(reply, Response):
         return reply
     if reply.status != 200:
@@ -703,10 +738,17 @@ async def _graph_exists(state: _State, graph: str) -> Response | bool:
             substitutions=(("g", graph),),
             accept="text/csv",
         ),
+        Lane.LIGHT,
     )
     if isinstance(check, Response):
         return check
     return b"true" in check.body
+
+
+def _graph_lane(state: _State, graph: str | None) -> Lane:
+    """The light lane for a named graph known to be small, else the general one."""
+    size = None if graph is None else state.graph_sizes.get(graph)
+    return Lane.LIGHT if size is not None and size <= LIGHT_GRAPH_TRIPLES else Lane.GENERAL
 
 
 async def graph_store(request: HttpRequest) -> Response:
@@ -729,7 +771,7 @@ async def graph_store(request: HttpRequest) -> Response:
         named_graphs=(),
         max_bytes=state.options.max_result_bytes,
     )
-    answer = await _run(state, query)
+    answer = await _run(state, query, _graph_lane(state, graph))
     if isinstance(answer, Response):
         return answer
     if graph is not None and graph not in state.graph_sizes and answer.status == 200:
@@ -739,6 +781,26 @@ async def graph_store(request: HttpRequest) -> Response:
         if not exists:
             return _text(404, f"no graph <{graph}>")
     return _reply(answer)
+
+
+async def health(request: HttpRequest) -> Response:
+    """200 ``ok`` once ``ASK {}`` ran in a query worker within :data:`HEALTH_DEADLINE`, else 503.
+
+    The query goes through the light lane, as the server's own pages do; with ``Accept:
+    application/json`` the answer also counts the workers by lane, the queries waiting and
+    the template's restarts.
+    """
+    state: _State = request.app.state.pharmakg
+    report = await state.pool.health(HEALTH_DEADLINE)
+    headers = {"Cache-Control": "no-store", "Vary": "Accept"}
+    if not report.ok:
+        headers["Retry-After"] = "5"
+    status = 200 if report.ok else 503
+    wanted = negotiate(request.headers.get("accept"), ["text/plain", "application/json"])
+    if wanted == "application/json":
+        body = {"status": "ok" if report.ok else "unavailable", **dataclasses.asdict(report)}
+        return JSONResponse(body, status, headers=headers)
+    return _text(status, "ok" if report.ok else f"unavailable: {report.reason}", **headers)
 
 
 async def static(request: HttpRequest) -> Response:
@@ -859,6 +921,7 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
                 timeout=options.timeout,
                 queue_timeout=options.queue_timeout,
                 max_waiting=options.max_waiting,
+                light_size=options.light_workers,
                 rules=WorkerRules(
                     isolate_network=not options.service_allow,
                     memory_limit=options.memory_limit,
@@ -883,6 +946,7 @@ def create_app(options: ServeOptions, data: ServedData | None = None) -> Starlet
         Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
         Route("/_static/{name}", static, methods=["GET"]),
         Route("/_pathway/{path:path}", pathway, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
         Route("/{path:path}", resource, methods=["GET"]),
     ]
     middleware = [

@@ -39,7 +39,9 @@ __all__ = [
     "Reply",
     "Request",
     "StoreSource",
+    "TEMPLATE_NAME",
     "UpdateRequest",
+    "WORKER_NAME",
     "WorkerRules",
     "answer",
     "apply_update",
@@ -424,6 +426,7 @@ def _fork_worker(
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:  # the worker
+        _name_process(WORKER_NAME)
         channel.close()
         ours.close()
         try:
@@ -439,6 +442,17 @@ def _fork_worker(
     socket.send_fds(channel, [pid.to_bytes(8, "big")], [ours.fileno()])
     ours.close()
     return pid
+
+
+#: The names ``ps``, ``top`` and the kernel's OOM reports show for the template and the
+#: workers (at most 15 bytes, the kernel's limit).
+TEMPLATE_NAME, WORKER_NAME = "pharmakg-tmpl", "pharmakg-worker"
+
+
+def _name_process(name: str) -> None:
+    """Name this process as the kernel shows it (Linux only; elsewhere nothing happens)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/comm").write_text(name, encoding="ascii")
 
 
 def _stop(pid: int) -> None:
@@ -465,6 +479,7 @@ def template(control: Connection, source: StoreSource, rules: WorkerRules) -> No
     pid, with its socket as an SCM_RIGHTS file descriptor) or ``K`` and a pid (kill that
     worker, SIGKILL, and reap it). At EOF every worker is killed and the template exits.
     """
+    _name_process(TEMPLATE_NAME)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     not_isolated = isolate_network() if rules.isolate_network else None
     store = source.open() if source.kind == "memory" else None
