@@ -161,3 +161,25 @@ def test_long_choice_lists_are_cut() -> None:
     assert text.endswith("pkr:e9, and 390 more)")
     assert "pkr:e10," not in text
     assert len(error.choices) == 400  # the data keeps every candidate
+
+
+def test_visualise_output_suffix_chooses_the_format(runner: CliRunner, tmp_path: Path) -> None:
+    picture = tmp_path / "imiquimod.svg"
+    assert runner.invoke(main, ["visualise", "imiquimod", "-o", str(picture)]).exit_code == 0
+    assert picture.read_text(encoding="utf-8").startswith("<?xml")
+    assert "<svg" in picture.read_text(encoding="utf-8")
+    mismatch = runner.invoke(
+        main, ["visualise", "imiquimod", "-o", str(tmp_path / "x.svg"), "--format", "html"]
+    )
+    assert mismatch.exit_code == 2
+    assert "x.svg is named as svg, but --format html" in mismatch.output
+    assert not (tmp_path / "x.svg").exists()
+
+
+@pytest.mark.parametrize("spelling", ["mermaid", ".mmd", "text/vnd.mermaid"])
+def test_visualise_format_takes_names_suffixes_and_media_types(
+    runner: CliRunner, spelling: str
+) -> None:
+    result = runner.invoke(main, ["visualise", "imiquimod", "--format", spelling])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("flowchart")

@@ -152,10 +152,13 @@ def test_readme_command_exits_0(command: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("block", re.findall(r"```sparql\n(.*?)```", TEXT, re.S))
 def test_readme_sparql_answers(block: str, tmp_path: Path) -> None:
-    """Each SPARQL example of the README runs on the packaged graphs and answers something."""
+    """Each SPARQL example of the README runs on the packaged graphs and answers something.
+
+    In the default format of its form: a table of rows, or Turtle for a CONSTRUCT.
+    """
     query = tmp_path / "example.rq"
     query.write_text(block)
-    done = _run(f"pharmakg query {query} --format csv", tmp_path)
+    done = _run(f"pharmakg query {query}", tmp_path)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) > 1, f"no rows:\n{block}"
 

@@ -210,7 +210,9 @@ def test_readme_store_commands_run_in_order(tmp_path: Path, server: str) -> None
     assert len(lines) >= 5
     (tmp_path / "ontology").symlink_to(ROOT / "ontology")
     (tmp_path / "graphs").symlink_to(ROOT / "graphs")
-    (tmp_path / "agonists.rq").write_text(CONSTRUCT, encoding="utf-8")
+    shown = section.split("```sparql\n", 1)[1].split("```", 1)[0]
+    assert shown.startswith("# title: Agonists")
+    (tmp_path / "agonists.rq").write_text(shown, encoding="utf-8")
     environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     for line in lines:
         command = line.replace("http://localhost:7878/query", server)

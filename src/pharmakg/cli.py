@@ -44,6 +44,8 @@ from pharmakg import (
 )
 from pharmakg import serve_endpoint as serve
 from pharmakg import visualise as draw_pathway
+from pharmakg.errors import UnknownFormatError
+from pharmakg.formats import find, for_path
 
 __all__ = ["main"]
 
@@ -172,6 +174,39 @@ def _export_options(
         created=pharmakg.parse_date(created) if created else None,
         sparql_endpoint=sparql_endpoint,
     )
+
+
+class FormatChoice(click.Choice[str]):
+    """A format of one kind by name, alias, suffix or media type; the registry's name comes out."""
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(choices(kind))
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return find(self.kind, str(value)).name
+        except UnknownFormatError:
+            return super().convert(value, param, ctx)  # click's own message, with the choices
+
+
+def _output_format(kind: Kind, fmt: str | None, output: str | None, default: str) -> str:
+    """The format to write: ``--format``, else ``-o``'s suffix, else ``default``.
+
+    :raises click.UsageError: ``-o``'s suffix names another format than ``--format``.
+    """
+    by_suffix = None
+    if output is not None and Path(output).suffix:
+        with contextlib.suppress(UnknownFormatError):
+            by_suffix = for_path(kind, output).name
+    if fmt is None:
+        return by_suffix or default
+    if by_suffix is not None and by_suffix != fmt:
+        raise click.UsageError(
+            f"{Path(output or '').name} is named as {by_suffix}, but --format {fmt} was asked; "
+            "give the file the suffix of the format, or drop --format"
+        )
+    return fmt
 
 
 class ByteSize(click.ParamType[int | None]):
@@ -522,7 +557,7 @@ def reason(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(choices(Kind.PATHS)),
+    type=FormatChoice(Kind.PATHS),
     default="text",
     show_default=True,
 )
@@ -592,10 +627,10 @@ def stats(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(choices(Kind.PICTURE)),
-    default="html",
-    show_default=True,
-    help="html: interactive page (offline); svg/png: static; mermaid: text.",
+    type=FormatChoice(Kind.PICTURE),
+    default=None,
+    help="html: interactive page (offline); svg/png: static; mermaid: text. Default: by -o's "
+    "suffix, else html.",
 )
 @click.option(
     "--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, help="Draw at most this many."
@@ -615,7 +650,7 @@ def stats(
 @_errors_to_exit
 def visualise(
     drug: str,
-    fmt: str,
+    fmt: str | None,
     max_nodes: int,
     bases: str,
     data: tuple[str, ...],
@@ -623,8 +658,9 @@ def visualise(
     output: str | None,
 ) -> None:
     """Draw the pathway of DRUG (label, CURIE or IRI), layered by mechanism stage."""
+    chosen = _output_format(Kind.PICTURE, fmt, output, "html")
     kg = pharmakg.load(*data, input_format=input_format)
-    picture = draw_pathway(kg, drug, fmt, max_nodes=max_nodes, bases=bases)
+    picture = draw_pathway(kg, drug, chosen, max_nodes=max_nodes, bases=bases)
     if output:
         write_bytes_atomic(output, picture)
         click.echo(f"pharmakg: wrote {output}", err=True)
