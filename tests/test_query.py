@@ -389,3 +389,20 @@ def test_a_label_is_looked_up_bound_before_every_label_is_read(
         resolve_entity(kg, "imiquimood")
     assert "imiquimod" in info.value.choices
     assert scans == ["all labels"] * 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("wart", "external genital and perianal warts"),
+        ("imiqimod", "imiquimod"),
+        ("keratosis actinic", "actinic keratosis"),
+        ("nk cells", "natural killer (nk) cell"),
+    ],
+)
+def test_an_unknown_name_suggests_the_closest_labels(typed: str, first: str) -> None:
+    from pharmakg.query import resolve_entity
+
+    with pytest.raises(pharmakg.UnknownEntityError) as caught:
+        resolve_entity(pharmakg.load(), typed)
+    assert caught.value.choices[0] == first

@@ -238,10 +238,28 @@ def _unknown(value: str, curie: re.Match[str] | None, labels: list[str]) -> Inpu
             term=curie["prefix"],
             choices=close or prefixes,
         )
-    close = difflib.get_close_matches(text.casefold(), labels, n=5, cutoff=0.5)
     return UnknownEntityError(
-        f"no entity with IRI, CURIE or label {value!r}", term=value, choices=close
+        f"no entity with IRI, CURIE or label {value!r}",
+        term=value,
+        choices=closest_names(text, labels),
     )
+
+
+def closest_names(text: str, labels: list[str], limit: int = 5) -> list[str]:
+    """The labels closest to ``text``, best first, the shortest first among equals.
+
+    A label scores by its best fuzzy substring match (``wart`` in "external genital and
+    perianal warts") or its words in another order ("keratosis actinic"); a whole-string
+    ratio would offer "year" for ``wart``.
+    """
+    from rapidfuzz import fuzz, process
+
+    def score(query: str, label: str, **_: object) -> float:
+        return max(fuzz.partial_ratio(query, label), fuzz.token_sort_ratio(query, label))
+
+    found = process.extract(text.casefold(), labels, scorer=score, limit=None, score_cutoff=70)
+    ranked = sorted(found, key=lambda match: (-match[1], len(match[0]), match[0]))
+    return [label for label, _score, _index in ranked[:limit]]
 
 
 def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) -> URIRef:
