@@ -20,6 +20,7 @@ LAYERS = {
     "model": 3,
     "store": 4,
     "load": 5,
+    "shacl_sparql": 5,
     "validate": 6,
     "query": 6,
     "reason": 6,

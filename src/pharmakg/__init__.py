@@ -244,6 +244,8 @@ def validate(
     ontology: str | Path | None = None,
     engine: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    project_checks: bool | None = None,
+    notes: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate a graph (or the files named) with SHACL and the CURIE checks.
 
@@ -253,11 +255,20 @@ def validate(
     :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package), or
         ``auto`` (``fast`` on large graphs); both give the same report.
     :param progress: called as ``progress(steps_done, steps_total)``.
+    :param project_checks: run the prefix-map, CURIE and literal checks (default: only with
+        the packaged shapes; a user's shapes get SHACL alone).
+    :param notes: called with one line per shape naming the engine that checked it.
     """
     if isinstance(graph_or_paths, str | Path):
         graph_or_paths = [graph_or_paths]
     return validate_graph(
-        graph_or_paths, shapes=shapes, ontology=ontology, engine=engine, progress=progress
+        graph_or_paths,
+        shapes=shapes,
+        ontology=ontology,
+        engine=engine,
+        progress=progress,
+        project_checks=project_checks,
+        notes=notes,
     )
 
 

@@ -334,8 +334,16 @@ def export_command(
     type=click.Choice(SHACL_ENGINES),
     default="auto",
     show_default=True,
-    help="pyshacl (the reference), fast (the shacl package), auto (fast on large graphs).",
+    help="pyshacl (the reference), fast (the shacl package), auto (fast on large graphs "
+    "whose shapes it runs as SHACL says).",
 )
+@click.option(
+    "--project-checks/--no-project-checks",
+    default=None,
+    help="Also check the prefix map, CURIEs and ill-typed literals "
+    "(default: with the packaged shapes only).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say which engine checks each shape.")
 @_STORE
 @_errors_to_exit
 def validate(
@@ -346,9 +354,14 @@ def validate(
     ontology: str | None,
     output: str | None,
     shacl_engine: str,
+    project_checks: bool | None,
+    verbose: bool,
     store: str | None,
 ) -> None:
-    """Validate FILES (default: the packaged ontology and graphs) or a --store."""
+    """Validate FILES (default: the packaged ontology and graphs) or a --store.
+
+    Exit 0 if they conform, 1 if not, 2 for bad input or shapes, 3 if an engine fails.
+    """
     kg = _load(files, input_format, store)
     with _steps_bar() as progress:
         report = pharmakg.validate(
@@ -357,6 +370,8 @@ def validate(
             ontology=ontology,
             engine=shacl_engine,
             progress=lambda done, total: progress("validating", done, total),
+            project_checks=project_checks,
+            notes=(lambda line: click.echo(f"pharmakg: {line}", err=True)) if verbose else None,
         )
     _emit(report.to_json() if fmt == "json" else report.to_text(), output)
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMING)

@@ -43,11 +43,16 @@ __all__ = [
 
 
 class Severity(enum.Enum):
-    """SHACL result severities, most severe first."""
+    """SHACL result severities, most severe first.
+
+    SHACL lets a shape give any IRI as its severity (§2.1.5); such a result is ``CUSTOM`` and
+    keeps its IRI in :attr:`ValidationResult.severity_iri`.
+    """
 
     VIOLATION = "Violation"
     WARNING = "Warning"
     INFO = "Info"
+    CUSTOM = "Custom"
 
     @property
     def iri(self) -> URIRef:
@@ -56,11 +61,11 @@ class Severity(enum.Enum):
 
     @classmethod
     def from_iri(cls, iri: Node | None) -> Severity:
-        """Map ``sh:Violation``/``sh:Warning``/``sh:Info`` to a severity (default Violation)."""
+        """SHACL's three severity IRIs to theirs, another IRI to CUSTOM, none to Violation."""
         for severity in cls:
-            if iri == severity.iri:
+            if iri == severity.iri and severity is not cls.CUSTOM:
                 return severity
-        return cls.VIOLATION
+        return cls.VIOLATION if iri is None else cls.CUSTOM
 
 
 def _show(term: Node | None) -> str:
@@ -89,6 +94,20 @@ class ValidationResult:
     component: Node | None = None
     file: str | None = None
     line: int | None = None
+    #: The severity's own IRI when it is none of SHACL's three (``Severity.CUSTOM``).
+    severity_iri: Node | None = None
+
+    @property
+    def severity_name(self) -> str:
+        """``Violation``/``Warning``/``Info``, or a custom severity's IRI as a CURIE."""
+        if self.severity is Severity.CUSTOM and self.severity_iri is not None:
+            return _show(self.severity_iri)
+        return self.severity.value
+
+    @property
+    def severity_term(self) -> Node:
+        """The severity's IRI, as the report graph gives it."""
+        return self.severity_iri if self.severity_iri is not None else self.severity.iri
 
     def to_text(self) -> str:
         """One line: severity, where, what."""
@@ -99,7 +118,7 @@ class ValidationResult:
         shape = _show(self.source_shape)
         if self.shape_label:
             shape = f"{shape} ({self.shape_label})"
-        parts = [f"{where}{self.severity.value}: {focus}"]
+        parts = [f"{where}{self.severity_name}: {focus}"]
         if self.path is not None:
             parts.append(f"path {_show(self.path)}")
         if self.value is not None:
@@ -108,17 +127,27 @@ class ValidationResult:
         return " | ".join(parts) + f": {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary (terms as N-Triples-like strings)."""
+        """A JSON-ready dictionary (terms as CURIEs or lexical forms).
+
+        A literal value keeps its datatype and language beside it, so ``"5"`` and ``5`` differ.
+        """
 
         def term(node: Node | None) -> str | None:
             return None if node is None else _show(node)
 
+        literal = self.value if isinstance(self.value, Literal) else None
+        datatype = literal.datatype if literal is not None and not literal.language else None
+        if literal is not None and datatype is None and not literal.language:
+            datatype = XSD.string  # RDF 1.1: a simple literal is an xsd:string
+        custom = self.severity is Severity.CUSTOM and self.severity_iri is not None
         return {
-            "severity": self.severity.value,
+            "severity": str(self.severity_iri) if custom else self.severity.value,
             "focus_node": term(self.focus_node),
             "focus_label": self.focus_label,
             "path": term(self.path),
             "value": term(self.value),
+            "value_datatype": str(datatype) if datatype is not None else None,
+            "value_language": literal.language if literal is not None else None,
             "source_shape": term(self.source_shape),
             "shape_label": self.shape_label,
             "component": term(self.component),
@@ -130,7 +159,11 @@ class ValidationResult:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """What :func:`pharmakg.validate` found; ``conforms`` is False iff a Violation exists."""
+    """What :func:`pharmakg.validate` found.
+
+    ``conforms`` follows SHACL (any result breaks it) for a user's shapes; for the packaged
+    shapes only a Violation does (the project's rule, see ``validate_graph``).
+    """
 
     conforms: bool
     results: tuple[ValidationResult, ...] = ()
@@ -144,6 +177,8 @@ class ValidationReport:
         """A readable report, one result per line, ending with a summary line."""
         lines = [r.to_text() for r in self.results]
         counts = {s: sum(1 for r in self.results if r.severity is s) for s in Severity}
+        if not counts[Severity.CUSTOM]:  # the summary names custom severities only when found
+            del counts[Severity.CUSTOM]
         summary = ", ".join(f"{n} {s.value.lower()}(s)" for s, n in counts.items())
         verdict = "Conforms" if self.conforms else "Does not conform"
         lines.append(f"{verdict}: {summary}.")
@@ -165,7 +200,7 @@ class ValidationReport:
             graph.add((report, SH.result, node))
             graph.add((node, RDF.type, SH.ValidationResult))
             graph.add((node, SH.focusNode, result.focus_node))
-            graph.add((node, SH.resultSeverity, result.severity.iri))
+            graph.add((node, SH.resultSeverity, result.severity_term))
             graph.add((node, SH.resultMessage, Literal(result.message)))
             for predicate, value in (
                 (SH.resultPath, result.path),

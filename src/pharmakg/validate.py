@@ -27,23 +27,26 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
 from . import resources, vocab
-from .errors import InputError, QuerySyntaxError, ShapesError
+from .errors import InputError, MissingToolError, QuerySyntaxError, ShapesError
 from .load import LoadedGraph, load_graph, parse_file
 from .model import Severity, ValidationReport, ValidationResult
+from .shacl_sparql import read_select
 from .store import OxigraphStore, Store
 from .store.text import parse_sparql
 
@@ -281,16 +284,25 @@ class _ParsedOnceGraph(Graph):
 def _pyshacl_report(data: Graph, shapes: Graph, shapes_path: Path) -> tuple[bool, Graph]:
     # Imported here, as the fast engine is: only `validate` pays for an engine (about 0.3 s).
     from pyshacl import validate as shacl_validate
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
-    conforms, report, text = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        abort_on_first=False,
-        inplace=True,  # ``data`` is the caller's scratch copy; a clone would lose its query cache
-    )
+    try:
+        conforms, report, text = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            abort_on_first=False,
+            do_owl_imports=False,  # never fetch: local imports are merged by the caller
+            inplace=True,  # ``data`` is the caller's scratch copy; a clone keeps no query cache
+        )
+    except (ConstraintLoadError, ShapeLoadError) as error:
+        reason = " ".join(str(error).split())
+        raise ShapesError(f"SHACL shapes refused by pyshacl: {reason}", file=shapes_path) from None
+    except (ReportableRuntimeError, RuntimeError, ValueError, TypeError, KeyError) as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise MissingToolError(f"pyshacl failed on {shapes_path}: {reason}") from None
     if not isinstance(report, Graph):  # pyshacl returns its exception in place of the graph
         reason = str(report).splitlines()[0] if str(report) else str(text)
         raise ShapesError(f"SHACL shapes refused by pyshacl: {reason}", file=shapes_path)
@@ -350,6 +362,11 @@ _FOCUS = {
 _MESSAGE_VARIABLE = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+def _deactivated(shapes: Graph, node: Node) -> bool:
+    """``sh:deactivated true`` (§2.1.4): the shape or constraint is not evaluated."""
+    return (node, SH.deactivated, Literal(True)) in shapes
+
+
 def _split_sparql(shapes: Graph) -> tuple[Graph, list[tuple[Node, Node]]]:
     """The shapes without their node shapes' ``sh:sparql``, and those (shape, constraint)."""
     core = Graph()
@@ -359,7 +376,7 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[tuple[Node, Node]]]:
     for shape, constraint in shapes.subject_objects(SH.sparql):
         if (shape, SH.path, None) in shapes:  # property shapes keep theirs in the engine
             continue
-        if (constraint, SH.deactivated, Literal(True)) in shapes:
+        if _deactivated(shapes, constraint) or _deactivated(shapes, shape):
             continue
         core.remove((shape, SH.sparql, constraint))
         pairs.append((shape, constraint))
@@ -413,13 +430,25 @@ def _with_target_nodes(shapes: Graph, answered: dict[tuple[Node, Node], set[Node
     return out
 
 
+_CLASS_TYPES = (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class"))
+
+
+def _is_class(shapes: Graph, shape: Node) -> bool:
+    """Whether ``shape`` is a class in the shapes graph (then it is an implicit class target)."""
+    return any((shape, RDF.type, kind) in shapes for kind in _CLASS_TYPES)
+
+
 def _focus_nodes(store: Store, shapes: Graph, shape: Node) -> set[Node]:
     """The focus nodes of ``shape``'s targets, read from the store."""
     focus: set[Node] = set(shapes.objects(shape, SH.targetNode))
     for target in shapes.objects(shape, SH.target):
         focus |= _sparql_target_focus(store, shapes, target) or set()
+    implicit = {shape} if _is_class(shapes, shape) else set()
     for keyword, sparql in _FOCUS.items():
-        for target in shapes.objects(shape, keyword):
+        targets = set(shapes.objects(shape, keyword))
+        if keyword == SH.targetClass:
+            targets |= implicit  # §2.1.3.3: a shape that is a class targets its instances
+        for target in targets:
             if keyword == SH.targetClass:
                 classes = store.query(_SUBCLASSES, {"target": target}).column("class")
                 bindings = [{"class": c} for c in classes if c is not None]
@@ -475,10 +504,108 @@ def refuse_service_in_shapes(shapes: Graph, shapes_path: Path) -> None:
                 )
 
 
+def _active_sparql_texts(shapes: Graph) -> Iterable[tuple[Node, Node, str]]:
+    """(shape or target, holder, query text with its prologue) of each SELECT/ASK that runs."""
+    for prop in (SH.select, SH.ask):
+        for holder, text in shapes.subject_objects(prop):
+            owners = [*shapes.subjects(SH.sparql, holder), *shapes.subjects(SH.target, holder)]
+            if _deactivated(shapes, holder) or any(_deactivated(shapes, o) for o in owners):
+                continue
+            yield (owners[0] if owners else holder), holder, _prologue(shapes, holder) + str(text)
+
+
+def refuse_unsupported_sparql(shapes: Graph, shapes_path: Path) -> None:
+    """Refuse the SHACL-SPARQL queries that SHACL §5.2.1 forbids, before either engine runs.
+
+    `SHACL §5.2.1 <https://www.w3.org/TR/shacl/#pre-binding>`_: no MINUS, VALUES or SERVICE,
+    no ``AS $this`` (or another pre-bound variable), every sub-select returns ``$this``. Run
+    anyway, such a query answers as if the shape held (W3C tests pre-binding-*).
+
+    :raises ShapesError: naming the shape and the reason.
+    """
+    for owner, _holder, sparql in _active_sparql_texts(shapes):
+        refusal = read_select(sparql).refusal
+        if refusal is not None:
+            raise ShapesError(
+                f"the SPARQL of shape {owner.n3()} is not allowed by SHACL §5.2.1: {refusal}",
+                file=shapes_path,
+                term=str(owner),
+            )
+
+
+#: Keywords whose value is a shape that must hold (or not) for each value node.
+_SHAPE_KEYWORDS = (SH.node, SH["not"], SH.qualifiedValueShape)
+_SHAPE_LIST_KEYWORDS = (SH["and"], SH["or"], SH.xone)
+_VALIDATORS = (SH.validator, SH.nodeValidator, SH.propertyValidator)
+
+
+def _referenced_shapes(shapes: Graph) -> set[Node]:
+    """Every shape named by sh:node, sh:not, sh:qualifiedValueShape or an and/or/xone list."""
+    found = {o for keyword in _SHAPE_KEYWORDS for o in shapes.objects(None, keyword)}
+    for keyword in _SHAPE_LIST_KEYWORDS:
+        for head in shapes.objects(None, keyword):
+            found.update(Collection(shapes, head))
+    return found
+
+
+def fast_blockers(shapes: Graph) -> list[str]:
+    """Why the fast path cannot give SHACL's answer for a user's ``shapes`` (empty: it can).
+
+    It runs SHACL Core in the ``shacl`` engine and each node shape's SELECT constraint on the
+    store per focus node; anything else of SHACL-SPARQL is left to pyshacl.
+    """
+    reasons = []
+    referenced = _referenced_shapes(shapes)
+    for shape, holder, sparql in _active_sparql_texts(shapes):
+        name = shape.n3()
+        if (shape, SH.sparql, holder) not in shapes:
+            continue  # a SPARQL-based target: see _targets_on_store
+        if (shape, SH.path, None) in shapes:
+            reasons.append(f"shape {name}: a SPARQL constraint on a property shape")
+        elif shape in referenced:
+            reasons.append(f"shape {name}: has SPARQL constraints and is used by sh:node/not/…")
+        elif (holder, SH.select, None) not in shapes:
+            reasons.append(f"shape {name}: a SPARQL constraint that is not a SELECT")
+        elif not read_select(sparql).runs_per_focus_node:
+            reasons.append(
+                f"shape {name}: its SELECT does not project $this (or $currentShape), "
+                "or reads $shapesGraph"
+            )
+    if any((None, keyword, None) in shapes for keyword in _VALIDATORS):
+        reasons.append("SHACL-SPARQL constraint components (sh:validator)")
+    return reasons
+
+
 def _fill(values: dict[str, Node | None], match: re.Match[str]) -> str:
     """A message's ``{?var}`` replaced by the variable's value (as pyshacl does: its string)."""
     value = values.get(match[1])
     return str(value) if value is not None else match[0]
+
+
+def _add_sparql_result(
+    report: Graph,
+    shapes: Graph,
+    shape_and_constraint: tuple[Node, Node],
+    this: Node,
+    values: dict[str, Node | None],
+) -> None:
+    """One solution of a SHACL-SPARQL constraint for focus node ``this`` as a result (§5.3.2)."""
+    shape, constraint = shape_and_constraint
+    path, value = values.get("path"), values.get("value")
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationResult))
+    report.add((node, SH.focusNode, this))
+    report.add((node, SH.value, value if value is not None else this))
+    report.add((node, SH.resultSeverity, shapes.value(shape, SH.severity) or SH.Violation))
+    report.add((node, SH.sourceShape, shape))
+    report.add((node, SH.sourceConstraint, constraint))
+    report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+    if path is not None:
+        report.add((node, SH.resultPath, path))
+    for message in shapes.objects(constraint, SH.message):
+        text = _MESSAGE_VARIABLE.sub(partial(_fill, values), str(message))
+        lang = message.language if isinstance(message, Literal) else None
+        report.add((node, SH.resultMessage, Literal(text, lang=lang)))
 
 
 def _sparql_report(
@@ -487,9 +614,13 @@ def _sparql_report(
     pairs: list[tuple[Node, Node]],
     step: Callable[[], None] = lambda: None,
 ) -> Graph:
-    """A report graph of the SHACL-SPARQL constraints, each run once on the store.
+    """A report graph of the packaged shapes' SHACL-SPARQL constraints, each run once.
 
-    ``step`` is called after each constraint.
+    Each query runs with ``$this`` unbound and its rows are kept for the shape's focus nodes:
+    right for the packaged queries, each of which binds ``$this`` in a triple pattern and
+    projects it (``tests/test_validate_engines.py`` holds them to pyshacl's answers), and one
+    query instead of one per focus node keeps a million triples at 2 s. A user's shapes run
+    per focus node instead (:func:`_sparql_report_per_focus`). ``step`` is called after each.
     """
     report = Graph()
     for shape, constraint in pairs:
@@ -501,33 +632,48 @@ def _sparql_report(
         if not result.rows:
             continue  # nothing to report: the focus nodes are not needed
         focus = _focus_nodes(store, shapes, shape)
-        severity = shapes.value(shape, SH.severity) or SH.Violation
-        messages = list(shapes.objects(constraint, SH.message))
         seen = set()
         for row in result.rows:
             values = dict(zip(result.variables, row, strict=True))
             this = values.get("this")
             if this is None or this not in focus:
                 continue
-            path, value = values.get("path"), values.get("value")
-            key = (this, path, value, tuple(sorted((k, str(v)) for k, v in values.items())))
-            if key in seen:
-                continue
-            seen.add(key)
-            node = BNode()
-            report.add((node, RDF.type, SH.ValidationResult))
-            report.add((node, SH.focusNode, this))
-            report.add((node, SH.value, value if value is not None else this))
-            report.add((node, SH.resultSeverity, severity))
-            report.add((node, SH.sourceShape, shape))
-            report.add((node, SH.sourceConstraint, constraint))
-            report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            if path is not None:
-                report.add((node, SH.resultPath, path))
-            for message in messages:
-                text = _MESSAGE_VARIABLE.sub(partial(_fill, values), str(message))
-                lang = message.language if isinstance(message, Literal) else None
-                report.add((node, SH.resultMessage, Literal(text, lang=lang)))
+            key = tuple(sorted((k, str(v)) for k, v in values.items()))
+            if key not in seen:
+                seen.add(key)
+                _add_sparql_result(report, shapes, (shape, constraint), this, values)
+    return report
+
+
+def _sparql_report_per_focus(
+    store: Store,
+    shapes: Graph,
+    pairs: list[tuple[Node, Node]],
+    step: Callable[[], None] = lambda: None,
+) -> Graph:
+    """A report graph of a user's SHACL-SPARQL constraints, run once per focus node.
+
+    `SHACL §5.3 <https://www.w3.org/TR/shacl/#sparql-constraints-validation>`_: ``$this`` is
+    pre-bound to the focus node and ``$currentShape`` to the shape (§5.2.2), as pyoxigraph's
+    ``substitutions`` do; :func:`_fast_blockers` sent every other query to pyshacl.
+    """
+    report = Graph()
+    for shape, constraint in pairs:
+        step()
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            continue
+        sparql = _prologue(shapes, constraint) + str(select)
+        wants_shape = "currentShape" in read_select(sparql).mentions
+        for this in sorted(_focus_nodes(store, shapes, shape), key=str):
+            bound: dict[str, Node] = {"this": this}
+            if wants_shape:
+                bound["currentShape"] = shape
+            result = store.query(sparql, bound)
+            for row in result.rows:
+                values = dict(zip(result.variables, row, strict=True))
+                values["this"] = this
+                _add_sparql_result(report, shapes, (shape, constraint), this, values)
     return report
 
 
@@ -564,6 +710,8 @@ def _results(
 ) -> list[ValidationResult]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, node) in report:
+            continue  # §3.6.2.7: a detail explains its parent result; it is not one of its own
         focus = report.value(node, SH.focusNode)
         if focus is None:  # SHACL §3.6.2: every validation result has exactly one focus node
             raise ShapesError(f"the SHACL engine reported a result without sh:focusNode ({node})")
@@ -579,7 +727,8 @@ def _results(
                 value=report.value(node, SH.value),
                 source_shape=shape,
                 shape_label=_shape_label(shapes, shape),
-                severity=Severity.from_iri(report.value(node, SH.resultSeverity)),
+                severity=Severity.from_iri(severity := report.value(node, SH.resultSeverity)),
+                severity_iri=severity if Severity.from_iri(severity) is Severity.CUSTOM else None,
                 message="; ".join(sorted(messages)) or "constraint not satisfied",
                 component=report.value(node, SH.sourceConstraintComponent),
             )
@@ -653,15 +802,23 @@ def _store_for_constraints(store: Store, data: bytes, *, copy: bool) -> Store:
     return store
 
 
-def choose_engine(engine: str, triples: int) -> str:
+def choose_engine(engine: str, triples: int, blockers: Sequence[str] = ()) -> str:
     """The engine ``auto`` means for a graph of ``triples`` triples (others stay as they are).
 
-    :raises InputError: an unknown engine; the error lists them.
+    ``blockers`` (from :func:`fast_blockers`) are shape features the fast path does not run
+    as SHACL says: ``auto`` then picks pyshacl, and ``fast`` is refused.
+
+    :raises InputError: an unknown engine (the error lists them), or ``fast`` with blockers.
     """
     if engine not in ENGINES:
         raise InputError(f"unknown SHACL engine {engine!r}", term=engine, choices=ENGINES)
+    if engine == "fast" and blockers:
+        raise InputError(
+            f"the fast SHACL engine cannot run these shapes ({blockers[0]}); "
+            "use --engine auto or --engine pyshacl"
+        )
     if engine == "auto":
-        return "fast" if triples > FAST_ABOVE else "pyshacl"
+        return "fast" if triples > FAST_ABOVE and not blockers else "pyshacl"
     return engine
 
 
@@ -686,6 +843,8 @@ def _fast_validation(
     shapes_path: Path,
     ontology_text: bytes | None,
     step: Callable[[], None],
+    *,
+    per_focus: bool,
 ) -> tuple[bool, Graph, Store]:
     """The fast engine's SHACL Core report plus the SHACL-SPARQL results, and their store.
 
@@ -696,9 +855,61 @@ def _fast_validation(
     merged_store = _store_for_constraints(store, data, copy=ontology_text is not None)
     answered = _targets_on_store(merged_store, core)
     conforms, report = _fast_report(data, _with_target_nodes(core, answered), shapes_path)
-    for triple in _sparql_report(merged_store, shapes, pairs, step):
+    sparql_report = _sparql_report_per_focus if per_focus else _sparql_report
+    for triple in sparql_report(merged_store, shapes, pairs, step):
         report.add(triple)
     return conforms, report, merged_store
+
+
+def _with_local_imports(shapes: Graph, shapes_path: Path) -> Graph:
+    """``shapes`` with the local files its ``owl:imports`` name merged in.
+
+    Their ``sh:prefixes`` declarations then resolve. An import that is not a local file is
+    left out: validating never fetches anything.
+    """
+    merged, todo, seen = shapes, list(shapes.objects(None, OWL.imports)), set()
+    while todo:
+        iri = str(todo.pop())
+        if iri in seen or not iri.startswith("file:"):
+            continue
+        seen.add(iri)
+        path = Path(url2pathname(urlparse(iri).path))
+        if not path.is_file():
+            continue
+        if merged is shapes:
+            merged = Graph()
+            for triple in shapes:
+                merged.add(triple)
+        imported = parse_file(path)
+        for triple in imported:
+            merged.add(triple)
+        todo.extend(imported.objects(None, OWL.imports))
+    return merged
+
+
+def _user_shapes(shapes_path: Path, engine: str, triples: int) -> tuple[Graph, str]:
+    """A user's shapes graph, checked, and the engine that gives SHACL's answer for it."""
+    shapes_graph = _with_local_imports(parse_file(shapes_path), shapes_path)
+    refuse_service_in_shapes(shapes_graph, shapes_path)
+    refuse_unsupported_sparql(shapes_graph, shapes_path)
+    return shapes_graph, choose_engine(engine, triples, fast_blockers(shapes_graph))
+
+
+def _engine_notes(shapes: Graph, chosen: str, per_focus: bool) -> list[str]:
+    """One line per shape: which engine checks it (``pharmakg validate --verbose``)."""
+    notes = []
+    named = sorted({s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)})
+    for shape in named:
+        where = "pyshacl"
+        if chosen == "fast":
+            where = "the shacl engine (SHACL Core)"
+            if any(True for _ in shapes.objects(shape, SH.sparql)):
+                how = "once per focus node" if per_focus else "once for all focus nodes"
+                where += f" + pyoxigraph (SHACL-SPARQL, {how})"
+        if _deactivated(shapes, shape):
+            where = "nobody (sh:deactivated)"
+        notes.append(f"shape {vocab.shorten(shape)}: {where}")
+    return notes
 
 
 def validate_graph(
@@ -708,30 +919,90 @@ def validate_graph(
     ontology: str | Path | None = None,
     engine: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    project_checks: bool | None = None,
+    notes: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate a loaded graph (or the files ``kg`` names) and return a report.
 
-    :param shapes: a SHACL file (default: the packaged ``ontology/shapes.ttl``).
+    :param shapes: a SHACL file (default: the packaged ``ontology/shapes.ttl``). A user's
+        shapes are read as SHACL says: any result, whatever its severity, breaks conformance,
+        and ``auto`` picks pyshacl when the fast path cannot run them (:func:`fast_blockers`).
+        The packaged shapes keep the project's rule: only a Violation breaks conformance.
     :param ontology: the OWL ontology merged into the data (default: the packaged one).
     :param engine: ``pyshacl`` (the reference), ``fast`` (the ``shacl`` package) or ``auto``
         (``fast`` above :data:`FAST_ABOVE` triples).
     :param progress: called as ``progress(steps_done, steps_total)`` as the validation goes
         (the SHACL engine, each SHACL-SPARQL constraint it leaves to the store, each check).
+    :param project_checks: also run the checks beyond SHACL (prefix map, CURIEs, ill-typed
+        literals); default: with the packaged shapes only.
+    :param notes: called with one line per shape saying which engine checked it.
+    :raises ShapesError: the shapes do not parse, or use SPARQL that SHACL §5.2.1 forbids.
     """
     if not isinstance(kg, LoadedGraph):
         kg = load_graph(*kg)
+    packaged = shapes is None
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
     ontology_path = Path(ontology) if ontology is not None else resources.ontology_file()
-    shapes_graph = parse_file(shapes_path)
-    if shapes is not None:  # a user's shapes; the packaged ones are ours
-        refuse_service_in_shapes(shapes_graph, shapes_path)
+    triples = len(kg.store())
+    if packaged:
+        shapes_graph = parse_file(shapes_path)
+        chosen = choose_engine(engine, triples)
+    else:
+        shapes_graph, chosen = _user_shapes(shapes_path, engine, triples)
+    run_checks = packaged if project_checks is None else project_checks
+    if notes is not None:
+        for line in _engine_notes(shapes_graph, chosen, per_focus=not packaged):
+            notes(line)
+    _core, pairs = _split_sparql(shapes_graph)
+    step = _Steps(progress, (1 + len(pairs) if chosen == "fast" else 1) + 3)
+    shacl_conforms, results, checked = _shacl_results(
+        kg, (shapes_graph, shapes_path), ontology_path, chosen, step, packaged=packaged
+    )
+    step()
+    results += _project_checks(kg, checked, step) if run_checks else _skip(step, 2)
+    results.sort(key=_sort_key)
+    if packaged:  # the project's rule: warnings are shown but do not stop a release
+        conforms = shacl_conforms and not any(r.severity is Severity.VIOLATION for r in results)
+    else:  # SHACL §3.6.1: a report conforms iff it has no results, whatever their severity
+        conforms = not results
+    return ValidationReport(conforms=conforms, results=tuple(results))
+
+
+def _skip(step: Callable[[], None], steps: int) -> list[ValidationResult]:
+    for _ in range(steps):
+        step()
+    return []
+
+
+def _project_checks(
+    kg: LoadedGraph, checked: Store, step: Callable[[], None]
+) -> list[ValidationResult]:
+    """The checks beyond SHACL: CURIEs, ill-typed literals, the Turtle files' prefixes."""
+    results = check_curies(checked)
+    step()
+    results += check_literals(checked)
+    step()
+    for source in kg.sources:
+        if source.suffix == ".ttl":
+            results += check_prefix_declarations(source)
+    return results
+
+
+def _shacl_results(
+    kg: LoadedGraph,
+    shapes: tuple[Graph, Path],
+    ontology_path: Path,
+    chosen: str,
+    step: Callable[[], None],
+    *,
+    packaged: bool,
+) -> tuple[bool, list[ValidationResult], Store]:
+    """The chosen engine's SHACL results, and the store the labels and checks read."""
+    shapes_graph, shapes_path = shapes
     store = kg.store()
     add_ontology = ontology_path.resolve() not in {p.resolve() for p in kg.sources} and (
         not store.query(_HAS_ONTOLOGY).boolean
     )
-    chosen = choose_engine(engine, len(store))
-    _core, pairs = _split_sparql(shapes_graph)
-    step = _Steps(progress, (1 + len(pairs) if chosen == "fast" else 1) + 3)
     checked = store  # the data alone, for the labels and the checks beyond SHACL
     if chosen == "fast":
         ontology_text = (
@@ -740,7 +1011,7 @@ def validate_graph(
             else None
         )
         shacl_conforms, report, merged_store = _fast_validation(
-            store, shapes_graph, shapes_path, ontology_text, step
+            store, shapes_graph, shapes_path, ontology_text, step, per_focus=not packaged
         )
         if not add_ontology:
             checked = merged_store  # the same data, faster to read
@@ -754,14 +1025,4 @@ def validate_graph(
         shacl_conforms, report = _pyshacl_report(merged, shapes_graph, shapes_path)
     step()
     results = _results(report, shapes_graph, lambda node: _store_label(checked, node))
-    step()
-    results += check_curies(checked)
-    step()
-    results += check_literals(checked)
-    step()
-    for source in kg.sources:
-        if source.suffix == ".ttl":
-            results += check_prefix_declarations(source)
-    results.sort(key=_sort_key)
-    conforms = shacl_conforms and not any(r.severity is Severity.VIOLATION for r in results)
-    return ValidationReport(conforms=conforms, results=tuple(results))
+    return shacl_conforms, results, checked
