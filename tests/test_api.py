@@ -105,8 +105,12 @@ def test_layers_import_only_downwards() -> None:
 
 
 def test_cli_imports_only_the_public_api() -> None:
-    """The CLI is a thin layer: it reaches the stages through ``pharmakg`` alone."""
-    assert _internal_imports(SRC / "cli.py") == {"__init__"}
+    """The CLI is a thin layer: it reaches the stages through ``pharmakg`` alone.
+
+    Beside the public API it may read the support modules every layer shares: the format
+    registry (to read ``--format`` as the registry does) and the error tree.
+    """
+    assert _internal_imports(SRC / "cli.py") <= {"__init__", "errors", "formats"}
     public = set(pharmakg.__all__)
     tree = ast.parse((SRC / "cli.py").read_text())
     for node in ast.walk(tree):

@@ -30,11 +30,15 @@ class SparqlText:
     :param refusal: why §5.2.1 refuses the query, or None.
     :param mentions: the pre-bound variables the query names anywhere.
     :param projects: the variables of its outer SELECT clause (all in scope for ``SELECT *``).
+    :param substituted_wrongly: a pre-bound variable is read where pyoxigraph's substitution
+        differs from SHACL's pre-binding: ``bound(…)`` in a group with no triple pattern on it,
+        or a BIND before one (W3C pre-binding-003, -004, -005).
     """
 
     refusal: str | None
     mentions: frozenset[str]
     projects: frozenset[str]
+    substituted_wrongly: bool = False
 
     @property
     def runs_per_focus_node(self) -> bool:
@@ -44,7 +48,11 @@ class SparqlText:
         graph in the dataset, which the fast path does not build.
         """
         needed = self.mentions - {"shapesGraph"} | {"this"}
-        return "shapesGraph" not in self.mentions and needed <= self.projects
+        return (
+            "shapesGraph" not in self.mentions
+            and needed <= self.projects
+            and not self.substituted_wrongly
+        )
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -120,6 +128,67 @@ def _binding_refusal(node: Any, name: str | None) -> str | None:
     return None
 
 
+def _walk_expression(node: Any) -> Iterator[Any]:
+    """Every value of an expression, but not of the groups nested in it (``EXISTS {…}``)."""
+    from pyparsing import ParseResults
+
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        yield item
+        if _name(item) == "GroupGraphPatternSub":
+            continue
+        if isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple | ParseResults):
+            todo.extend(item)
+
+
+def _pre_bound_in(node: Any) -> set[str]:
+    return {str(v) for v in _walk_expression(node) if isinstance(v, Variable)} & PRE_BOUND
+
+
+def _group_substitutes_wrongly(parts: list[Any]) -> bool:
+    """Whether a group reads a pre-bound variable in ``bound()`` or BIND before binding it.
+
+    pyoxigraph joins a substituted value into the group's triple patterns: a BIND placed
+    before them, or ``bound()`` in a group that has none mentioning the variable, sees it
+    unbound, where SHACL's pre-binding sees it bound everywhere.
+    """
+    patterns: set[str] = set()
+    in_group = {
+        str(v)
+        for part in parts
+        if _name(part) == "TriplesBlock"
+        for v in _walk_expression(part)
+        if isinstance(v, Variable)
+    }
+    for part in parts:
+        name = _name(part)
+        if name == "TriplesBlock":
+            patterns |= _pre_bound_in(part)
+        elif name == "Bind" and _pre_bound_in(_get(part, "expr")) - patterns:
+            return True
+        elif name == "Filter":
+            tested = {
+                str(_get(node, "arg"))
+                for node in _walk_expression(_get(part, "expr"))
+                if _name(node) == "Builtin_BOUND"
+            }
+            if tested & PRE_BOUND - in_group:
+                return True
+    return False
+
+
+def _substituted_wrongly(query: Any) -> bool:
+    """Whether any group of the query reads a pre-bound variable where substitution differs."""
+    return any(
+        _group_substitutes_wrongly(list(_get(node, "part") or []))
+        for node in _walk(query)
+        if _name(node) == "GroupGraphPatternSub"
+    )
+
+
 def read_select(text: str) -> SparqlText:
     """Parse a constraint's SELECT query (with its PREFIX prologue) and read what it needs.
 
@@ -132,4 +201,4 @@ def read_select(text: str) -> SparqlText:
     mentions = frozenset(
         str(v) for v in _walk(query) if isinstance(v, Variable) and str(v) in PRE_BOUND
     )
-    return SparqlText(_refusal(query), mentions, _projected(query))
+    return SparqlText(_refusal(query), mentions, _projected(query), _substituted_wrongly(query))
