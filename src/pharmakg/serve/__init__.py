@@ -1,9 +1,10 @@
 """Stage: ``pharmakg serve``, a SPARQL 1.1 Protocol endpoint and linked-data server.
 
 Safe by default: read-only (SPARQL Update only with a token, on in-memory data), SERVICE
-refused unless its endpoint is allow-listed, every query time-limited in a killable worker
-process and its result capped, a bounded number of queries at once, with workers kept for the
-server's own light requests, a request-size limit, and a ``/health`` that runs a query.
+refused unless its endpoint is allow-listed (decided by a real parse, in workers that have no
+network), every query time-limited and memory-limited in a killable worker process and its
+result capped, a bounded number of queries at once, with workers kept for the server's own
+light requests, request size and read-time limits, and a ``/health`` that runs a query.
 
 >>> from pharmakg.serve import ServeOptions
 >>> ServeOptions(base_iri="https://example.org/kg").base_iri
@@ -11,8 +12,9 @@ server's own light requests, a request-size limit, and a ``/health`` that runs a
 
 The parts: :mod:`~pharmakg.serve.app` (the Starlette routes), :mod:`~pharmakg.serve.pool`
 (the killable workers), :mod:`~pharmakg.serve.worker` (what a worker runs),
-:mod:`~pharmakg.serve.protocol` (negotiation, the SERVICE check) and
-:mod:`~pharmakg.serve.pages` (the HTML).
+:mod:`~pharmakg.serve.sandbox` (no network, a memory ceiling), :mod:`~pharmakg.serve.describe`
+(a resource's page, one page at a time), :mod:`~pharmakg.serve.connections` (slow clients),
+:mod:`~pharmakg.serve.protocol` (negotiation) and :mod:`~pharmakg.serve.pages` (the HTML).
 """
 
 from __future__ import annotations
