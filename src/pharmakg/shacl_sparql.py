@@ -10,11 +10,14 @@ Every decision here reads rdflib's SPARQL 1.1 parse tree of the text, never the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib.term import Variable
+
+from .store.text import walk_tree
 
 __all__ = ["PRE_BOUND", "SparqlText", "read_select"]
 
@@ -56,17 +59,8 @@ class SparqlText:
 
 
 def _walk(node: Any) -> Iterator[Any]:
-    """Every value of rdflib's parse tree, depth first, without recursion."""
-    from pyparsing import ParseResults
-
-    todo = [node]
-    while todo:
-        item = todo.pop()
-        yield item
-        if isinstance(item, dict):
-            todo.extend(item.values())
-        elif isinstance(item, list | tuple | ParseResults):
-            todo.extend(item)
+    """Every value of rdflib's parse tree, without recursion."""
+    return walk_tree(node)
 
 
 def _get(node: Any, key: str) -> Any:
@@ -130,18 +124,7 @@ def _binding_refusal(node: Any, name: str | None) -> str | None:
 
 def _walk_expression(node: Any) -> Iterator[Any]:
     """Every value of an expression, but not of the groups nested in it (``EXISTS {…}``)."""
-    from pyparsing import ParseResults
-
-    todo = [node]
-    while todo:
-        item = todo.pop()
-        yield item
-        if _name(item) == "GroupGraphPatternSub":
-            continue
-        if isinstance(item, dict):
-            todo.extend(item.values())
-        elif isinstance(item, list | tuple | ParseResults):
-            todo.extend(item)
+    return walk_tree(node, into=lambda item: _name(item) != "GroupGraphPatternSub")
 
 
 def _pre_bound_in(node: Any) -> set[str]:
@@ -189,6 +172,7 @@ def _substituted_wrongly(query: Any) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def read_select(text: str) -> SparqlText:
     """Parse a constraint's SELECT query (with its PREFIX prologue) and read what it needs.
 

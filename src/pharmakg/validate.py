@@ -281,6 +281,18 @@ class _ParsedOnceGraph(Graph):
         )
 
 
+def _with_imports(shapes: Graph, nodes: Iterable[Node]) -> set[Node]:
+    """``nodes`` and every node they reach through ``owl:imports`` in ``shapes``."""
+    found = set(nodes)
+    todo = list(found)
+    while todo:
+        for imported in shapes.objects(todo.pop(), OWL.imports):
+            if imported not in found:
+                found.add(imported)
+                todo.append(imported)
+    return found
+
+
 def _with_imported_prefixes(shapes: Graph) -> Graph:
     """``shapes`` with each ``sh:prefixes`` holder declaring what its ``owl:imports`` declare.
 
@@ -294,14 +306,9 @@ def _with_imported_prefixes(shapes: Graph) -> Graph:
     for triple in shapes:
         flat.add(triple)
     for holder in holders:
-        todo, seen = [holder], {holder}
-        while todo:
-            for imported in shapes.objects(todo.pop(), OWL.imports):
-                if imported not in seen:
-                    seen.add(imported)
-                    todo.append(imported)
-                    for declaration in shapes.objects(imported, SH.declare):
-                        flat.add((holder, SH.declare, declaration))
+        for imported in _with_imports(shapes, [holder]) - {holder}:
+            for declaration in shapes.objects(imported, SH.declare):
+                flat.add((holder, SH.declare, declaration))
     return flat
 
 
@@ -454,7 +461,7 @@ def _with_target_nodes(shapes: Graph, answered: dict[tuple[Node, Node], set[Node
     return out
 
 
-_CLASS_TYPES = (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class"))
+_CLASS_TYPES = (RDFS.Class, OWL.Class)
 
 
 def _is_class(shapes: Graph, shape: Node) -> bool:
@@ -491,14 +498,7 @@ def _prologue(shapes: Graph, constraint: Node) -> str:
     (``sh:prefixes/owl:imports*/sh:declare``) as far as the shapes graph holds them.
     """
     lines = set()
-    holders = set(shapes.objects(constraint, SH.prefixes))
-    todo = list(holders)
-    while todo:
-        for imported in shapes.objects(todo.pop(), OWL.imports):
-            if imported not in holders:
-                holders.add(imported)
-                todo.append(imported)
-    for holder in holders:
+    for holder in _with_imports(shapes, shapes.objects(constraint, SH.prefixes)):
         for declaration in shapes.objects(holder, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
@@ -755,6 +755,8 @@ def _results(
         messages = [str(m) for m in shapes.objects(shape, SH.message)] if shape is not None else []
         if not messages:
             messages = [str(m) for m in report.objects(node, SH.resultMessage)]
+        severity_iri = report.value(node, SH.resultSeverity)
+        severity = Severity.from_iri(severity_iri)
         results.append(
             ValidationResult(
                 focus_node=focus,
@@ -763,8 +765,8 @@ def _results(
                 value=report.value(node, SH.value),
                 source_shape=shape,
                 shape_label=_shape_label(shapes, shape),
-                severity=Severity.from_iri(severity := report.value(node, SH.resultSeverity)),
-                severity_iri=severity if Severity.from_iri(severity) is Severity.CUSTOM else None,
+                severity=severity,
+                severity_iri=severity_iri if severity is Severity.CUSTOM else None,
                 message="; ".join(sorted(messages)) or "constraint not satisfied",
                 component=report.value(node, SH.sourceConstraintComponent),
             )

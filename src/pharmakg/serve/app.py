@@ -231,7 +231,7 @@ def _endpoint(request: HttpRequest, options: ServeOptions) -> str:
     """The endpoint's public URL: ``--public-url``'s, else the one the request came to."""
     if options.public_url is not None:
         return options.public_url + "sparql"
-    return str(request.url.replace(path=request.url.path, query="", fragment=""))
+    return str(request.url.replace(query="", fragment=""))
 
 
 def _root(options: ServeOptions) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -148,29 +149,54 @@ def _read_claims(
     predicate_of = ox.NamedNode(pkg + "claimPredicate")
     shown = {(t.subject, t.predicate, t.object) for t in links}
     more = capped = False
+    kept: set[Node] = set()
     for role, entity_is_subject in ((subject_of, True), (object_of, False)):
-        windowed = list(islice(reader.read(None, role, entity), offset, offset + size + 1))
+        # One read serves the page's window and the search for the claims behind its links.
+        about = [
+            record.subject
+            for record in islice(reader.read(None, role, entity), max(CLAIM_CAP, offset + size) + 1)
+            if isinstance(record.subject, ox.NamedNode | ox.BlankNode)
+        ]
+        windowed = about[offset : offset + size + 1]
         more |= len(windowed) > size
-        for record in windowed[:size]:
-            if isinstance(record.subject, ox.NamedNode | ox.BlankNode):
-                _keep_claim(reader, record.subject, pkg)
-        about = list(islice(reader.read(None, role, entity), CLAIM_CAP + 1))
         capped |= len(about) > CLAIM_CAP
         other_role = object_of if entity_is_subject else subject_of
-        for record in about[:CLAIM_CAP]:
-            claim = record.subject
-            if not isinstance(claim, ox.NamedNode | ox.BlankNode):
-                continue
-            others = [t.object for t in islice(reader.read(claim, other_role, None), NODE_CAP)]
-            predicates = [t.object for t in islice(reader.read(claim, predicate_of, None), 5)]
-            ends = [(entity, o) if entity_is_subject else (o, entity) for o in others]
-            if any((s, p, o) in shown for s, o in ends for p in predicates):
+        behind_links = [
+            claim
+            for claim in about[:CLAIM_CAP]
+            if _claim_link_shown(
+                reader, claim, (entity, entity_is_subject), (other_role, predicate_of), shown
+            )
+        ]
+        for claim in windowed[:size] + behind_links:
+            if claim not in kept:
+                kept.add(claim)
                 _keep_claim(reader, claim, pkg)
     supported = ox.NamedNode(pkg + "supportedBy")
     for record in islice(reader.read(entity, supported, None), NODE_CAP):
         if isinstance(record.object, ox.NamedNode | ox.BlankNode):
             _keep_claim(reader, record.object, pkg)
     return more, capped
+
+
+def _claim_link_shown(
+    reader: _Reader,
+    claim: Node,
+    entity: tuple[ox.NamedNode, bool],
+    roles: tuple[ox.NamedNode, ox.NamedNode],
+    shown: set[tuple[Any, Any, Any]],
+) -> bool:
+    """Whether ``claim`` is about one of the links shown.
+
+    ``entity``: the resource, and whether it is the claims' subject; ``roles``: the property
+    of the claim's other end, and ``pkg:claimPredicate``.
+    """
+    node, is_subject = entity
+    other_role, predicate_of = roles
+    others = [t.object for t in islice(reader.read(claim, other_role, None), NODE_CAP)]
+    predicates = [t.object for t in islice(reader.read(claim, predicate_of, None), 5)]
+    ends = [(node, o) if is_subject else (o, node) for o in others]
+    return any((s, p, o) in shown for s, o in ends for p in predicates)
 
 
 def _keep_claim(reader: _Reader, claim: Node, pkg: str) -> None:

@@ -29,7 +29,7 @@ import functools
 import re
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,6 +43,7 @@ __all__ = [
     "query_form",
     "refuse_service",
     "service_refusal",
+    "walk_tree",
     "where_group_start",
 ]
 
@@ -173,25 +174,38 @@ def _form_of(name: str) -> str:
     return _ALGEBRA_FORMS[name]
 
 
-def _service_endpoints(tree: Any) -> list[str | None]:
-    """Every ``ServiceGraphPattern``'s endpoint in rdflib's algebra, walked without recursion."""
+def walk_tree(node: Any, *, into: Callable[[Any], bool] = lambda _: True) -> Iterator[Any]:
+    """Every value of an rdflib SPARQL parse tree or algebra, in document order, unrecursed.
+
+    ``into(item)`` False: ``item`` is yielded but not entered. A node's values are read as a
+    plain dict's (rdflib's ``CompValue.get`` would resolve variables).
+    """
     from pyparsing import ParseResults
+
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        yield item
+        if not into(item):
+            continue
+        if isinstance(item, dict):
+            todo.extend(reversed(list(dict.values(item))))
+        elif isinstance(item, list | tuple | ParseResults):
+            todo.extend(reversed(list(item)))
+
+
+def _service_endpoints(tree: Any) -> list[str | None]:
+    """Every ``ServiceGraphPattern``'s endpoint in rdflib's algebra, in order."""
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
 
     found: list[str | None] = []
-    todo: list[Any] = [tree.algebra]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                term = node.get("term")
-                found.append(str(term) if isinstance(term, URIRef) else None)
-                if not isinstance(term, URIRef | Variable):
-                    raise QuerySyntaxError(f"a SERVICE endpoint the parser left as {term!r}")
-            todo.extend(reversed(list(node.values())))
-        elif isinstance(node, list | tuple | ParseResults):
-            todo.extend(reversed(list(node)))
+    for node in walk_tree(tree.algebra):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            term = dict.get(node, "term")
+            found.append(str(term) if isinstance(term, URIRef) else None)
+            if not isinstance(term, URIRef | Variable):
+                raise QuerySyntaxError(f"a SERVICE endpoint the parser left as {term!r}")
     return found
 
 
