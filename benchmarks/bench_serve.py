@@ -2,7 +2,7 @@
 
     python benchmarks/bench_serve.py [--copies 1] [--requests 200] [--seconds 3] [--clients 8]
 
-The data is the release (``pharmakg.prepare_release``: named graphs and description) of the
+The data is the release (``prepare_release``: named graphs and description) of the
 monograph, or of ``--copies`` copies of it with renamed resources (``run.py``'s
 ``scaled_graph``), written as N-Quads and loaded with ``oxigraph load`` into one RocksDB
 directory, compacted with ``oxigraph optimize``. Three servers answer every named query
@@ -201,7 +201,7 @@ def release_nquads(copies: int, directory: Path) -> Path:
         sys.path.insert(0, str(Path(__file__).parent))
         from generate import generate
 
-        one = len(pharmakg.load().graph)  # the ontology is written once, so this overshoots
+        one = len(pharmakg.load().to_rdflib())  # the ontology is written once, so this overshoots
         generate(one * copies, directory / "copies.nt")
         kg = pharmakg.load(directory / "copies.nt")
     target = directory / "release.nq"

@@ -37,8 +37,9 @@ import shacl
 
 import pharmakg
 from pharmakg import resources
-from pharmakg.load import default_paths, parse_file
-from pharmakg.query import list_queries, resolve_entity, run_query
+from pharmakg.export import prepare_release
+from pharmakg.load import LoadedGraph, default_paths, parse_file
+from pharmakg.query import list_queries, resolve_entity, select
 from pharmakg.validate import _split_sparql
 from pharmakg.visualise import build_pathway, drugs_with_mechanism
 
@@ -150,9 +151,9 @@ def bench_size(target: int, repeat: int, tmp: Path, table: Table, slow_up_to: in
         name = next((n for n in BOUND if info.param(n)), None)
         bound = {name: PKR + BOUND[name]} if name else {}
         subs = {ox.Variable(name): ox.NamedNode(PKR + BOUND[name])} if name else {}
-        run_query(kg, info.name, bound)  # warm both up: the first run reads RocksDB cold
+        select(kg, info.name, bound)  # warm both up: the first run reads RocksDB cold
         list(raw_store.query(text, substitutions=subs))  # type: ignore[arg-type]
-        ours = timed(lambda name=info.name, b=bound: run_query(kg, name, b), repeat)
+        ours = timed(lambda name=info.name, b=bound: select(kg, name, b), repeat)
         raw = timed(
             lambda text=text, subs=subs: list(raw_store.query(text, substitutions=subs)),  # type: ignore[arg-type]
             repeat,
@@ -164,11 +165,11 @@ def bench_size(target: int, repeat: int, tmp: Path, table: Table, slow_up_to: in
     )
     table.add(size, "CLI: pharmakg query mechanism --store DIR (whole process)", cli, None)
     if size <= 20_000:  # rdflib's join order: 74 s for one query at 11k triples
-        rdflib_kg = pharmakg.load(path)
+        rdflib_kg = pharmakg.load(path, engine="rdflib")
         bound = {"drug": PKR + "imiquimod"}
         for name in ("mechanism", "indications", "claims"):
             what = f"query {name} (drug=pkr:imiquimod): pharmakg vs raw pyoxigraph"
-            seconds = timed(lambda n=name: run_query(rdflib_kg, n, bound, engine="rdflib"), 1)
+            seconds = timed(lambda n=name: select(rdflib_kg, n, bound), 1)
             table.add(
                 size,
                 f"query {name}: pharmakg (store) vs rdflib engine",
@@ -230,7 +231,7 @@ def bench_validate(
     shapes_path = resources.shapes_file()
     shapes_graph = parse_file(shapes_path)
     core, _ = _split_sparql(shapes_graph)
-    dump = kg.store().dump().decode("utf-8")
+    dump = kg.store.dump().decode("utf-8")
     core_engine = shacl.Shapes.from_text(core.serialize(format="nt"), format="ntriples")
     alone = timed(
         lambda: core_engine.validate_text(dump, format="ntriples", allow_warnings=True), once
@@ -302,16 +303,14 @@ RELEASE_FILES = ("turtle", "nt", "nquads", "trig", "xml")
 RELEASE_FILES_SMALL = ("json-ld", "drugs", "kgx")
 
 
-def bench_release(
-    kg: pharmakg.LoadedGraph, size: int, small: bool, once: int, table: Table
-) -> None:
+def bench_release(kg: LoadedGraph, size: int, small: bool, once: int, table: Table) -> None:
     """The release as ``pharmakg export`` and ``build`` make it, against rdflib's serialisers.
 
     ``prepare`` reads the store, relabels blank nodes, splits the named graphs and describes
     the dataset; each file is then written from the prepared release. The baseline is rdflib
     serialising the graph it has already parsed (so it does not even prepare anything).
     """
-    release_of = pharmakg.prepare_release
+    release_of = prepare_release
     exporter = importlib.import_module("pharmakg.export")
     release = release_of(kg)  # warm: the first call imports the writers
     table.add(
@@ -321,7 +320,7 @@ def bench_release(
         None,
     )
     graph = (
-        rdflib.Graph().parse(data=kg.store().dump().decode("utf-8"), format="nt") if small else None
+        rdflib.Graph().parse(data=kg.store.dump().decode("utf-8"), format="nt") if small else None
     )
     rdflib_names = {
         "turtle": "turtle",

@@ -16,7 +16,14 @@ from rdflib.namespace import OWL
 import pharmakg
 from pharmakg import vocab
 from pharmakg.build import build_release
-from pharmakg.export import DEFAULT_BASE, ExportOptions, export, jsonld_context, prepare_release
+from pharmakg.export import (
+    DEFAULT_BASE,
+    ExportOptions,
+    export,
+    jsonld_context,
+    prepare_release,
+    release_formats,
+)
 from pharmakg.load import load_graph
 
 # pharmakg.build is the public function; the module is reached through sys.modules.
@@ -37,7 +44,7 @@ def test_release_files(fixtures: Path, tmp_path: Path) -> None:
     result = _build(fixtures, out)
     assert result.conforms
     assert sorted(p for p in out.rglob("*") if p.is_file()) == sorted(result.files)
-    for fmt in pharmakg.release_formats():
+    for fmt in release_formats():
         if not fmt.multi_file:
             assert out / (fmt.release_file or "") in result.files, fmt.name
     lines = (out / "pharmakg.nt").read_text().splitlines()
@@ -57,12 +64,12 @@ def test_release_files(fixtures: Path, tmp_path: Path) -> None:
 def test_round_trip_turtle_jsonld_ntriples(fixtures: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     _build(fixtures, out)
-    from_ttl = load_graph(out / "pharmakg.ttl").graph
-    from_jsonld = load_graph(out / "pharmakg.jsonld").graph
-    from_nt = load_graph(out / "pharmakg.nt").graph
+    from_ttl = load_graph(out / "pharmakg.ttl").to_rdflib()
+    from_jsonld = load_graph(out / "pharmakg.jsonld").to_rdflib()
+    from_nt = load_graph(out / "pharmakg.nt").to_rdflib()
     assert isomorphic(from_ttl, from_jsonld)
     assert isomorphic(from_jsonld, from_nt)
-    original = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl").graph
+    original = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl").to_rdflib()
     release = prepare_release(original)
     assert isomorphic(release.rebased(release.single_graph()), from_nt)
 
@@ -113,7 +120,7 @@ def test_decimal_spelling_survives_every_format(tmp_path: Path) -> None:
         '<http://x/s> <http://x/p> "3"^^xsd:decimal, "2.50"^^xsd:decimal, 7 .\n'
         '<http://x/s> <http://x/p> "1.5E0"^^xsd:double .\n'
     )
-    graph = load_graph(source).graph
+    graph = load_graph(source).to_rdflib()
     graph.add((URIRef(DEFAULT_BASE + "ontology"), OWL.versionInfo, Literal("1")))
     release = prepare_release(graph, options=ExportOptions(created=_DAY))
     outputs = {}
@@ -121,7 +128,7 @@ def test_decimal_spelling_survives_every_format(tmp_path: Path) -> None:
         output = export(release, fmt)
         path = tmp_path / output.files[0][0]
         path.write_bytes(output.single())
-        outputs[fmt] = load_graph(path).graph
+        outputs[fmt] = load_graph(path).to_rdflib()
     assert isomorphic(outputs["turtle"], outputs["json-ld"])
     assert isomorphic(outputs["json-ld"], outputs["nt"])
     data = [t for t in outputs["nt"] if str(t[0]) == "http://x/s"]
@@ -138,10 +145,10 @@ def test_jsonld_context_is_inline_prefix_map() -> None:
 
 def test_export_binds_prefixes_without_changing_input(fixtures: Path) -> None:
     kg = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl")
-    before = (dict(kg.graph.namespaces()), len(kg.graph))
+    before = (dict(kg.to_rdflib().namespaces()), len(kg.to_rdflib()))
     text = export(prepare_release(kg, options=ExportOptions(created=_DAY)), "turtle").text()
     assert "pkr:imiquimod" in text
-    assert (dict(kg.graph.namespaces()), len(kg.graph)) == before
+    assert (dict(kg.to_rdflib().namespaces()), len(kg.to_rdflib())) == before
     assert (URIRef(DEFAULT_BASE + "resource/imiquimod"), None, None) in Graph().parse(
         data=text, format="turtle"
     )
@@ -209,11 +216,12 @@ def test_build_reports_progress_of_each_stage(fixtures: Path, tmp_path: Path) ->
     )
     assert result.conforms
     assert [stage for stage, _, _ in calls] == sorted(
-        (stage for stage, _, _ in calls), key=["validating", "exporting"].index
+        (stage for stage, _, _ in calls), key=["validating", "reasoning", "exporting"].index
     )
     exporting = [(done, total) for stage, done, total in calls if stage == "exporting"]
-    formats = len(pharmakg.release_formats())
+    formats = len(release_formats())
     assert exporting == [(done, formats) for done in range(formats + 1)]
+    assert [(d, t) for stage, d, t in calls if stage == "reasoning"] == [(0, 1), (1, 1)]
     validating = [(done, total) for stage, done, total in calls if stage == "validating"]
     assert validating[0][0] == 0
     assert validating[-1][0] == validating[-1][1]

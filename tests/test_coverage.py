@@ -60,7 +60,7 @@ def _table(path: Path = TABLE) -> dict[str, tuple[str, tuple[str, ...], str]]:
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return pharmakg.load().graph
+    return pharmakg.load().to_rdflib()
 
 
 def _iri(curie: str) -> URIRef:

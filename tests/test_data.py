@@ -32,7 +32,7 @@ MONOGRAPH = ROOT / "sources" / "imiquimod-monograph.txt"
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return pharmakg.load().graph
+    return pharmakg.load().to_rdflib()
 
 
 def _normalise(text: str) -> str:
@@ -249,13 +249,13 @@ def test_every_label_is_present(graph: Graph) -> None:
 
 @pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.name)
 def test_graph_round_trips_turtle_jsonld_ntriples(path: Path, tmp_path: Path) -> None:
-    original = pharmakg.load(path).graph
+    original = pharmakg.load(path).to_rdflib()
     jsonld = tmp_path / "graph.jsonld"
     jsonld.write_text(original.serialize(format="json-ld"), encoding="utf-8")
-    from_jsonld = pharmakg.load(jsonld).graph
+    from_jsonld = pharmakg.load(jsonld).to_rdflib()
     ntriples = tmp_path / "graph.nt"
     ntriples.write_text(from_jsonld.serialize(format="nt"), encoding="utf-8")
-    from_ntriples = pharmakg.load(ntriples).graph
+    from_ntriples = pharmakg.load(ntriples).to_rdflib()
     assert isomorphic(original, from_jsonld)
     assert isomorphic(original, from_ntriples)
 

@@ -44,7 +44,7 @@ def entries() -> list[str]:
 
 
 def test_drugmechdb_and_the_monograph_agree_on_the_target(entries: list[str]) -> None:
-    graph = pharmakg.load().graph
+    graph = pharmakg.load().to_rdflib()
     targets = {
         normalize_curie(curie)
         for entry in entries
@@ -67,7 +67,7 @@ def _mesh_of_indications(graph: Graph, links: tuple[URIRef, ...]) -> set[str]:
 
 
 def test_shared_indications_map_through_mesh(entries: list[str]) -> None:
-    graph = pharmakg.load().graph
+    graph = pharmakg.load().to_rdflib()
     exact = _mesh_of_indications(graph, (PKG.xref, SKOS.exactMatch))
     close = _mesh_of_indications(graph, (SKOS.closeMatch,))
     theirs = {m for e in entries for m in re.findall(r"(?m)^    disease_mesh: (MESH:\w+)", e)}

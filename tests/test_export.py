@@ -29,6 +29,7 @@ import pharmakg.formats
 from pharmakg.cli import main
 from pharmakg.errors import UnknownFormatError, UnsafeInputError
 from pharmakg.formats import Kind, find
+from pharmakg.vocab import check_curie, compress
 
 # pharmakg.export is the public function; the module is reached through sys.modules.
 ex = importlib.import_module("pharmakg.export")
@@ -214,7 +215,7 @@ def test_inferred_triples_get_their_own_graph(kg: pharmakg.KnowledgeGraph) -> No
         "logical_entailment",
         "automated_agent",
     )
-    assert len(kg.graph) == len(pharmakg.load().graph)  # the input is not changed
+    assert len(kg.to_rdflib()) == len(pharmakg.load().to_rdflib())  # the input is not changed
 
 
 def test_jsonld_expands_to_the_same_rdf_with_pyld(
@@ -261,11 +262,11 @@ def test_framed_drug_document(
     assert document["label"] == "imiquimod"
     drug, pkg = URIRef(ex.DEFAULT_BASE + "resource/imiquimod"), ex.DEFAULT_BASE + "ontology/"
     indications = document["hasIndication"]
-    assert len(indications) == len(set(kg.graph.objects(drug, URIRef(pkg + "hasIndication"))))
+    assert len(indications) == len(set(kg.to_rdflib().objects(drug, URIRef(pkg + "hasIndication"))))
     assert all(isinstance(i, dict) and "indicationDisease" in i for i in indications)
     effects = document["hasTherapeuticEffect"]
-    expected = set(kg.graph.objects(drug, URIRef(pkg + "hasTherapeuticEffect")))
-    assert {e["id"] for e in effects} == {pharmakg.compress(str(e)) for e in expected}
+    expected = set(kg.to_rdflib().objects(drug, URIRef(pkg + "hasTherapeuticEffect")))
+    assert {e["id"] for e in effects} == {compress(str(e)) for e in expected}
     assert all("label" in e for e in effects)
     assert document["claims"], "the claims about the drug are nested, with their citations"
     assert "citation" in json.dumps(document["claims"])
@@ -323,10 +324,14 @@ def test_ntriples_and_nquads_are_sorted(outputs: dict[str, ex.ExportOutput]) -> 
 
 def test_creation_date(kg: pharmakg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert EXRELEASE.creation_date(kg.graph) == datetime.date(2025, 9, 8)  # the monograph's date
+    assert EXRELEASE.creation_date(kg.to_rdflib()) == datetime.date(
+        2025, 9, 8
+    )  # the monograph's date
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert EXRELEASE.creation_date(kg.graph) == datetime.date(2026, 1, 1)
-    assert EXRELEASE.creation_date(kg.graph, datetime.date(2020, 2, 2)) == datetime.date(2020, 2, 2)
+    assert EXRELEASE.creation_date(kg.to_rdflib()) == datetime.date(2026, 1, 1)
+    assert EXRELEASE.creation_date(kg.to_rdflib(), datetime.date(2020, 2, 2)) == datetime.date(
+        2020, 2, 2
+    )
 
 
 # ---------------------------------------------------------------- the description
@@ -340,7 +345,7 @@ def test_void_counts_match_the_graph(release: ex.Release) -> None:
         return int(d.value(subject, predicate).toPython())  # type: ignore[union-attr]
 
     # The packaged ontology and graphs, parsed afresh: the release holds exactly those triples.
-    assert value(dataset, VOID.triples) == len(data) == len(pharmakg.load().graph)
+    assert value(dataset, VOID.triples) == len(data) == len(pharmakg.load().to_rdflib())
     assert value(dataset, VOID.properties) == len(set(data.predicates()))
     classes = set(data.objects(None, RDF.type))
     assert value(dataset, VOID.classes) == len(classes)
@@ -410,7 +415,7 @@ def test_kgx_is_valid_biolink_4_4_4(
     enums = BIOLINK["enums"]
     ids = {n["id"] for n in nodes}
     assert len(ids) == len(nodes)
-    identified = {str(v) for v in kg.graph.objects(None, URIRef(PKG + "id"))}
+    identified = {str(v) for v in kg.to_rdflib().objects(None, URIRef(PKG + "id"))}
     for node in nodes:
         assert node["category"] in categories, node
         allowed = categories[node["category"]]["id_prefixes"]  # NamedThing lists none
@@ -419,7 +424,7 @@ def test_kgx_is_valid_biolink_4_4_4(
             assert node["id"].startswith("pkr:"), node
         assert node["id"].startswith("pkr:") or node["id"] in identified, node
         assert node["name"], node
-        assert pharmakg.check_curie(node["id"]) is None, node
+        assert check_curie(node["id"]) is None, node
     columns = set(edges[0])
     biolink_slots = set(BIOLINK["association_slots"]) | {"id", "supporting_text"}
     assert columns - biolink_slots == set(OWN_EDGE_COLUMNS)
@@ -450,7 +455,7 @@ def test_kgx_is_valid_biolink_4_4_4(
         "activity",
         "increased",
     )
-    plain = {(s, p, o) for s, p, o in kg.graph if str(p).startswith(PKG)}
+    plain = {(s, p, o) for s, p, o in kg.to_rdflib() if str(p).startswith(PKG)}
     assert len([e for e in edges if not e["negated"]]) <= len(plain)
 
 
@@ -461,7 +466,7 @@ def test_kgx_says_what_the_source_says(
     nodes, edges = _kgx_rows(outputs["kgx"])
     by_id = {n["id"]: n for n in nodes}
     monograph = URIRef(ex.DEFAULT_BASE + "resource/imiquimod-monograph")
-    assert (monograph, URIRef(PKG + "sourceNature"), URIRef(PKG + "AIGenerated")) in kg.graph
+    assert (monograph, URIRef(PKG + "sourceNature"), URIRef(PKG + "AIGenerated")) in kg.to_rdflib()
     for edge in edges:
         if edge["pharmakg_basis"] == "stated":  # the page is AI-generated, pending review
             assert (edge["knowledge_level"], edge["agent_type"]) == (
@@ -474,17 +479,17 @@ def test_kgx_says_what_the_source_says(
     # A closest term is an xref, never the node's identity.
     antiviral = by_id["pkr:antiviral-effect"]
     close = {
-        pharmakg.compress(str(m))
-        for m in kg.graph.objects(
+        compress(str(m))
+        for m in kg.to_rdflib().objects(
             URIRef(ex.DEFAULT_BASE + "resource/antiviral-effect"), SKOS.closeMatch
         )
     }
     assert close
     assert close <= set(antiviral["xref"].split("|"))
     assert not any(e["object"] == "MONDO:0005161" for e in edges)  # not every HPV infection
-    negatives = set(kg.graph.subjects(RDF.type, URIRef(PKG + "NegativeClaim")))
+    negatives = set(kg.to_rdflib().subjects(RDF.type, URIRef(PKG + "NegativeClaim")))
     negated = [e for e in edges if e["negated"] == "True"]
-    assert {e["id"] for e in negated} == {pharmakg.compress(str(c)) for c in negatives}
+    assert {e["id"] for e in negated} == {compress(str(c)) for c in negatives}
     in_culture = next(e for e in negated if "cell culture" in e["supporting_text"])
     assert "cell culture" in in_culture["pharmakg_qualifiers"]
 
@@ -495,7 +500,7 @@ def test_kgx_treats_edges_carry_approval_and_publications(
     release = ex.prepare_release(kg, monograph_reasoning.graph)
     _, edges = _kgx_rows(ex.export(release, "kgx"))
     treats = [e for e in edges if e["predicate"] == "biolink:treats"]
-    indications = list(kg.graph.subjects(RDF.type, URIRef(PKG + "Indication")))
+    indications = list(kg.to_rdflib().subjects(RDF.type, URIRef(PKG + "Indication")))
     assert len(treats) == len(indications)
     statuses = {e["clinical_approval_status"] for e in treats}
     assert statuses == {"fda_approved_for_condition", "off_label_use"}
@@ -519,7 +524,7 @@ def test_biolink_predicates_follow_the_ontology(kg: pharmakg.KnowledgeGraph) -> 
         "hasRole": "biolink:has_chemical_role",
     }
     for local, predicate in expected.items():
-        assert ex.biolink_predicate(kg.graph, URIRef(pkg + local)).predicate == predicate
+        assert ex.biolink_predicate(kg.to_rdflib(), URIRef(pkg + local)).predicate == predicate
 
 
 # ---------------------------------------------------------------- the base IRI
@@ -660,7 +665,7 @@ def _expected_release_tree(kg: pharmakg.KnowledgeGraph) -> set[str]:
     """
     expected = {f.release_file or "" for f in ex.release_formats() if not f.multi_file}
     expected |= {"nodes.tsv", "edges.tsv", "validation-report.ttl", "validation-report.txt"}
-    drugs = kg.graph.subjects(RDF.type, URIRef(ex.DEFAULT_BASE + "ontology/Drug"))
+    drugs = kg.to_rdflib().subjects(RDF.type, URIRef(ex.DEFAULT_BASE + "ontology/Drug"))
     expected |= {f"drugs/{str(d).rsplit('/', 1)[-1]}.jsonld" for d in drugs}
     pictures = [f.suffix for f in pharmakg.formats.of_kind(Kind.PICTURE)]
     drawn = [VIS.drug_slug(label) for _, label in VIS.drugs_with_mechanism(kg)]
@@ -694,7 +699,7 @@ def test_build_writes_every_export_with_the_options(fixtures: Path, tmp_path: Pa
 
 def test_kgx_values_with_quotes_tabs_and_newlines(kg: pharmakg.KnowledgeGraph) -> None:
     graph = Graph()
-    for triple in kg.graph:
+    for triple in kg.to_rdflib():
         graph.add(triple)
     drug = URIRef(ex.DEFAULT_BASE + "resource/imiquimod")
     graph.remove((drug, RDFS.label, None))
@@ -766,7 +771,7 @@ def test_each_drug_is_framed_from_its_own_part_of_the_data() -> None:
     """
     kg = pharmakg.load()
     imported = pharmakg.import_drugmechdb(_SMALL_DRUGMECHDB, kg=kg)
-    merged = kg.graph + Graph().parse(data=imported.with_terms().decode("utf-8"), format="nt")
+    merged = kg.to_rdflib() + Graph().parse(data=imported.with_terms().decode("utf-8"), format="nt")
     release = ex.prepare_release(merged)
     files = EXJSONLD.framed(release)
     instance = [

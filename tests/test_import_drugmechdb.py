@@ -71,7 +71,7 @@ def monograph() -> pharmakg.KnowledgeGraph:
 
 @pytest.fixture(scope="module")
 def imported(source_file: Path, monograph: pharmakg.KnowledgeGraph) -> DrugMechDBImport:
-    return import_drugmechdb(source_file, monograph=monograph.graph)
+    return import_drugmechdb(source_file, monograph=monograph.to_rdflib())
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +217,7 @@ def test_the_imiquimod_paths_keep_their_references(
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The three-entry copy (tests/data/drugmechdb/) imported beside the monograph, as N-Triples."""
     out = tmp_path_factory.mktemp("small") / "small.nt"
-    import_drugmechdb(SMALL, monograph=pharmakg.load().graph).write(out)
+    import_drugmechdb(SMALL, monograph=pharmakg.load().to_rdflib()).write(out)
     return out
 
 
@@ -303,7 +303,7 @@ def test_merges_only_on_an_exact_identifier(
     monograph: pharmakg.KnowledgeGraph,
     store: ox.Store,
 ) -> None:
-    index = _monograph_index(monograph.graph)
+    index = _monograph_index(monograph.to_rdflib())
     prefixes = {r["drugmechdb"]: r["pharmakg"] for r in _table() if r["kind"] == "prefix"}
     expected = set()
     for entry in entries:

@@ -26,9 +26,9 @@ def test_default_load_is_ontology_plus_graphs() -> None:
 
 @pytest.mark.parametrize("name", ["good.nt", "good.jsonld", "good.rdf"])
 def test_formats_agree(fixtures: Path, name: str) -> None:
-    reference = load_graph(fixtures / "good.nt").graph
+    reference = load_graph(fixtures / "good.nt").to_rdflib()
     assert len(reference) == 2
-    assert isomorphic(load_graph(fixtures / name).graph, reference)
+    assert isomorphic(load_graph(fixtures / name).to_rdflib(), reference)
 
 
 def test_input_format_overrides_suffix(tmp_path: Path, fixtures: Path) -> None:
@@ -212,5 +212,5 @@ def test_short_internal_entities_allowed(fixtures: Path) -> None:
 def test_load_does_not_share_state(fixtures: Path) -> None:
     first = load_graph(fixtures / "good.ttl")
     second = load_graph(fixtures / "good.ttl")
-    assert first.graph is not second.graph
-    assert isomorphic(first.graph, second.graph)
+    assert first.store is not second.store
+    assert isomorphic(first.to_rdflib(), second.to_rdflib())

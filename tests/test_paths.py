@@ -170,7 +170,7 @@ def test_not_an_indication_lists_the_indications(kg: pharmakg.KnowledgeGraph) ->
     with pytest.raises(UnknownEntityError) as info:
         mechanism_paths(kg, "imiquimod", "TLR7")
     assert "superficial basal cell carcinoma" in info.value.choices
-    assert len(info.value.choices) == len(indications(kg.graph))
+    assert len(info.value.choices) == len(indications(kg.to_rdflib()))
 
 
 def test_every_indication_fda_approved_first(kg: pharmakg.KnowledgeGraph) -> None:
@@ -216,7 +216,7 @@ def test_stats(kg: pharmakg.KnowledgeGraph) -> None:
     assert stats.edges == len(edges)
     ends = {str(v) for column in ("subject", "object") for v in edges.column(column)}
     assert stats.nodes == len(ends)
-    assert dict(stats.nodes_by_category)["pkg:Disease"] == len(indications(kg.graph))
+    assert dict(stats.nodes_by_category)["pkg:Disease"] == len(indications(kg.to_rdflib()))
     assert dict(stats.edges_by_predicate)["pkg:inducesProductionOf"] == 3
     assert [(n.label, d) for n, d in stats.most_connected] == [
         ("imiquimod", graph.degree("https://w3id.org/pharmakg/resource/imiquimod")),
@@ -451,7 +451,7 @@ def test_paths_read_from_the_drugs_part_are_those_of_the_whole_graph(
     asked += [(e["graph"]["drug"], None) for e in entries if e["graph"]["drug"] != "imiquimod"]
     ours = {(d, i): mechanism_paths(merged, d, i, bases=bases) for d, i in asked}
     whole = mechanism_graph(merged)
-    monkeypatch.setattr(paths, "mechanism_graph", lambda kg, engine, drug=None: whole)
+    monkeypatch.setattr(paths, "mechanism_graph", lambda kg, drug=None: whole)
     for (drug, indication), result in ours.items():
         assert result == mechanism_paths(merged, drug, indication, bases=bases)
 
@@ -465,7 +465,7 @@ def test_pathways_read_from_the_drugs_part_are_those_of_the_whole_graph(
     bases = ("stated", "interpreted", "curated")
     ours = {drug: build_pathway(merged, drug, bases=bases) for drug in sorted(drugs)}
     whole = mechanism_graph(merged)
-    monkeypatch.setattr(pathway, "mechanism_graph", lambda kg, engine, drug=None: whole)
+    monkeypatch.setattr(pathway, "mechanism_graph", lambda kg, drug=None: whole)
     for drug, drawn in ours.items():
         assert drawn == build_pathway(merged, drug, bases=bases)
     assert drugs_with_mechanism(merged) == sorted(

@@ -10,6 +10,7 @@ import pytest
 
 import pharmakg
 from conftest import ROOT
+from pharmakg.errors import UnknownPrefixError
 from pharmakg.vocab import compress
 
 Rows = list[dict[str, str | None]]
@@ -347,7 +348,7 @@ def test_unparameterised_queries_answer_for_both_drugs(
 
 
 def test_an_unknown_curie_prefix_names_the_prefix(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    with pytest.raises(pharmakg.UnknownPrefixError) as info:
+    with pytest.raises(UnknownPrefixError) as info:
         monograph_kg.query("mechanism", drug="CHEBBI:36704")
     assert info.value.term == "CHEBBI"
     assert "CHEBI" in info.value.choices

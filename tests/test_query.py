@@ -115,15 +115,15 @@ def test_ambiguous_label(tmp_path: Path, fixtures: Path) -> None:
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_params_narrow(fixture_kg: pharmakg.KnowledgeGraph, engine: str) -> None:
     drugs = QUERIES / "drugs.rq"
-    everything = fixture_kg.query(drugs, engine=engine)
+    everything = fixture_kg.with_engine(engine).query(drugs)
     assert everything.column("drug") == [IMIQUIMOD, vocab.PKR.resiquimod]
-    one = fixture_kg.query(drugs, engine=engine, drug="Aldara")
+    one = fixture_kg.with_engine(engine).query(drugs, drug="Aldara")
     assert one.column("drug") == [IMIQUIMOD]
     assert one.column("id") == [Literal("CHEBI:36704")]
-    counted = pharmakg.query(fixture_kg, QUERIES / "min_count.rq", engine=engine, min="2")
+    counted = pharmakg.query(fixture_kg.with_engine(engine), QUERIES / "min_count.rq", min="2")
     assert counted.column("label") == [Literal("imiquimod", lang="en")]
     assert counted.column("count") == [Literal(3)]
-    texted = pharmakg.query(fixture_kg, QUERIES / "min_count.rq", engine=engine, text="RESI")
+    texted = pharmakg.query(fixture_kg.with_engine(engine), QUERIES / "min_count.rq", text="RESI")
     assert texted.column("label") == [Literal("resiquimod")]
 
 
@@ -156,7 +156,7 @@ def test_parse_assignments() -> None:
 
 def test_ask(fixture_kg: LoadedGraph) -> None:
     for engine in ENGINES:
-        result = pharmakg.query(fixture_kg, QUERIES / "ask.rq", engine=engine)
+        result = pharmakg.query(fixture_kg.with_engine(engine), QUERIES / "ask.rq")
         assert result.boolean is True
         assert json.loads(result.to_json()) == {"head": {}, "boolean": True}
 
@@ -195,8 +195,8 @@ def test_unbound_values_in_formats() -> None:
 
 
 def _equivalent(kg: LoadedGraph, path: Path) -> None:
-    oxigraph = pharmakg.query(kg, path, engine="oxigraph")
-    rdflib = pharmakg.query(kg, path, engine="rdflib")
+    oxigraph = pharmakg.query(kg.with_engine("oxigraph"), path)
+    rdflib = pharmakg.query(kg.with_engine("rdflib"), path)
     assert oxigraph.variables == rdflib.variables, path.name
     assert oxigraph.boolean == rdflib.boolean, path.name
     assert oxigraph.rows == rdflib.rows, path.name
@@ -222,7 +222,7 @@ def _limit_memory() -> None:
 _BOTH_ENGINES = """
 import json, sys, pharmakg
 kg = pharmakg.load()
-print(json.dumps({e: json.loads(pharmakg.query(kg, sys.argv[1], engine=e).to_json())
+print(json.dumps({e: json.loads(pharmakg.query(kg.with_engine(e), sys.argv[1]).to_json())
                   for e in ("oxigraph", "rdflib")}))
 """
 
@@ -334,7 +334,7 @@ def test_basis_restricts_the_plain_triples_a_query_reads(
     from rdflib.namespace import RDF
 
     pkg = "https://w3id.org/pharmakg/ontology/"
-    graph = monograph_kg.graph
+    graph = monograph_kg.to_rdflib()
     interpreted = [
         tuple(
             graph.value(c, URIRef(pkg + f"claim{part}"))
@@ -346,15 +346,15 @@ def test_basis_restricts_the_plain_triples_a_query_reads(
     stated = pharmakg.with_bases(monograph_kg, "stated")
     for triple in interpreted:
         assert triple in graph
-        assert triple not in stated.graph
-    assert len(set(stated.graph.subjects(RDF.type, URIRef(pkg + "Claim")))) == len(
+        assert triple not in stated.to_rdflib()
+    assert len(set(stated.to_rdflib().subjects(RDF.type, URIRef(pkg + "Claim")))) == len(
         set(graph.subjects(RDF.type, URIRef(pkg + "Claim")))
     )
     assert pharmakg.with_bases(monograph_kg, "stated,interpreted,curated,inferred") is monograph_kg
     full = monograph_kg.query("mechanism-edges")
     only_stated = monograph_kg.query("mechanism-edges", basis="stated")
     assert len(only_stated) == len(full) - len(set(interpreted))
-    with pytest.raises(pharmakg.InvalidParameterError) as caught:
+    with pytest.raises(InvalidParameterError) as caught:
         pharmakg.with_bases(monograph_kg, "guessed")
     assert "interpreted" in caught.value.choices
 
@@ -373,9 +373,9 @@ def test_a_label_is_looked_up_bound_before_every_label_is_read(
     scans: list[str] = []
     index = query_module._label_index
 
-    def counted(kg: LoadedGraph, engine: str | None) -> dict[str, set[object]]:
+    def counted(kg: LoadedGraph) -> dict[str, set[object]]:
         scans.append("all labels")
-        return index(kg, engine)  # type: ignore[no-any-return]
+        return index(kg)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(query_module, "_label_index", counted)
     for name in ("imiquimod", "IMIQUIMOD", "iMiQuImOd", " aldara "):
@@ -403,6 +403,6 @@ def test_a_label_is_looked_up_bound_before_every_label_is_read(
 def test_an_unknown_name_suggests_the_closest_labels(typed: str, first: str) -> None:
     from pharmakg.query import resolve_entity
 
-    with pytest.raises(pharmakg.UnknownEntityError) as caught:
+    with pytest.raises(UnknownEntityError) as caught:
         resolve_entity(pharmakg.load(), typed)
     assert caught.value.choices[0] == first

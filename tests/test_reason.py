@@ -84,10 +84,10 @@ def test_treats_only_what_the_text_names(
     skos:broadMatch; no treated disease carries that class as its identity.
     """
     treated = {o for s, p, o in result.values if p == _pkg("treats")}
-    ids = {str(kg.graph.value(d, URIRef(PKG + "id"))) for d in treated}
+    ids = {str(kg.to_rdflib().value(d, URIRef(PKG + "id"))) for d in treated}
     assert "MONDO:0005161" not in ids
     assert "MONDO:0005647" not in ids  # anogenital HPV infection is broader than the warts
-    assert kg.graph.value(_pkr("other-hpv-related-lesions"), URIRef(PKG + "id")) is None
+    assert kg.to_rdflib().value(_pkr("other-hpv-related-lesions"), URIRef(PKG + "id")) is None
 
 
 def test_sub_property_values(result: pharmakg.ReasoningResult) -> None:
@@ -107,7 +107,7 @@ def test_inferred_graph_holds_only_new_triples_about_our_individuals(
 ) -> None:
     assert len(result.graph) == len(result.memberships) + len(result.values) == INFERRED_TRIPLES
     for s, p, o in result.graph:
-        assert (s, p, o) not in kg.graph
+        assert (s, p, o) not in kg.to_rdflib()
         assert str(s).startswith(PKR)
         assert str(p).startswith(PKG) or p == vocab.RDF.type
         assert str(o).startswith((PKR, PKG))
@@ -118,10 +118,10 @@ def test_reasoning_does_not_change_its_input(
     kg: pharmakg.KnowledgeGraph, result: pharmakg.ReasoningResult
 ) -> None:
     """``kg`` has been reasoned over (``result``) and still holds what a fresh load holds."""
-    before = pharmakg.load().graph
+    before = pharmakg.load().to_rdflib()
     assert result.consistent
-    assert len(kg.graph) == len(before)
-    assert isomorphic(kg.graph, before)
+    assert len(kg.to_rdflib()) == len(before)
+    assert isomorphic(kg.to_rdflib(), before)
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_query_asserted_or_inferred(kg: pharmakg.KnowledgeGraph, tmp_path: Path)
         "SELECT ?disease WHERE { pkr:imiquimod pkg:treats ?disease } ORDER BY ?disease\n"
     )
     assert len(kg.query(query)) == 0
-    assert len(kg.query(query, inferred=True)) == len(indications(kg.graph))
+    assert len(kg.query(query, inferred=True)) == len(indications(kg.to_rdflib()))
 
 
 def test_query_inferred_refuses_an_inconsistent_graph() -> None:
@@ -220,4 +220,4 @@ def test_build_writes_the_inferred_layer(tmp_path: Path) -> None:
     edges = (tmp_path / "dist" / "edges.tsv").read_text(encoding="utf-8").splitlines()
     entailed = [line.split("\t") for line in edges if "\tlogical_entailment\t" in line]
     assert {(row[1], row[2]) for row in entailed} == {("CHEBI:36704", "biolink:treats")}
-    assert len(entailed) == len(indications(pharmakg.load().graph))
+    assert len(entailed) == len(indications(pharmakg.load().to_rdflib()))

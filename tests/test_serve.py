@@ -5,7 +5,7 @@ The module's server serves the packaged monograph in memory, with a short time l
 small request limit so that both can be hit quickly; a few tests start servers of their own
 (one worker, updates enabled by a token, a read-only on-disk store under another base IRI).
 Expected counts come from the data: the same queries run in-process with
-:func:`pharmakg.query`, and graph sizes come from :func:`pharmakg.prepare_release`.
+:func:`pharmakg.query`, and graph sizes come from :func:`prepare_release`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import pharmakg
-from pharmakg.export import ExportOptions, export, prepare_release
+from pharmakg.errors import InputError
+from pharmakg.export import DEFAULT_BASE, ExportOptions, Release, export, prepare_release
 from pharmakg.serve import app as serve_app
 from pharmakg.serve.app import ServeOptions, _store_source, store_bytes
 from pharmakg.serve.pages import Neighbourhood, entity_page
@@ -47,7 +48,7 @@ from pharmakg.serve.rebase import rebase_query
 from pharmakg.serve.worker import Reply, Request, StoreSource
 from servers import Server, running_server
 
-BASE = pharmakg.DEFAULT_BASE
+BASE = DEFAULT_BASE
 OTHER_BASE = "https://example.org/kg/"
 TIMEOUT = 2.0
 MAX_REQUEST = 65536
@@ -77,7 +78,7 @@ def kg() -> pharmakg.KnowledgeGraph:
 
 
 @pytest.fixture(scope="module")
-def release(kg: pharmakg.KnowledgeGraph) -> pharmakg.Release:
+def release(kg: pharmakg.KnowledgeGraph) -> Release:
     return prepare_release(kg)
 
 
@@ -188,14 +189,14 @@ def test_rdflib_sparqlstore(server: Server, kg: pharmakg.KnowledgeGraph) -> None
     found = {(r[0], str(r[1])) for r in remote.query(query, initBindings={"type": drug})}  # type: ignore[index]
     local = {
         (s, str(o))
-        for s in kg.graph.subjects(RDF.type, drug)
-        for o in kg.graph.objects(s, RDFS.label)
+        for s in kg.to_rdflib().subjects(RDF.type, drug)
+        for o in kg.to_rdflib().objects(s, RDFS.label)
     }
     assert found == local
     assert found
     constructed = remote.query(CONSTRUCT).graph
     assert constructed is not None
-    assert len(constructed) == len(list(kg.graph.triples((IMIQUIMOD, None, None))))
+    assert len(constructed) == len(list(kg.to_rdflib().triples((IMIQUIMOD, None, None))))
 
 
 def test_select_and_ask_in_every_format(server: Server) -> None:
@@ -267,7 +268,7 @@ def test_named_query_results_parsed_back_by_rdflib(
 
 def test_construct_in_every_rdf_format(server: Server, kg: pharmakg.KnowledgeGraph) -> None:
     expected = Graph()
-    for triple in kg.graph.triples((IMIQUIMOD, None, None)):
+    for triple in kg.to_rdflib().triples((IMIQUIMOD, None, None)):
         expected.add(triple)
     for media, rdflib_format in (
         ("text/turtle", "turtle"),
@@ -309,7 +310,7 @@ def test_post_direct_body_and_describe(server: Server) -> None:
 # ---------------------------------------------------------------- datasets
 
 
-def test_default_and_named_graph_uri(server: Server, release: pharmakg.Release) -> None:
+def test_default_and_named_graph_uri(server: Server, release: Release) -> None:
     names = release.graph_names
     for name, iri in names.items():
         size = len(getattr(release, name))
@@ -333,9 +334,7 @@ def test_default_and_named_graph_uri(server: Server, release: pharmakg.Release) 
     assert count == len(release.data())
 
 
-def test_graph_store_protocol_reads_and_refuses_writes(
-    server: Server, release: pharmakg.Release
-) -> None:
+def test_graph_store_protocol_reads_and_refuses_writes(server: Server, release: Release) -> None:
     store = server.url + "/store"
     turtle = {"Accept": "text/turtle"}
     for name, iri in release.graph_names.items():
@@ -583,7 +582,7 @@ def test_cors(server: Server) -> None:
 # ---------------------------------------------------------------- service description
 
 
-def test_service_description(server: Server, release: pharmakg.Release) -> None:
+def test_service_description(server: Server, release: Release) -> None:
     answer = httpx.get(server.sparql, headers={"Accept": "text/turtle"})
     assert answer.status_code == 200
     graph = Graph().parse(data=answer.text, format="turtle")
@@ -642,11 +641,11 @@ def test_entity_content_negotiation(server: Server, kg: pharmakg.KnowledgeGraph)
     for graph in graphs.values():
         assert isomorphic(graph, graphs["turtle"])
     described = graphs["turtle"]
-    for triple in kg.graph.triples((IMIQUIMOD, None, None)):
+    for triple in kg.to_rdflib().triples((IMIQUIMOD, None, None)):
         assert triple in described
-    for triple in kg.graph.triples((None, None, IMIQUIMOD)):
+    for triple in kg.to_rdflib().triples((None, None, IMIQUIMOD)):
         assert triple in described
-    claims = set(kg.graph.subjects(URIRef(BASE + "ontology/claimSubject"), IMIQUIMOD))
+    claims = set(kg.to_rdflib().subjects(URIRef(BASE + "ontology/claimSubject"), IMIQUIMOD))
     assert claims
     for claim in claims:  # the claims about it, with their quotes
         assert (claim, URIRef(BASE + "ontology/statementText"), None) in described
@@ -658,9 +657,7 @@ def test_entity_content_negotiation(server: Server, kg: pharmakg.KnowledgeGraph)
     assert httpx.get(server.url + "/_pathway/resource/tlr7").status_code == 404
 
 
-def test_claims_graphs_and_the_dataset_dereference(
-    server: Server, release: pharmakg.Release
-) -> None:
+def test_claims_graphs_and_the_dataset_dereference(server: Server, release: Release) -> None:
     text = URIRef(BASE + "ontology/statementText")
     claim = sorted(release.provenance.subjects(text, None))[0]
     page = httpx.get(_ours(server, claim), headers={"Accept": "text/html"})
@@ -859,7 +856,7 @@ def test_rebase_query_moves_tokens_not_text() -> None:
     text = REBASE_CASES.replace("{b}", BASE)
     assert rebase_query(text, OTHER_BASE) == REBASE_CASES.replace("{b}", OTHER_BASE)
     assert rebase_query(text, BASE) == text
-    with pytest.raises(pharmakg.InputError):
+    with pytest.raises(InputError):
         rebase_query(text, "https://example.org/a b/")
 
 

@@ -20,12 +20,13 @@ from click.testing import CliRunner
 
 import pharmakg
 from pharmakg.cli import main
+from pharmakg.export import DEFAULT_BASE
 from pharmakg.resources import graph_files
 from pharmakg.serve.describe import PAGE_SIZE
 from pharmakg.store.local import LITERALS
 from servers import Server, running_server
 
-BASE = pharmakg.DEFAULT_BASE
+BASE = DEFAULT_BASE
 THING = BASE + "ontology/Thing"
 HUB = BASE + "resource/hub"
 INSTANCES = PAGE_SIZE * 2 + 17  # three pages: full, full, and 17

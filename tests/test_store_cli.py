@@ -17,8 +17,10 @@ from rdflib.compare import isomorphic
 import pharmakg
 from conftest import GRAPHS, ROOT, SYNTHETIC
 from pharmakg.cli import main
+from pharmakg.export import prepare_release
 from pharmakg.load import default_paths
 from pharmakg.store import SparqlStore
+from pharmakg.vocab import expand_curie
 from test_store import server as server
 
 FILES = [str(ROOT / "ontology" / "pharmakg.ttl"), *map(str, GRAPHS)]
@@ -112,7 +114,7 @@ def test_construct_prints_rdf(
     for path in default_paths():
         expected.parse(path)
     agonists = Graph()
-    for triple in expected.triples((None, pharmakg.expand_curie("pkg:agonistOf"), None)):
+    for triple in expected.triples((None, expand_curie("pkg:agonistOf"), None)):
         agonists.add(triple)
     assert len(printed) == len(agonists) > 0
     assert isomorphic(printed, agonists)
@@ -174,7 +176,7 @@ def test_publish_replaces_and_adds_named_graphs(runner: CliRunner, server: str) 
         g: int(n)
         for g, n in (line.split("\t") for line in done.output.splitlines() if "\t" in line)
     }
-    release = pharmakg.prepare_release(pharmakg.load())
+    release = prepare_release(pharmakg.load())
     expected = {
         str(release.graph_names[name]): len(getattr(release, name))
         for name in release.DATA_GRAPHS
@@ -226,3 +228,64 @@ def test_readme_store_commands_run_in_order(tmp_path: Path, server: str) -> None
             check=False,
         )
         assert done.returncode == 0, f"{line}\n{done.stderr}"
+
+
+# Every command that reads data reads it the same ways: the packaged graphs, --data FILE
+# instead, --add-data FILE beside them, or --store LOCATION. The store's answer is the files'.
+STORE_READERS = [
+    ["paths", "imiquimod", "--format", "json"],
+    ["visualise", "imiquimod", "--format", "mermaid"],
+    ["stats", "--format", "json"],
+    ["export", "--format", "nt", "--created", "2026-01-01"],
+    ["validate", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("command", STORE_READERS, ids=lambda c: c[0])
+def test_every_reading_command_reads_a_store(
+    runner: CliRunner, store_dir: Path, command: list[str]
+) -> None:
+    from_files = runner.invoke(main, command)
+    from_store = runner.invoke(main, [*command, "--store", str(store_dir)])
+    assert from_store.exit_code == from_files.exit_code == 0, from_store.output
+    assert from_store.stdout == from_files.stdout
+
+
+@pytest.mark.parametrize("command", [*STORE_READERS, ["reason"], ["build"]], ids=lambda c: c[0])
+def test_every_reading_command_refuses_files_and_a_store(
+    runner: CliRunner, store_dir: Path, command: list[str]
+) -> None:
+    for files in (["--data", FILES[1]], ["--add-data", FILES[1]]):
+        done = runner.invoke(main, [*command, *files, "--store", str(store_dir)])
+        assert done.exit_code == 2, done.output
+        assert "not both" in done.output
+
+
+def test_reason_and_build_read_a_store(runner: CliRunner, store_dir: Path, tmp_path: Path) -> None:
+    reasoned = runner.invoke(main, ["reason", "--format", "json", "--store", str(store_dir)])
+    assert reasoned.exit_code == 0, reasoned.output
+    expected = pharmakg.reason(pharmakg.load())
+    got, want = json.loads(reasoned.stdout), json.loads(expected.to_json())
+    assert (got["memberships"], got["values"]) == (want["memberships"], want["values"])
+    for name, source in (("from-store", ["--store", str(store_dir)]), ("from-files", [])):
+        built = runner.invoke(main, ["build", "-o", str(tmp_path / name), *source])
+        assert built.exit_code == 0, built.output
+    for path in sorted((tmp_path / "from-files").rglob("*")):
+        twin = tmp_path / "from-store" / path.relative_to(tmp_path / "from-files")
+        assert path.is_dir() or twin.read_bytes() == path.read_bytes(), path.name
+
+
+def test_data_replaces_and_add_data_adds(runner: CliRunner, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix pkg: <https://w3id.org/pharmakg/ontology/> .\n"
+        "@prefix pkr: <https://w3id.org/pharmakg/resource/> .\n"
+        "pkr:extra-drug a pkg:Drug .\n"
+    )
+    packaged = len(pharmakg.load())
+    count = ["query", str(tmp_path / "count.rq"), "--format", "csv"]
+    (tmp_path / "count.rq").write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n")
+    replaced = runner.invoke(main, [*count, "--data", str(extra)])
+    added = runner.invoke(main, [*count, "--add-data", str(extra)])
+    assert replaced.stdout.split() == ["n", "1"]
+    assert added.stdout.split() == ["n", str(packaged + 1)]

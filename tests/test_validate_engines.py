@@ -16,6 +16,7 @@ import pytest
 
 import pharmakg
 from conftest import DATA, GRAPHS, ROOT, SYNTHETIC
+from pharmakg.errors import InputError
 from pharmakg.validate import FAST_ABOVE, choose_engine, validate_graph
 
 #: pyshacl on every fixture and a generated graph: about 40 s on 2 cores, so `make test-slow`
@@ -82,5 +83,5 @@ def test_auto_picks_by_size() -> None:
     assert choose_engine("auto", FAST_ABOVE) == "pyshacl"
     assert choose_engine("auto", FAST_ABOVE + 1) == "fast"
     assert choose_engine("pyshacl", 10**9) == "pyshacl"
-    with pytest.raises(pharmakg.InputError, match="SHACL engine"):
+    with pytest.raises(InputError, match="SHACL engine"):
         choose_engine("jena", 1)

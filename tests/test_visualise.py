@@ -31,7 +31,7 @@ from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFo
 from pharmakg.formats import Kind, find, of_kind
 from pharmakg.load import default_paths
 from pharmakg.mechanism import mechanism_graph
-from pharmakg.query import run_query
+from pharmakg.query import select
 from pharmakg.visualise import (
     BASIS_STYLES,
     CATEGORY_STYLES,
@@ -82,7 +82,7 @@ def _positive(pathway: Pathway) -> tuple[set[str], set[tuple[str, str, str]]]:
 
 
 def _rows(kg: pharmakg.KnowledgeGraph, name: str) -> list[dict[str, Any]]:
-    result = run_query(kg, name, {"drug": URIRef(DRUG)})
+    result = select(kg, name, {"drug": URIRef(DRUG)})
     return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 

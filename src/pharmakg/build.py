@@ -23,7 +23,7 @@ from pathlib import Path
 from .export import ExportOptions, prepare_release, write_release_files
 from .load import LoadedGraph, load_graph
 from .model import BuildResult
-from .reason import reason
+from .reason import ReasoningResult, reason
 from .resources import current_umask
 from .validate import validate_graph
 
@@ -50,6 +50,18 @@ def _stage(
     return lambda done, total: progress(stage, done, total)
 
 
+def _reasoned(
+    kg: LoadedGraph, ontology: str | Path | None, progress: Callable[[str, int, int], None] | None
+) -> ReasoningResult:
+    """HermiT's result, the step shown as one of one (it reports no progress of its own)."""
+    if progress is not None:
+        progress("reasoning", 0, 1)
+    result = reason(kg, ontology=ontology)
+    if progress is not None:
+        progress("reasoning", 1, 1)
+    return result
+
+
 def build_release(
     out_dir: str | Path = "dist",
     kg: LoadedGraph | None = None,
@@ -67,14 +79,14 @@ def build_release(
     :param ontology: the ontology merged for validation (default: the packaged one).
     :param options: base IRI, creation date and SPARQL endpoint of the exports.
     :param progress: called as ``progress(stage, done, total)``, ``stage`` being
-        ``"validating"`` (steps) or ``"exporting"`` (release formats).
+        ``"validating"`` (steps), ``"reasoning"`` or ``"exporting"`` (release formats).
     """
     out = Path(out_dir)
     kg = load_graph() if kg is None else kg
     report = validate_graph(
         kg, shapes=shapes, ontology=ontology, progress=_stage(progress, "validating")
     )
-    inferred = reason(kg, ontology=ontology) if report.conforms else None
+    inferred = _reasoned(kg, ontology, progress) if report.conforms else None
     if inferred is None or not inferred.consistent:
         removed = out.exists()
         if removed:
@@ -85,7 +97,7 @@ def build_release(
             out_dir=out,
             report=report,
             removed_stale=removed,
-            triples=len(kg.graph),
+            triples=len(kg),
             notes=notes,
         )
     release = prepare_release(kg, inferred.graph, options, report=report)
@@ -100,6 +112,4 @@ def build_release(
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return BuildResult(
-        conforms=True, out_dir=out, report=report, files=files, triples=len(kg.graph)
-    )
+    return BuildResult(conforms=True, out_dir=out, report=report, files=files, triples=len(kg))

@@ -17,35 +17,28 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import click
 
 import pharmakg
-from pharmakg import (
-    BASES,
-    DEFAULT_BASES,
-    DEFAULT_MAX_NODES,
-    MAX_HOPS,
-    QUERY_ENGINES,
-    SHACL_ENGINES,
-    GraphResult,
-    Kind,
-    PharmakgError,
-    QueryTimeoutError,
-    ServeOptions,
-    choices,
-    execute,
-    parse_assignments,
-    parse_bases,
-    write_bytes_atomic,
-    write_text_atomic,
-)
+from pharmakg import GraphResult, PharmakgError, ServeOptions
 from pharmakg import serve_endpoint as serve
-from pharmakg import visualise as draw_pathway
-from pharmakg.errors import UnknownFormatError
-from pharmakg.formats import find, for_path
+from pharmakg.errors import QueryTimeoutError, UnknownFormatError
+from pharmakg.export import DEFAULT_BASE, parse_date
+from pharmakg.formats import Kind, choices, find, for_path
+from pharmakg.load import default_paths
+from pharmakg.mechanism import graph_stats, mechanism_graph
+from pharmakg.paths import MAX_HOPS
+from pharmakg.query import parse_assignments, parse_bases
+from pharmakg.resources import write_bytes_atomic, write_text_atomic
+from pharmakg.store import ENGINES as QUERY_ENGINES
+from pharmakg.validate import ENGINES as SHACL_ENGINES
+from pharmakg.validate import IllTypedLiteralLog
+from pharmakg.visualise import DEFAULT_MAX_NODES
+from pharmakg.vocab import BASES, DEFAULT_BASES
 
 __all__ = ["main"]
 
@@ -96,27 +89,94 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-_INPUT_FORMAT = click.option(
-    "--input-format",
-    type=click.Choice(choices(Kind.RDF)),
-    default=None,
-    help="RDF format of the input files (default: by suffix).",
-)
+@dataclass(frozen=True)
+class DataSource:
+    """Where a command reads its data: the one meaning of the source options of every command.
+
+    The packaged ontology and graphs by default; ``--data FILE`` (or FILES) instead of them;
+    ``--add-data FILE`` beside them; or ``--store LOCATION`` (a directory written by
+    ``pharmakg load``, or ``sparql:URL``) alone.
+    """
+
+    data: tuple[str, ...] = ()
+    add_data: tuple[str, ...] = ()
+    input_format: str | None = None
+    store: str | None = None
+
+    def files(self) -> tuple[str, ...]:
+        """The files to parse (none for a store)."""
+        if self.store is not None:
+            return ()
+        if self.add_data:
+            return (*(str(p) for p in default_paths()), *self.data, *self.add_data)
+        return self.data
+
+    def load(self, engine: str | None = None) -> pharmakg.KnowledgeGraph:
+        """The data, with a progress bar on a terminal for the files."""
+        files = self.files()
+        with _progress(list(files)) as progress:
+            return pharmakg.load(
+                *files,
+                input_format=self.input_format,
+                store=self.store,
+                engine=engine,
+                progress=progress,
+            )
 
 
-_STORE = click.option(
-    "--store",
-    "store",
-    metavar="LOCATION",
-    help="Read the data from a store: a directory written by 'pharmakg load', or sparql:URL.",
-)
+def _source_options(func: F) -> F:
+    """Add the source options (``--data``, ``--add-data``, ``--input-format``, ``--store``).
 
+    The command gets them as one :class:`DataSource`, ``source``; FILES, where a command takes
+    them, mean what ``--data`` means.
+    """
 
-def _load(data: tuple[str, ...], input_format: str | None, store: str | None) -> Any:
-    """The data of ``--data`` files or of ``--store`` (not both)."""
-    if store is not None and data:
-        raise click.UsageError("give --data FILE... or --store LOCATION, not both")
-    return pharmakg.load(*data, input_format=input_format, store=store)
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        data = (*kwargs.pop("files", ()), *kwargs.pop("data"))
+        source = DataSource(
+            data=data,
+            add_data=kwargs.pop("add_data") + kwargs.pop("legacy_graphs", ()),
+            input_format=kwargs.pop("input_format"),
+            store=kwargs.pop("store"),
+        )
+        if source.store is not None and (source.data or source.add_data):
+            raise click.UsageError("give --store LOCATION or files, not both")
+        return func(*args, source=source, **kwargs)
+
+    options = [
+        click.option(
+            "--data",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Read this RDF file instead of the packaged graphs (repeatable).",
+        ),
+        click.option(
+            "--add-data",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Read this RDF file beside the packaged graphs (repeatable).",
+        ),
+        click.option(
+            "--input-format",
+            type=click.Choice(choices(Kind.RDF)),
+            default=None,
+            help="RDF format of the files (default: by suffix).",
+        ),
+        click.option(
+            "--store",
+            "store",
+            metavar="LOCATION",
+            help="Read the data from a store instead: a directory written by 'pharmakg load', "
+            "or sparql:URL.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
 @contextlib.contextmanager
@@ -133,6 +193,14 @@ def _progress(files: list[str]) -> Iterator[Callable[[Path], None]]:
     )
     with bar:
         yield lambda path: bar.update(1, str(path))
+
+
+@contextlib.contextmanager
+def _working(what: str) -> Iterator[None]:
+    """Say on a terminal (stderr) that a long step without steps of its own is running."""
+    if sys.stderr.isatty():
+        click.echo(f"pharmakg: {what}...", err=True)
+    yield
 
 
 @contextlib.contextmanager
@@ -163,7 +231,7 @@ def _steps_bar() -> Iterator[Callable[[str, int, int], None]]:
 def main() -> None:
     """Pharmakg: drug mechanism-of-action monographs as a linked-data knowledge graph."""
     # rdflib logs a traceback for an ill-typed literal; the validation report names it instead.
-    logging.getLogger("rdflib.term").addFilter(pharmakg.IllTypedLiteralLog())
+    logging.getLogger("rdflib.term").addFilter(IllTypedLiteralLog())
 
 
 def _export_options(
@@ -171,7 +239,7 @@ def _export_options(
 ) -> pharmakg.ExportOptions:
     return pharmakg.ExportOptions(
         base_iri=base_iri,
-        created=pharmakg.parse_date(created) if created else None,
+        created=parse_date(created) if created else None,
         sparql_endpoint=sparql_endpoint,
     )
 
@@ -230,7 +298,7 @@ class ByteSize(click.ParamType[int | None]):
 
 _BASE_IRI = click.option(
     "--base-iri",
-    default=pharmakg.DEFAULT_BASE,
+    default=DEFAULT_BASE,
     show_default=True,
     help="Mint pharmakg's own IRIs (resources, ontology, shapes) under this base.",
 )
@@ -246,12 +314,9 @@ _CREATED = click.option(
 
 @main.command(epilog=EPILOG)
 @click.option("-o", "--out-dir", default="dist", show_default=True, help="Release directory.")
+@_source_options
 @click.option(
-    "--graph",
-    "graphs",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Another graph file to release with the packaged ones (repeatable).",
+    "--graph", "legacy_graphs", multiple=True, hidden=True, type=click.Path(dir_okay=False)
 )
 @_BASE_IRI
 @_SPARQL
@@ -259,14 +324,14 @@ _CREATED = click.option(
 @_errors_to_exit
 def build(
     out_dir: str,
-    graphs: tuple[str, ...],
+    source: DataSource,
     base_iri: str,
     sparql_endpoint: str | None,
     created: str | None,
 ) -> None:
     """Load, validate and, if the data conform, write a release (atomically)."""
     options = _export_options(base_iri, sparql_endpoint, created)
-    kg = pharmakg.load(*pharmakg.default_paths(), *graphs) if graphs else None
+    kg = source.load()
     with _steps_bar() as progress:
         result = pharmakg.build(out_dir, kg, options=options, progress=progress)
     if not result.conforms:
@@ -294,10 +359,7 @@ def build(
 @_BASE_IRI
 @_SPARQL
 @_CREATED
-@click.option(
-    "--data", multiple=True, type=click.Path(dir_okay=False), help="Export these RDF files instead."
-)
-@_INPUT_FORMAT
+@_source_options
 @_errors_to_exit
 def export_command(
     fmt: str,
@@ -305,13 +367,11 @@ def export_command(
     base_iri: str,
     sparql_endpoint: str | None,
     created: str | None,
-    data: tuple[str, ...],
-    input_format: str | None,
+    source: DataSource,
 ) -> None:
     """Export the graph in one release FORMAT (turtle, nt, nquads, kgx, ...)."""
     options = _export_options(base_iri, sparql_endpoint, created)
-    kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.export(kg, fmt, options=options)
+    result = pharmakg.export(source.load(), fmt, options=options)
     if output:
         for path in pharmakg.write_export(result, output):
             click.echo(f"pharmakg: wrote {path}", err=True)
@@ -324,7 +384,6 @@ def export_command(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_INPUT_FORMAT
 @click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: packaged).")
 @click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
@@ -344,25 +403,23 @@ def export_command(
     "(default: with the packaged shapes only).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Say which engine checks each shape.")
-@_STORE
+@_source_options
 @_errors_to_exit
 def validate(
-    files: tuple[str, ...],
     fmt: str,
-    input_format: str | None,
     shapes: str | None,
     ontology: str | None,
     output: str | None,
     shacl_engine: str,
     project_checks: bool | None,
     verbose: bool,
-    store: str | None,
+    source: DataSource,
 ) -> None:
-    """Validate FILES (default: the packaged ontology and graphs) or a --store.
+    """Validate FILES (as --data; default: the packaged ontology and graphs) or a --store.
 
     Exit 0 if they conform, 1 if not, 2 for bad input or shapes, 3 if an engine fails.
     """
-    kg = _load(files, input_format, store)
+    kg = source.load()
     with _steps_bar() as progress:
         report = pharmakg.validate(
             kg,
@@ -409,10 +466,7 @@ def queries() -> None:
     default=None,
     help="Query an in-memory copy in this engine (default: the store itself).",
 )
-@click.option(
-    "--data", multiple=True, type=click.Path(dir_okay=False), help="Query these RDF files instead."
-)
-@_INPUT_FORMAT
+@_source_options
 @click.option(
     "--inferred",
     is_flag=True,
@@ -426,7 +480,6 @@ def queries() -> None:
     + " (default: every triple loaded).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result here.")
-@_STORE
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -444,23 +497,25 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     engine: str | None,
-    data: tuple[str, ...],
-    input_format: str | None,
+    source: DataSource,
     inferred: bool,
     basis: str | None,
     output: str | None,
-    store: str | None,
     timeout: float | None,
     allow_service: bool,
 ) -> None:
     """Run the named query NAME (or a FILE.rq): SELECT, ASK, CONSTRUCT or DESCRIBE."""
     bound: dict[str, object] = dict(parse_assignments(params))
-    kg = _load(data, input_format, store)
-    if inferred:
-        kg = pharmakg.with_inferences(kg)
-    if basis is not None:
-        kg = pharmakg.with_bases(kg, basis)
-    result = execute(kg, name, bound, engine=engine, timeout=timeout, allow_service=allow_service)
+    kg = source.load(engine=engine)
+    result = pharmakg.query(
+        kg,
+        name,
+        bound,
+        inferred=inferred,
+        basis=basis,
+        timeout=timeout,
+        allow_service=allow_service,
+    )
     rdf_formats = choices(Kind.RDF)
     if isinstance(result, GraphResult):
         if fmt not in rdf_formats and fmt != "table":
@@ -483,7 +538,12 @@ def query(
     metavar="DIR",
     help="The store directory (created if new; the files are added to it), or sparql:URL.",
 )
-@_INPUT_FORMAT
+@click.option(
+    "--input-format",
+    type=click.Choice(choices(Kind.RDF)),
+    default=None,
+    help="RDF format of the files (default: by suffix).",
+)
 @_errors_to_exit
 def load_command(files: tuple[str, ...], store: str, input_format: str | None) -> None:
     """Load FILES into a store once; then give --store DIR to query, validate, ..."""
@@ -496,7 +556,7 @@ def load_command(files: tuple[str, ...], store: str, input_format: str | None) -
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--store",
-    "store",
+    "server",
     required=True,
     metavar="sparql:URL",
     help="The server's SPARQL query endpoint, e.g. sparql:http://localhost:7878/query.",
@@ -508,21 +568,26 @@ def load_command(files: tuple[str, ...], store: str, input_format: str | None) -
 )
 @click.option("--add", "add", is_flag=True, help="Add to the named graphs (default: replace them).")
 @_BASE_IRI
-@_INPUT_FORMAT
+@click.option(
+    "--input-format",
+    type=click.Choice(choices(Kind.RDF)),
+    default=None,
+    help="RDF format of the files (default: by suffix).",
+)
 @_errors_to_exit
 def publish(
     files: tuple[str, ...],
-    store: str,
+    server: str,
     graph_store: str | None,
     add: bool,
     base_iri: str,
     input_format: str | None,
 ) -> None:
     """Write FILES (default: the packaged graphs) to a SPARQL server, as named graphs."""
-    kg = pharmakg.load(*files, input_format=input_format)
+    kg = DataSource(data=files, input_format=input_format).load()
     result = pharmakg.publish(
         kg,
-        store,
+        server,
         graph_store=graph_store,
         replace=not add,
         options=_export_options(base_iri, None, None),
@@ -530,7 +595,7 @@ def publish(
     for graph, triples in result.graphs:
         click.echo(f"{graph}\t{triples}")
     verb = "added to" if add else "replaced"
-    click.echo(f"pharmakg: {verb} {len(result.graphs)} named graphs at {store}", err=True)
+    click.echo(f"pharmakg: {verb} {len(result.graphs)} named graphs at {server}", err=True)
 
 
 REASON_EPILOG = """\b
@@ -547,20 +612,15 @@ Exit codes:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_INPUT_FORMAT
 @click.option("--ontology", type=click.Path(dir_okay=False), help="Ontology (default: packaged).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@_source_options
 @_errors_to_exit
-def reason(
-    files: tuple[str, ...],
-    fmt: str,
-    input_format: str | None,
-    ontology: str | None,
-    output: str | None,
-) -> None:
-    """Run the OWL reasoner (HermiT) on FILES (default: the packaged ontology and graphs)."""
-    kg = pharmakg.load(*files, input_format=input_format)
-    result = pharmakg.reason(kg, ontology=ontology)
+def reason(fmt: str, ontology: str | None, output: str | None, source: DataSource) -> None:
+    """Run the OWL reasoner (HermiT) on FILES (as --data; default: the packaged graphs)."""
+    kg = source.load()
+    with _working("reasoning (HermiT)"):
+        result = pharmakg.reason(kg, ontology=ontology)
     _emit(result.to_json() if fmt == "json" else result.to_text(), output)
     click.echo(f"pharmakg: HermiT took {result.seconds:.1f} s", err=True)
     sys.exit(EXIT_OK if result.consistent else EXIT_NONCONFORMING)
@@ -584,10 +644,7 @@ def reason(
     show_default=True,
     help="Longest path.",
 )
-@click.option(
-    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
-)
-@_INPUT_FORMAT
+@_source_options
 @click.option(
     "--basis",
     default=",".join(sorted(DEFAULT_BASES)),
@@ -603,14 +660,13 @@ def paths(
     fmt: str,
     limit: int | None,
     max_hops: int,
-    data: tuple[str, ...],
-    input_format: str | None,
+    source: DataSource,
     basis: str,
     output: str | None,
 ) -> None:
     """List the mechanism paths from DRUG to INDICATION (default: to each indication)."""
-    kg = pharmakg.load(*data, input_format=input_format)
     bases = parse_bases(basis)
+    kg = source.load()
     result = pharmakg.mechanism_paths(
         kg, drug, indication, max_hops=max_hops, limit=limit, bases=bases
     )
@@ -622,18 +678,12 @@ def paths(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option(
-    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
-)
-@_INPUT_FORMAT
+@_source_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the counts here.")
 @_errors_to_exit
-def stats(
-    fmt: str, top: int, data: tuple[str, ...], input_format: str | None, output: str | None
-) -> None:
+def stats(fmt: str, top: int, source: DataSource, output: str | None) -> None:
     """Count the mechanism graph's nodes by category and edges by predicate."""
-    kg = pharmakg.load(*data, input_format=input_format)
-    result = pharmakg.graph_stats(pharmakg.mechanism_graph(kg), top=top)
+    result = graph_stats(mechanism_graph(source.load()), top=top)
     _emit(result.to_json() if fmt == "json" else result.to_text(), output)
 
 
@@ -657,10 +707,7 @@ def stats(
     show_default=True,
     help=f"Draw the edges of these bases, comma-separated: {', '.join(BASES)}.",
 )
-@click.option(
-    "--data", multiple=True, type=click.Path(dir_okay=False), help="Use these RDF files instead."
-)
-@_INPUT_FORMAT
+@_source_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the picture here.")
 @_errors_to_exit
 def visualise(
@@ -668,14 +715,13 @@ def visualise(
     fmt: str | None,
     max_nodes: int,
     bases: str,
-    data: tuple[str, ...],
-    input_format: str | None,
+    source: DataSource,
     output: str | None,
 ) -> None:
     """Draw the pathway of DRUG (label, CURIE or IRI), layered by mechanism stage."""
     chosen = _output_format(Kind.PICTURE, fmt, output, "html")
-    kg = pharmakg.load(*data, input_format=input_format)
-    picture = draw_pathway(kg, drug, chosen, max_nodes=max_nodes, bases=bases)
+    kg = source.load()
+    picture = pharmakg.visualise(kg, drug, chosen, max_nodes=max_nodes, bases=bases)
     if output:
         write_bytes_atomic(output, picture)
         click.echo(f"pharmakg: wrote {output}", err=True)
@@ -889,7 +935,7 @@ def import_drugmechdb(
         write_text_atomic(report_file, text)
         click.echo(f"pharmakg: wrote {report_file}", err=True)
     if store_dir:
-        result.load_store(store_dir, monograph=kg.graph)
+        result.load_store(store_dir, monograph=kg.to_rdflib())
         click.echo(f"pharmakg: loaded {store_dir}", err=True)
     if output:
         result.write(output)

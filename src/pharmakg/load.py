@@ -19,9 +19,9 @@ from __future__ import annotations
 import collections
 import json
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from xml.etree.ElementTree import ParseError as XmlParseError
 from xml.etree.ElementTree import TreeBuilder
 from xml.sax import SAXParseException
@@ -63,63 +63,66 @@ _MAX_ENTITY_LENGTH = 4096
 
 
 class LoadedGraph:
-    """The loaded data: a store (the hub) and the files it came from. Stages never change it.
+    """The loaded data: one store (the hub every stage reads) and the files it came from.
 
-    ``graph`` is an rdflib view of the store's triples, made on first use (libraries such as
-    pyshacl need one); the stages that are fast at scale read the store.
+    The engine is chosen once, when the graph is loaded or copied (:meth:`with_engine`);
+    stages never change the graph. Libraries that need an rdflib graph (pyshacl, owlready2,
+    the JSON-LD and KGX writers) get one from :meth:`to_rdflib`, made once and kept.
     """
 
-    def __init__(
-        self,
-        graph: Graph | None = None,
-        sources: tuple[Path, ...] = (),
-        *,
-        hub: Store | None = None,
-    ) -> None:
-        self._graph = graph if graph is not None or hub is not None else Graph()
-        self._hub = hub
+    def __init__(self, store: Store, sources: Iterable[Path] = ()) -> None:
+        self._store = store
+        self._rdflib: Graph | None = None
         self.sources = tuple(sources)
 
-    @property
-    def hub(self) -> Store:
-        """The store every stage reads (pyoxigraph in memory unless opened from elsewhere)."""
-        if self._hub is None:
-            store = OxigraphStore.memory()
-            if self._graph is not None:
-                store.add_graph(self._graph)
-            self._hub = store
-        return self._hub
+    @classmethod
+    def from_rdflib(
+        cls, graph: Graph, sources: Iterable[Path] = (), *, engine: str = "oxigraph"
+    ) -> Self:
+        """A graph in a new in-memory store of ``engine`` holding ``graph``'s triples."""
+        kg = cls(open_store(engine, graph), sources)
+        kg._rdflib = graph if engine != "rdflib" else kg._rdflib
+        return kg
 
     @property
-    def graph(self) -> Graph:
-        """The triples as an rdflib graph, read from the store once (do not change it)."""
-        if self._graph is None:
-            graph = Graph()
-            graph.parse(data=self.hub.dump().decode("utf-8"), format="nt")
-            self._graph = graph
-        return self._graph
+    def store(self) -> Store:
+        """The store every stage reads."""
+        return self._store
 
-    def store(self, engine: str | None = None) -> Store:
-        """The store to query: the hub, or an in-memory copy in ``engine`` (``rdflib``).
+    @property
+    def engine(self) -> str:
+        """The name of the store's engine (``oxigraph``, ``rdflib`` or ``sparql``)."""
+        return self._store.name
+
+    def with_engine(self, engine: str) -> Self:
+        """The graph in an in-memory store of ``engine``, copied once (itself if it is one).
 
         :raises InputError: no such engine; the error lists them.
         """
-        if engine is None or engine == self.hub.name:
-            return self.hub
-        if engine == "rdflib":
-            return RdflibStore(self.graph)
+        if engine == self.engine:
+            return self
         if engine not in ENGINES:
             raise InputError(f"unknown engine {engine!r}", term=engine, choices=sorted(ENGINES))
+        if engine == "rdflib":
+            return type(self)(RdflibStore(self.to_rdflib()), self.sources)
         store = open_store(engine)
-        if isinstance(store, OxigraphStore):
-            store.load_rdf(self.hub.dump(), "application/n-triples")
-        else:
-            store.add_graph(self.graph)
-        return store
+        store.load_rdf(self._store.dump(), "application/n-triples")
+        return type(self)(store, self.sources)
+
+    def to_rdflib(self) -> Graph:
+        """The triples as an rdflib graph, read from the store once and kept (never change it)."""
+        if self._rdflib is None:
+            if isinstance(self._store, RdflibStore):
+                self._rdflib = self._store.graph
+            else:
+                graph = Graph()
+                graph.parse(data=self._store.dump().decode("utf-8"), format="nt")
+                self._rdflib = graph
+        return self._rdflib
 
     def __len__(self) -> int:
         """The number of triples."""
-        return len(self._graph) if self._hub is None and self._graph is not None else len(self.hub)
+        return len(self._store)
 
 
 def default_paths() -> list[Path]:
@@ -152,7 +155,7 @@ def load_graph(
         if progress is not None:
             progress(path)
     hub.flush()
-    return LoadedGraph(sources=tuple(files), hub=hub)
+    return LoadedGraph(hub, files)
 
 
 def open_graph(location: str | Path) -> LoadedGraph:
@@ -160,7 +163,7 @@ def open_graph(location: str | Path) -> LoadedGraph:
 
     :raises StoreError: there is no store there.
     """
-    return LoadedGraph(hub=connect(location, read_only=True))
+    return LoadedGraph(connect(location, read_only=True))
 
 
 def add_file(store: LoadableStore, path: str | Path, fmt: Format) -> None:

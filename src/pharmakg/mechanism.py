@@ -35,7 +35,7 @@ from . import resources, vocab
 from .errors import InvalidParameterError
 from .formats import Format, Kind, find
 from .load import LoadedGraph
-from .query import run_query
+from .query import select
 from .vocab import compress, shorten
 
 __all__ = [
@@ -123,11 +123,9 @@ def _records_of(
     return {key: tuple(sorted(texts)) for key, texts in found.items()}
 
 
-def curated_records(
-    kg: LoadedGraph, *, engine: str = "oxigraph"
-) -> dict[tuple[str, str, str], tuple[str, ...]]:
+def curated_records(kg: LoadedGraph) -> dict[tuple[str, str, str], tuple[str, ...]]:
     """(subject, predicate CURIE, object) → the curated records behind it, sorted."""
-    return _records_of(kg.store(engine).query(resources.internal_query(CURATED_RECORDS)).rows)
+    return _records_of(kg.store.query(resources.internal_query(CURATED_RECORDS)).rows)
 
 
 def _add_row(
@@ -161,9 +159,7 @@ def _add_row(
     )
 
 
-def mechanism_graph(
-    kg: LoadedGraph, *, engine: str = "oxigraph", drug: str | None = None
-) -> nx.MultiDiGraph[str]:
+def mechanism_graph(kg: LoadedGraph, *, drug: str | None = None) -> nx.MultiDiGraph[str]:
     """Build the mechanism MultiDiGraph of every drug in ``kg``, or of one ``drug`` (its IRI).
 
     With ``drug``, the graph holds what the drug reaches: the mechanism edges that start at the
@@ -175,30 +171,28 @@ def mechanism_graph(
     ``kg`` is not changed.
     """
     if drug is not None:
-        return _drug_graph(kg, drug, engine)
-    result = run_query(kg, "mechanism-edges", engine=engine)
-    records = curated_records(kg, engine=engine)
+        return _drug_graph(kg, drug)
+    result = select(kg, "mechanism-edges")
+    records = curated_records(kg)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for values in result.rows:
         _add_row(graph, dict(zip(result.variables, values, strict=True)), records)
     return graph
 
 
-def _seeds(kg: LoadedGraph, drug: str, engine: str) -> list[str]:
+def _seeds(kg: LoadedGraph, drug: str) -> list[str]:
     """Where the walk starts: the drug, its mechanisms, the subjects of its curated links."""
-    store = kg.store(engine)
+    store = kg.store
     bound = {"drug": URIRef(drug)}
     mechanisms = store.query(resources.internal_query(_DRUG_MECHANISMS), bound).column("mechanism")
     links = store.query(resources.internal_query(_CURATED_LINKS), bound).column("subject")
     return list(dict.fromkeys([drug, *sorted(map(str, mechanisms)), *sorted(map(str, links))]))
 
 
-def _claims_of(
-    kg: LoadedGraph, node: str, engine: str
-) -> dict[tuple[str, str], dict[str, set[str]]]:
+def _claims_of(kg: LoadedGraph, node: str) -> dict[tuple[str, str], dict[str, set[str]]]:
     """(predicate, object) → what the claims of ``node`` say of it (citations, bases …)."""
     bound = {"subject": URIRef(node)}
-    result = kg.store(engine).query(resources.internal_query(_CLAIMS_FROM), bound)
+    result = kg.store.query(resources.internal_query(_CLAIMS_FROM), bound)
     found: dict[tuple[str, str], dict[str, set[str]]] = {}
     for _, predicate, obj, number, basis, qualifier, value, reason in result.rows:
         said = found.setdefault((str(predicate), str(obj)), {k: set() for k in _SAID})
@@ -223,12 +217,12 @@ def _local(term: Node) -> str:
 _SAID = {"citations": ", ", "bases": " ", "qualifiers": " | ", "reasons": " | "}
 
 
-def _edges_from(kg: LoadedGraph, node: str, engine: str) -> list[dict[str, Node | None]]:
+def _edges_from(kg: LoadedGraph, node: str) -> list[dict[str, Node | None]]:
     """The rows of ``mechanism-edges`` whose subject is ``node``, read with bound queries."""
     bound = {"subject": URIRef(node)}
-    result = kg.store(engine).query(resources.internal_query(_EDGES_FROM), bound)
+    result = kg.store.query(resources.internal_query(_EDGES_FROM), bound)
     rows = [dict(zip(result.variables, values, strict=True)) for values in result.rows]
-    claims = _claims_of(kg, node, engine) if rows else {}
+    claims = _claims_of(kg, node) if rows else {}
     for row in rows:
         said = claims.get((str(row["predicate"]), str(row["object"])), {})
         for name, separator in _SAID.items():
@@ -236,16 +230,16 @@ def _edges_from(kg: LoadedGraph, node: str, engine: str) -> list[dict[str, Node 
     return rows
 
 
-def _drug_graph(kg: LoadedGraph, drug: str, engine: str) -> nx.MultiDiGraph[str]:
+def _drug_graph(kg: LoadedGraph, drug: str) -> nx.MultiDiGraph[str]:
     """The part of the mechanism graph ``drug`` reaches, read one node at a time."""
-    store = kg.store(engine)
+    store = kg.store
     records_from = resources.internal_query(_RECORDS_FROM)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    queue = deque(_seeds(kg, drug, engine))
+    queue = deque(_seeds(kg, drug))
     seen = set(queue)
     while queue:
         node = queue.popleft()
-        rows = _edges_from(kg, node, engine)
+        rows = _edges_from(kg, node)
         curated = any(_CURATED in str(row["bases"]).split() for row in rows)
         bound = {"subject": URIRef(node)}
         records = _records_of(store.query(records_from, bound).rows) if curated else {}

@@ -49,7 +49,7 @@ from .mechanism import (
     record_text,
     with_bases,
 )
-from .query import resolve_entity, run_query
+from .query import resolve_entity, select
 from .vocab import compress, shorten
 
 __all__ = [
@@ -349,8 +349,8 @@ def _hop(graph: nx.MultiDiGraph[str], source: str, target: str) -> Hop:
     return Hop(source=node_for(graph, source), target=node_for(graph, target), edges=tuple(edges))
 
 
-def _statuses(kg: LoadedGraph, drug: str, engine: str) -> dict[str, str]:
-    result = run_query(kg, "indications", {"drug": URIRef(drug)}, engine=engine)
+def _statuses(kg: LoadedGraph, drug: str) -> dict[str, str]:
+    result = select(kg, "indications", {"drug": URIRef(drug)})
     statuses: dict[str, str] = {}
     for values in result.rows:
         row = dict(zip(result.variables, values, strict=True))
@@ -440,13 +440,11 @@ def _record_graph(
 
 
 def _curated_routes(
-    kg: LoadedGraph, graph: nx.MultiDiGraph[str], drug: str, max_hops: int, engine: str
+    kg: LoadedGraph, graph: nx.MultiDiGraph[str], drug: str, max_hops: int
 ) -> list[CuratedRoute]:
     """Each curated record of ``drug``: its paths from the drug to its disease, on its links."""
     records: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {}
-    answer = kg.store(engine).query(
-        resources.internal_query(_CURATED_LINKS), {"drug": URIRef(drug)}
-    )
+    answer = kg.store.query(resources.internal_query(_CURATED_LINKS), {"drug": URIRef(drug)})
     for path, record, end, database, source, subject, predicate, obj, _ in answer.rows:
         text = record_text(database, source, record)
         entry = records.setdefault(str(path), (text, str(end), []))
@@ -505,7 +503,6 @@ def mechanism_paths(
     max_hops: int = MAX_HOPS,
     limit: int | None = None,
     bases: Collection[str] = DEFAULT_BASES,
-    engine: str = "oxigraph",
 ) -> PathsResult:
     """The drug's mechanism, its indications through it, and its curated records' own paths.
 
@@ -530,21 +527,19 @@ def mechanism_paths(
         leave the drug without a statement while others would not (the error names those).
     """
     with_bases(nx.MultiDiGraph(), bases)  # an unknown basis is the first error, as before
-    drug_iri = str(resolve_entity(kg, drug, engine=engine))
-    full = mechanism_graph(kg, engine=engine, drug=drug_iri)
+    drug_iri = str(resolve_entity(kg, drug))
+    full = mechanism_graph(kg, drug=drug_iri)
     if drug_iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
-        full = mechanism_graph(kg, engine=engine)
+        full = mechanism_graph(kg)
     graph = _walkable(full, bases)
-    whole = functools.cache(lambda: _walkable(mechanism_graph(kg, engine=engine), bases))
+    whole = functools.cache(lambda: _walkable(mechanism_graph(kg), bases))
     _check_in(graph, whole, drug_iri, drug, _DRUG)
     error = no_statements_error(full, drug_iri, bases)
     if error is not None:
         raise error
     # The drug's mechanisms, asked of the store (not of the rdflib view, which a store of a
     # million triples would have to build first).
-    answer = kg.store(engine).query(
-        resources.internal_query(_MECHANISMS), {"drug": URIRef(drug_iri)}
-    )
+    answer = kg.store.query(resources.internal_query(_MECHANISMS), {"drug": URIRef(drug_iri)})
     mechanisms = sorted({str(row[0]) for row in answer.rows} & set(graph))
     reachable = sorted(
         (target, mechanism)
@@ -553,13 +548,13 @@ def mechanism_paths(
         if graph.nodes[target].get("category") == _DISEASE
         and _EFFECTIVE_FOR in graph[mechanism][target]
     )
-    curated = _curated_routes(kg, graph, drug_iri, max_hops, engine) if "curated" in bases else []
+    curated = _curated_routes(kg, graph, drug_iri, max_hops) if "curated" in bases else []
     if indication is not None:
-        target_iri = str(resolve_entity(kg, indication, engine=engine))
+        target_iri = str(resolve_entity(kg, indication))
         _check_in(graph, whole, target_iri, indication, _DISEASE)
         named = graph if target_iri in graph else whole()  # the disease of another drug
         reachable, curated = _only_the_indication(named, drug_iri, target_iri, reachable, curated)
-    statuses = _statuses(kg, drug_iri, engine)
+    statuses = _statuses(kg, drug_iri)
     groups = sorted(
         (
             IndicationPaths(

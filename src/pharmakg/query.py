@@ -12,10 +12,11 @@ it narrows. Values are bound through the engine's own mechanism (pyoxigraph
 
 Kinds: ``entity`` (see :func:`resolve_entity`), ``string``, ``integer``.
 
-Queries run on the loaded graph's store (:mod:`pharmakg.store`), or on the copy in another
-``engine``. :func:`run_query` answers SELECT and ASK; :func:`execute` answers every form,
-CONSTRUCT and DESCRIBE with a :class:`~pharmakg.model.GraphResult`. Both refuse ``SERVICE``
-unless ``allow_service`` (no request goes out) and stop a query at ``timeout`` seconds
+Queries run on the loaded graph's store (:mod:`pharmakg.store`), whose engine was chosen when
+it was loaded. :func:`query` answers every form: SELECT and ASK with a
+:class:`~pharmakg.model.QueryResult`, CONSTRUCT and DESCRIBE with a
+:class:`~pharmakg.model.GraphResult`. It refuses ``SERVICE`` unless ``allow_service`` (no
+request goes out) and stops a query at ``timeout`` seconds
 (:class:`~pharmakg.errors.QueryTimeoutError`).
 
 Rules for query authors, so that both engines give the same answer (checked
@@ -45,8 +46,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from . import resources, vocab
@@ -64,18 +64,18 @@ from .errors import (
 )
 from .load import LoadedGraph
 from .model import GraphResult, QueryInfo, QueryParam, QueryResult
-from .store import answer
+from .store import answer, without_triples
 
 __all__ = [
     "PARAM_KINDS",
-    "execute",
     "list_queries",
     "parse_assignments",
     "parse_bases",
     "parse_header",
+    "query",
     "resolve_entity",
     "resolve_param",
-    "run_query",
+    "select",
     "with_bases",
 ]
 
@@ -167,9 +167,9 @@ def _find(name_or_file: str | Path) -> QueryInfo:
     return queries[str(name_or_file)]
 
 
-def _label_index(kg: LoadedGraph, engine: str | None) -> dict[str, set[Node]]:
+def _label_index(kg: LoadedGraph) -> dict[str, set[Node]]:
     index: dict[str, set[Node]] = {}
-    result = kg.store(engine).query(resources.internal_query(_LABELS))
+    result = kg.store.query(resources.internal_query(_LABELS))
     for entity, label in result.rows:
         if entity is not None and label is not None:
             index.setdefault(str(label).casefold(), set()).add(entity)
@@ -181,10 +181,10 @@ def _casings(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((text, text.lower(), text.upper(), text.capitalize(), text.title())))
 
 
-def _by_label(kg: LoadedGraph, text: str, engine: str | None) -> set[URIRef]:
+def _by_label(kg: LoadedGraph, text: str) -> set[URIRef]:
     """The entities one of ``text``'s usual casings labels exactly (bound lookups, no scan)."""
     by_label = resources.internal_query(_BY_LABEL)
-    store = kg.store(engine)
+    store = kg.store
     found: set[URIRef] = set()
     for casing in _casings(text):
         for language in _LABEL_LANGUAGES:
@@ -209,7 +209,7 @@ def _one(entities: list[URIRef], value: str, what: str) -> URIRef | None:
     return entities[0] if entities else None
 
 
-def _by_curie(kg: LoadedGraph, value: str, engine: str | None) -> URIRef:
+def _by_curie(kg: LoadedGraph, value: str) -> URIRef:
     """The entity a CURIE of a known prefix names: ours expanded, others by pkg:id/pkg:xref."""
     try:
         curie = vocab.normalize_curie(value.strip())
@@ -218,7 +218,7 @@ def _by_curie(kg: LoadedGraph, value: str, engine: str | None) -> URIRef:
     if curie.split(":", 1)[0] in _PKG_OWN:
         return vocab.expand_curie(curie)
     by_curie = resources.internal_query(_BY_CURIE)
-    found = kg.store(engine).query(by_curie, {"curie": Literal(curie)}).column("entity")
+    found = kg.store.query(by_curie, {"curie": Literal(curie)}).column("entity")
     entities = sorted({e for e in found if isinstance(e, URIRef)})
     entity = _one(entities, value, "is the pkg:id or pkg:xref of several entities")
     if entity is None:
@@ -262,7 +262,7 @@ def closest_names(text: str, labels: list[str], limit: int = 5) -> list[str]:
     return [label for label, _score, _index in ranked[:limit]]
 
 
-def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) -> URIRef:
+def resolve_entity(kg: LoadedGraph, value: str) -> URIRef:
     """Resolve an entity given by IRI, CURIE or label to its IRI in ``kg``.
 
     1. ``<IRI>`` or an ``http(s)://`` IRI: taken as is.
@@ -287,11 +287,11 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) ->
     if curie is not None and (
         curie["prefix"] in known.entries or curie["prefix"] in known.synonyms
     ):
-        return _by_curie(kg, value, engine)
-    hits = sorted(_by_label(kg, text, engine))
+        return _by_curie(kg, value)
+    hits = sorted(_by_label(kg, text))
     index: dict[str, set[Node]] = {}
     if not hits:  # no usual casing matches: every label, for other casings and the closest names
-        index = _label_index(kg, engine)
+        index = _label_index(kg)
         hits = sorted(e for e in index.get(text.casefold(), set()) if isinstance(e, URIRef))
     entity = _one(hits, value, "is the label of several entities; use a CURIE or IRI")
     if entity is None:
@@ -299,12 +299,12 @@ def resolve_entity(kg: LoadedGraph, value: str, *, engine: str | None = None) ->
     return entity
 
 
-def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: str | None) -> Node:
+def resolve_param(kg: LoadedGraph, param: QueryParam, value: object) -> Node:
     """Turn one parameter value into an RDF term of the declared kind."""
     if isinstance(value, URIRef | Literal):
         return value
     if param.kind == "entity":
-        return resolve_entity(kg, str(value), engine=engine)
+        return resolve_entity(kg, str(value))
     if param.kind == "integer":
         try:
             return Literal(int(str(value)))
@@ -315,30 +315,62 @@ def resolve_param(kg: LoadedGraph, param: QueryParam, value: object, *, engine: 
     return Literal(str(value))
 
 
-def execute(
+def query(
     kg: LoadedGraph,
     name_or_file: str | Path,
     params: Mapping[str, object] | None = None,
     *,
-    engine: str | None = None,
+    inferred: bool = False,
+    basis: str | Iterable[str] | None = None,
     timeout: float | None = None,
     allow_service: bool = False,
+    **more_params: object,
 ) -> QueryResult | GraphResult:
-    """Run a named query (or a ``.rq`` file) of any form on ``kg`` with ``params`` bound.
+    """Run the named query ``name_or_file`` (or a ``.rq`` file) on ``kg`` with parameters bound.
 
-    :param engine: ``None`` for the graph's own store, or an engine name (``rdflib``).
+    Parameters come as ``params`` or as keywords (``drug="imiquimod"``); a value is an IRI,
+    CURIE or label for an ``entity`` parameter. SELECT and ASK answer a
+    :class:`~pharmakg.model.QueryResult`, CONSTRUCT and DESCRIBE a
+    :class:`~pharmakg.model.GraphResult`.
+
+    :param inferred: ask the asserted triples plus those HermiT infers
+        (:func:`~pharmakg.reason.with_inferences`); by default only the asserted ones.
+    :param basis: ask only the plain triples that claims of these bases back (``"stated"``,
+        ``"interpreted"``, ``"curated"``, ``"inferred"``; a comma-separated string or names);
+        by default every triple loaded (:func:`with_bases`).
     :param timeout: stop the query after this many seconds.
     :param allow_service: let ``SERVICE`` send requests to other servers.
     :raises UnknownQueryError: no such query; the error lists the names.
     :raises UnknownParameterError: a parameter the query does not declare.
+    :raises UnknownEntityError: an entity value matches nothing; it names the closest labels.
     :raises ServiceRefusedError: the query calls ``SERVICE`` and it is not allowed.
     :raises QueryTimeoutError: the query ran past ``timeout``.
+    :raises InconsistentGraphError: ``inferred`` and the graph is inconsistent.
     """
+    if inferred:
+        from .reason import with_inferences  # the reasoner needs the query stage: no cycle
+
+        kg = with_inferences(kg)
+    if basis is not None:
+        kg = with_bases(kg, basis)
     info = _find(name_or_file)
     assert info.path is not None  # noqa: S101 - _find always sets it
     sparql = info.path.read_text(encoding="utf-8")
+    bindings = _bindings(kg, info, {**(params or {}), **more_params})
+    try:
+        return answer(kg.store, sparql, bindings, timeout=timeout, allow_service=allow_service)
+    except InputError as error:
+        if error.file is not None:
+            raise
+        raise type(error)(
+            error.message, file=info.path, term=error.term, choices=error.choices
+        ) from error
+
+
+def _bindings(kg: LoadedGraph, info: QueryInfo, params: Mapping[str, object]) -> dict[str, Node]:
+    """Each given parameter as an RDF term of its declared kind (``None`` leaves it unbound)."""
     bindings: dict[str, Node] = {}
-    for name, value in (params or {}).items():
+    for name, value in params.items():
         if value is None:
             continue
         param = info.param(name)
@@ -348,43 +380,17 @@ def execute(
                 term=name,
                 choices=[p.name for p in info.params] or ["(none)"],
             )
-        bindings[name] = resolve_param(kg, param, value, engine=engine)
-    try:
-        return answer(
-            kg.store(engine), sparql, bindings, timeout=timeout, allow_service=allow_service
-        )
-    except InputError as error:
-        if error.file is not None:
-            raise
-        raise type(error)(
-            error.message, file=info.path, term=error.term, choices=error.choices
-        ) from error
+        bindings[name] = resolve_param(kg, param, value)
+    return bindings
 
 
-def run_query(
-    kg: LoadedGraph,
-    name_or_file: str | Path,
-    params: Mapping[str, object] | None = None,
-    *,
-    engine: str | None = None,
-    timeout: float | None = None,
-    allow_service: bool = False,
+def select(
+    kg: LoadedGraph, name_or_file: str | Path, params: Mapping[str, object] | None = None
 ) -> QueryResult:
-    """Run a named SELECT or ASK query (or a ``.rq`` file) on ``kg`` with ``params`` bound.
-
-    See :func:`execute`, which also answers CONSTRUCT and DESCRIBE.
-
-    :raises UnknownQueryError: no such query; the error lists the names.
-    :raises UnknownParameterError: a parameter the query does not declare.
-    """
-    result = execute(
-        kg, name_or_file, params, engine=engine, timeout=timeout, allow_service=allow_service
-    )
+    """The rows of a named SELECT or ASK query (the stages' own reads)."""
+    result = query(kg, name_or_file, params)
     if isinstance(result, GraphResult):
-        raise InputError(
-            "the query is a CONSTRUCT or DESCRIBE: run it with pharmakg.query.execute",
-            file=_find(name_or_file).path,
-        )
+        raise InputError("the query is a CONSTRUCT or DESCRIBE", file=_find(name_or_file).path)
     return result
 
 
@@ -407,31 +413,24 @@ def with_bases(kg: LoadedGraph, bases: str | Iterable[str]) -> LoadedGraph:
 
     A plain triple stays when a claim of one of ``bases`` backs it, or when no claim does (the
     ontology, the entities, structural links). Claims themselves stay, so provenance can still
-    be asked. ``kg`` is not changed.
+    be asked. ``kg`` is not changed: the result is an in-memory copy of its store.
 
     :raises InvalidParameterError: an unknown basis; the error lists them.
     """
     chosen = parse_bases(bases)
     if chosen >= set(vocab.BASES):
         return kg
-    graph = kg.graph
-    terms = {vocab.PKG.term(local): name for name, local in vocab.BASIS_TERMS.items()}
+    names = {vocab.PKG.term(local): name for name, local in vocab.BASIS_TERMS.items()}
     backing: dict[tuple[Node, Node, Node], set[str]] = {}
-    for claim, basis in graph.subject_objects(vocab.PKG.basis):
-        if (claim, RDF.type, vocab.PKG.NegativeClaim) in graph:
-            continue
-        triple = tuple(graph.value(claim, vocab.PKG.term(f"claim{part}")) for part in _SPO)
-        if None not in triple and isinstance(basis, URIRef) and basis in terms:
-            backing.setdefault(triple, set()).add(terms[basis])  # type: ignore[arg-type]
-    dropped = {triple for triple, names in backing.items() if not names & chosen}
-    kept = Graph()
-    for triple in graph:
-        if triple not in dropped:
-            kept.add(triple)
-    return LoadedGraph(graph=kept, sources=kg.sources)
+    for subject, predicate, obj, basis in kg.store.query(resources.internal_query(_BASES)).rows:
+        ends = (subject, predicate, obj)
+        if isinstance(basis, URIRef) and basis in names and None not in ends:
+            backing.setdefault(ends, set()).add(names[basis])  # type: ignore[arg-type]
+    dropped = [triple for triple, backed in backing.items() if not backed & chosen]
+    return type(kg)(without_triples(kg.store, dropped), kg.sources)
 
 
-_SPO = ("Subject", "Predicate", "Object")
+_BASES = "claim-bases"
 
 
 def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:

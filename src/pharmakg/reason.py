@@ -40,13 +40,21 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from . import resources, vocab
-from .errors import JavaNotFoundError, ReasonerError
+from .errors import InconsistentGraphError, JavaNotFoundError, ReasonerError
 from .load import LoadedGraph, parse_file
+from .store import with_triples
 
 if TYPE_CHECKING:
     import owlready2
 
-__all__ = ["InconsistentIndividual", "ReasoningResult", "java_executable", "reason"]
+__all__ = [
+    "InconsistentIndividual",
+    "ReasoningResult",
+    "consistent_inferences",
+    "java_executable",
+    "reason",
+    "with_inferences",
+]
 
 Triple = tuple[Node, Node, Node]
 
@@ -184,14 +192,17 @@ def _pkg(term: Node) -> bool:
 
 
 def _reasoner_input(kg: LoadedGraph, ontology: str | Path | None) -> Graph:
-    """A new graph: ``kg``'s store dump, plus the ontology if ``kg`` lacks its classes."""
-    graph = Graph()
-    graph.parse(data=kg.store().dump().decode("utf-8"), format="nt")
-    if ontology is not None or (vocab.PKG.Drug, RDF.type, OWL.Class) not in graph:
-        path = Path(ontology) if ontology is not None else resources.ontology_file()
-        for triple in parse_file(path):
-            graph.add(triple)
-    return graph
+    """``kg``'s triples (never changed), plus the ontology in a new graph if ``kg`` lacks it."""
+    graph = kg.to_rdflib()
+    if ontology is None and (vocab.PKG.Drug, RDF.type, OWL.Class) in graph:
+        return graph
+    path = Path(ontology) if ontology is not None else resources.ontology_file()
+    merged = Graph()
+    for triple in graph:
+        merged.add(triple)
+    for triple in parse_file(path):
+        merged.add(triple)
+    return merged
 
 
 def _hermit_world(graph: Graph) -> owlready2.World | None:
@@ -442,3 +453,25 @@ def reason(kg: LoadedGraph, *, ontology: str | Path | None = None) -> ReasoningR
         asserted_triples=len(kg),
         seconds=time.perf_counter() - start,
     )
+
+
+def consistent_inferences(kg: LoadedGraph) -> ReasoningResult:
+    """HermiT's inferences on ``kg``.
+
+    :raises InconsistentGraphError: the graph is inconsistent, so everything would follow.
+    """
+    result = reason(kg)
+    if not result.consistent:
+        raise InconsistentGraphError(
+            f"the graph is inconsistent, so nothing can be inferred: {result.explanation}"
+        )
+    return result
+
+
+def with_inferences(kg: LoadedGraph) -> LoadedGraph:
+    """A new graph: ``kg``'s triples plus HermiT's inferences, in memory (``kg`` is unchanged).
+
+    :raises InconsistentGraphError: the graph is inconsistent, so everything would follow.
+    """
+    inferred = consistent_inferences(kg).graph
+    return type(kg)(with_triples(kg.store, inferred), kg.sources)

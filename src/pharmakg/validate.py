@@ -147,7 +147,7 @@ def _violation(
 
 def check_curies(data: Graph | Store) -> list[ValidationResult]:
     """Check every ``pkg:id`` and ``pkg:xref`` literal (of a graph or a store) on the prefix map."""
-    store = data if isinstance(data, Store) else LoadedGraph(data).hub
+    store = data if isinstance(data, Store) else LoadedGraph.from_rdflib(data).store
     results = []
     rows = sorted((r for r in store.query(_CURIES).rows), key=lambda r: tuple(map(str, r)))
     for subject, predicate, value in rows:
@@ -981,7 +981,7 @@ def validate_graph(
     packaged = shapes is None
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
     ontology_path = Path(ontology) if ontology is not None else resources.ontology_file()
-    triples = len(kg.store())
+    triples = len(kg.store)
     if packaged:
         shapes_graph = parse_file(shapes_path)
         chosen = choose_engine(engine, triples)
@@ -1037,7 +1037,7 @@ def _shacl_results(
 ) -> tuple[bool, list[ValidationResult], Store]:
     """The chosen engine's SHACL results, and the store the labels and checks read."""
     shapes_graph, shapes_path = shapes
-    store = kg.store()
+    store = kg.store
     add_ontology = ontology_path.resolve() not in {p.resolve() for p in kg.sources} and (
         not store.query(_HAS_ONTOLOGY).boolean
     )
@@ -1055,7 +1055,7 @@ def _shacl_results(
             checked = merged_store  # the same data, faster to read
     else:
         merged = _ParsedOnceGraph()
-        for triple in kg.graph:
+        for triple in kg.to_rdflib():
             merged.add(triple)
         if add_ontology:
             for triple in parse_file(ontology_path):

@@ -349,7 +349,7 @@ class Release:
 
     def loaded(self) -> LoadedGraph:
         """The release's data as a graph the named queries read (in the default base)."""
-        return self.source if self.source is not None else LoadedGraph(graph=self.data())
+        return self.source if self.source is not None else LoadedGraph.from_rdflib(self.data())
 
 
 def _union(*graphs: Graph) -> Graph:
@@ -438,7 +438,7 @@ _BASIS_GRAPHS = (
 def _source_bytes(kg: LoadedGraph | Graph) -> bytes:
     """The data as N-Triples, literals as loaded."""
     if isinstance(kg, LoadedGraph):
-        return kg.hub.dump()
+        return kg.store.dump()
     return kg.serialize(format="nt", encoding="utf-8")
 
 

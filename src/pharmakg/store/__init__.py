@@ -21,7 +21,7 @@ every store gives the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -48,6 +48,8 @@ __all__ = [
     "connect",
     "open_store",
     "to_oxigraph_term",
+    "with_triples",
+    "without_triples",
 ]
 
 
@@ -80,6 +82,9 @@ class LoadableStore(Store, Protocol):
 
     def add_graph(self, graph: Graph) -> None:
         """Add every triple of an rdflib graph."""
+
+    def remove_triples(self, triples: Collection[tuple[Node, Node, Node]]) -> None:
+        """Remove these triples (those absent are ignored)."""
 
     def flush(self) -> None:
         """Make what was loaded durable."""
@@ -124,6 +129,33 @@ def connect(location: str | Path, *, read_only: bool = True) -> LoadableStore:
     if "://" in text:
         raise StoreError(f"a server is named sparql:URL, not {text!r}", term=text)
     return OxigraphStore.open(text, read_only=read_only)
+
+
+def memory_copy(store: Store) -> LoadableStore:
+    """A new in-memory store holding ``store``'s triples: rdflib's stays rdflib, others pyoxigraph.
+
+    Blank node labels and the original form of each literal are kept (see
+    :meth:`OxigraphStore.from_dump`).
+    """
+    if isinstance(store, RdflibStore):
+        copy = RdflibStore()
+        copy.add_graph(store.graph)
+        return copy
+    return OxigraphStore.from_dump(store.dump())
+
+
+def without_triples(store: Store, triples: Collection[tuple[Node, Node, Node]]) -> LoadableStore:
+    """An in-memory copy of ``store`` without ``triples`` (``store`` is not changed)."""
+    copy = memory_copy(store)
+    copy.remove_triples(triples)
+    return copy
+
+
+def with_triples(store: Store, graph: Graph) -> LoadableStore:
+    """An in-memory copy of ``store`` plus ``graph``'s triples (``store`` is not changed)."""
+    copy = memory_copy(store)
+    copy.add_graph(graph)
+    return copy
 
 
 def answer(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -220,6 +220,17 @@ class OxigraphStore:
     def add_graph(self, graph: Graph) -> None:
         """Add every triple of an rdflib ``graph``."""
         self.load_rdf(graph.serialize(format="nt", encoding="utf-8"), "application/n-triples")
+
+    def remove_triples(self, triples: Collection[tuple[Node, Node, Node]]) -> None:
+        """Remove these triples from the default graph (those absent are ignored)."""
+        for subject, predicate, obj in triples:
+            quad = ox.Quad(
+                to_oxigraph_term(subject),  # type: ignore[arg-type]
+                to_oxigraph_term(predicate),  # type: ignore[arg-type]
+                to_oxigraph_term(obj),
+                ox.DefaultGraph(),
+            )
+            self.store.remove(quad)
 
     def flush(self) -> None:
         """Write what was loaded to disk, compacted (nothing to do in memory).

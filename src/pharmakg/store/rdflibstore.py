@@ -6,7 +6,7 @@ rdflib graph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from rdflib import Graph
@@ -75,6 +75,11 @@ class RdflibStore:
         """Add every triple of ``graph``."""
         for triple in graph:
             self.graph.add(triple)
+
+    def remove_triples(self, triples: Collection[tuple[Node, Node, Node]]) -> None:
+        """Remove these triples (those absent are ignored)."""
+        for triple in triples:
+            self.graph.remove(triple)
 
     def flush(self) -> None:
         """Nothing to write: the graph lives in memory."""

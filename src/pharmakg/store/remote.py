@@ -17,7 +17,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -150,6 +150,13 @@ class SparqlStore:
     def add_graph(self, graph: Graph) -> None:
         """Add every triple of ``graph`` to the server's default graph."""
         self.put_graph(None, graph.serialize(format="nt", encoding="utf-8"), replace=False)
+
+    def remove_triples(self, triples: Collection[tuple[Node, Node, Node]]) -> None:
+        """Refused: pharmakg changes a server only by whole graphs (``publish``)."""
+        raise StoreError(
+            "pharmakg does not remove triples from a server; publish the graphs again",
+            term=self.location,
+        )
 
     def flush(self) -> None:
         """Nothing to write: every request is already sent."""

@@ -28,7 +28,7 @@ from .. import resources
 from ..errors import InvalidCurieError, InvalidParameterError, UnknownEntityError
 from ..load import LoadedGraph
 from ..mechanism import mechanism_graph, no_statements_error
-from ..query import resolve_entity, run_query
+from ..query import resolve_entity, select
 from ..vocab import compress, expand_curie
 
 __all__ = [
@@ -457,19 +457,19 @@ def _reason(data: dict[str, Any]) -> str | None:
 _XREFS = "entity-xrefs"
 
 
-def _xrefs(kg: LoadedGraph, iri: str, engine: str) -> tuple[str, ...]:
+def _xrefs(kg: LoadedGraph, iri: str) -> tuple[str, ...]:
     """The ``pkg:xref`` CURIEs of ``iri``, in the order of the named query ``identifiers``."""
-    found = kg.store(engine).query(resources.internal_query(_XREFS), {"entity": URIRef(iri)})
+    found = kg.store.query(resources.internal_query(_XREFS), {"entity": URIRef(iri)})
     return tuple(str(curie) for curie in found.column("curie"))
 
 
 def _negatives(
-    kg: LoadedGraph, iri: str, keep: set[str], engine: str
+    kg: LoadedGraph, iri: str, keep: set[str]
 ) -> tuple[list[PathwayNode], list[PathwayEdge]]:
     """The monograph's negative statements about the drug: NOT nodes and "does not" edges."""
     nodes: list[PathwayNode] = []
     edges: list[PathwayEdge] = []
-    negatives = run_query(kg, "negatives", {"drug": URIRef(iri)}, engine=engine)
+    negatives = select(kg, "negatives", {"drug": URIRef(iri)})
     for values in negatives.rows:
         negative = dict(zip(negatives.variables, values, strict=True))
         target = str(negative["object"])
@@ -509,7 +509,6 @@ def build_pathway(
     *,
     max_nodes: int = DEFAULT_MAX_NODES,
     bases: str | Iterable[str] | None = None,
-    engine: str = "oxigraph",
 ) -> Pathway:
     """Build the pathway of ``drug`` (a label, CURIE or IRI) from ``kg`` (which is not changed).
 
@@ -522,10 +521,10 @@ def build_pathway(
     :raises InvalidParameterError: an unknown basis; the error lists the bases.
     """
     chosen = parse_bases(bases)
-    iri = str(resolve_entity(kg, drug, engine=engine))
-    full = mechanism_graph(kg, engine=engine, drug=iri)
+    iri = str(resolve_entity(kg, drug))
+    full = mechanism_graph(kg, drug=iri)
     if iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
-        full = mechanism_graph(kg, engine=engine)
+        full = mechanism_graph(kg)
     graph = _of_bases(full, chosen)
     error = no_statements_error(full, iri, chosen)
     if error is not None:  # a drug only a curated database describes, drawn as stated: say so
@@ -534,16 +533,16 @@ def build_pathway(
         raise UnknownEntityError(
             f"{drug!r} is not a drug with mechanism statements",
             term=drug,
-            choices=_drug_choices(mechanism_graph(kg, engine=engine)),
+            choices=_drug_choices(mechanism_graph(kg)),
         )
     reachable = _keep_nearest(graph, iri, len(graph))
     kept = reachable[:max_nodes]
     omitted = len(reachable) - len(kept)
     keep = set(kept)
 
-    xrefs = {n: _xrefs(kg, n, engine) for n in kept}
+    xrefs = {n: _xrefs(kg, n) for n in kept}
     status: dict[str, str] = {}
-    indications = run_query(kg, "indications", {"drug": URIRef(iri)}, engine=engine)
+    indications = select(kg, "indications", {"drug": URIRef(iri)})
     for row in indications.rows:
         indication = dict(zip(indications.variables, row, strict=True))
         status[str(indication["disease"])] = str(indication["statusLabel"])
@@ -562,9 +561,7 @@ def build_pathway(
     ]
     # The monograph's words behind each edge, shown when the edge is clicked.
     quotes: dict[tuple[str, str, str], list[str]] = {}
-    for _, subject, predicate, obj, text in run_query(
-        kg, "statements", {"drug": URIRef(iri)}, engine=engine
-    ).rows:
+    for _, subject, predicate, obj, text in select(kg, "statements", {"drug": URIRef(iri)}).rows:
         quotes.setdefault((str(subject), compress(str(predicate)), str(obj)), []).append(str(text))
     edges = [
         PathwayEdge(
@@ -582,10 +579,10 @@ def build_pathway(
         for u, v, data in sorted(graph.subgraph(kept).edges(data=True), key=_edge_key)
     ]
     if "stated" in chosen:
-        negated_nodes, negated_edges = _negatives(kg, iri, keep, engine)
+        negated_nodes, negated_edges = _negatives(kg, iri, keep)
         nodes += negated_nodes
         edges += negated_edges
-    listed = run_query(kg, "references", {"drug": URIRef(iri)}, engine=engine)
+    listed = select(kg, "references", {"drug": URIRef(iri)})
     references = tuple(
         Reference(int(str(row["number"])), str(row["label"]), _text(row["title"]))
         for row in (dict(zip(listed.variables, values, strict=True)) for values in listed.rows)
@@ -631,6 +628,6 @@ def drugs_with_mechanism(kg: LoadedGraph) -> list[tuple[str, str]]:
     the store with one query rather than by building the graph.
     """
     found: dict[str, str] = {}
-    for drug, label in kg.store("oxigraph").query(resources.internal_query(_DRUGS)).rows:
+    for drug, label in kg.store.query(resources.internal_query(_DRUGS)).rows:
         found.setdefault(str(drug), str(label if label is not None else drug))
     return sorted(found.items(), key=lambda item: (item[1].casefold(), item[0]))
