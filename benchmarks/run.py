@@ -40,7 +40,7 @@ from pharmakg import resources
 from pharmakg.export import prepare_release
 from pharmakg.load import LoadedGraph, default_paths, parse_file
 from pharmakg.query import list_queries, resolve_entity, select
-from pharmakg.validate import _split_sparql
+from pharmakg.validate.sparql import split_sparql
 from pharmakg.visualise import build_pathway, drugs_with_mechanism
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -230,7 +230,7 @@ def bench_validate(
     once = 1
     shapes_path = resources.shapes_file()
     shapes_graph = parse_file(shapes_path)
-    core, _ = _split_sparql(shapes_graph)
+    core, _ = split_sparql(shapes_graph)
     dump = kg.store.dump().decode("utf-8")
     core_engine = shacl.Shapes.from_text(core.serialize(format="nt"), format="ntriples")
     alone = timed(
@@ -264,7 +264,7 @@ def bench_validate(
             1,
         )
         table.add(size, "validate: fast vs pyshacl (the reference)", fast, plain)
-        # pharmakg's own pyshacl path parses each SPARQL constraint once (validate.py).
+        # pharmakg's own pyshacl path parses each SPARQL constraint once (validate/engines.py).
         memory_kg = pharmakg.load(path)
         ours_pyshacl = timed(lambda: pharmakg.validate(memory_kg, engine="pyshacl"), 1)
         table.add(size, "validate: fast vs pharmakg's pyshacl path", fast, ours_pyshacl)

@@ -20,7 +20,6 @@ LAYERS = {
     "model": 3,
     "store": 4,
     "load": 5,
-    "shacl_sparql": 5,
     "validate": 6,
     "reason": 6,
     "importers": 6,
@@ -103,6 +102,24 @@ def test_layers_import_only_downwards() -> None:
         for imported in _internal_imports(path):
             assert imported in LAYERS, (path, imported)
             assert LAYERS[imported] < LAYERS[own] or imported == own, (path.name, imported)
+
+
+#: Packages split into modules that each name one concern: their ``__init__`` is the public
+#: face alone (imports and ``__all__``), and no module of theirs is over 500 lines.
+SPLIT_PACKAGES = ("validate",)
+
+
+def test_split_packages_keep_their_shape() -> None:
+    for package in SPLIT_PACKAGES:
+        face = ast.parse((SRC / package / "__init__.py").read_text())
+        for node in face.body[1:]:  # the docstring first
+            is_all = isinstance(node, ast.Assign) and [
+                t.id for t in node.targets if isinstance(t, ast.Name)
+            ] == ["__all__"]
+            assert isinstance(node, ast.ImportFrom) or is_all, (package, ast.unparse(node))
+        for path in sorted((SRC / package).glob("*.py")):
+            lines = len(path.read_text().splitlines())
+            assert lines <= 500, f"{package}/{path.name}: {lines} lines"
 
 
 def test_cli_runs_the_stages_through_the_public_api() -> None:

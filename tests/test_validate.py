@@ -23,11 +23,11 @@ from pharmakg.errors import ShapesError
 from pharmakg.load import parse_file
 from pharmakg.model import Severity
 from pharmakg.validate import KNOWN_CURIE, KNOWN_PREFIX, check_prefix_declarations
+from pharmakg.validate.shapes import prologue as _prologue
+from pharmakg.validate.targets import targets_on_store as _targets_on_store
+from pharmakg.validate.targets import with_target_nodes as _with_target_nodes
 
-validate_module = sys.modules["pharmakg.validate"]
 DRUGMECHDB_FIXTURE = DATA / "drugmechdb" / "indication_paths.yaml"
-_targets_on_store = validate_module._targets_on_store
-_with_target_nodes = validate_module._with_target_nodes
 
 
 def _validate(fixtures: Path, *names: str) -> pharmakg.ValidationReport:
@@ -256,7 +256,7 @@ def test_sparql_targets_are_answered_on_the_store_as_rdflib_answers_them(tmp_pat
     answered = _targets_on_store(kg.store, shapes)
     assert set(answered) == _sparql_targets(shapes)
     for (_shape, target), nodes in answered.items():
-        prologue = validate_module._prologue(shapes, target)
+        prologue = _prologue(shapes, target)
         expected = {
             row[0] for row in kg.to_rdflib().query(prologue + str(shapes.value(target, SH.select)))
         }

@@ -17,7 +17,7 @@ from typing import Any
 
 from rdflib.term import Variable
 
-from .store.text import walk_tree
+from ..store.text import walk_tree
 
 __all__ = ["PRE_BOUND", "SparqlText", "read_select"]
 
@@ -58,17 +58,13 @@ class SparqlText:
         )
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every value of rdflib's parse tree, without recursion."""
-    return walk_tree(node)
-
-
 def _get(node: Any, key: str) -> Any:
     """A key of a parse-tree node (CompValue's own ``get`` resolves variables: not wanted)."""
     return dict.get(node, key) if isinstance(node, dict) else None
 
 
 def _name(node: Any) -> str | None:
+    """The grammar rule of a parse-tree node (``SelectQuery``, ``Bind``…), or None."""
     name = getattr(node, "name", None)
     return name if isinstance(name, str) and isinstance(node, dict) else None
 
@@ -80,9 +76,12 @@ def _projection(select: Any) -> list[Any] | None:
 
 
 def _projected(select: Any) -> frozenset[str]:
+    """The variables a SELECT or sub-select returns."""
     entries = _projection(select)
     if entries is None:  # SELECT *: every variable in scope
-        return frozenset(str(v) for v in _walk(_get(select, "where")) if isinstance(v, Variable))
+        return frozenset(
+            str(v) for v in walk_tree(_get(select, "where")) if isinstance(v, Variable)
+        )
     return frozenset(str(_get(e, "var") or _get(e, "evar")) for e in entries)
 
 
@@ -98,7 +97,7 @@ def _refusal(query: Any) -> str | None:
     """Why §5.2.1 refuses the query (rdflib's parse tree of it), or None."""
     if _get(query, "valuesClause") is not None:
         return "it has a VALUES clause"
-    for node in _walk(query):
+    for node in walk_tree(query):
         name = _name(node)
         refusal = _REFUSED.get(name or "") or _binding_refusal(node, name)
         if refusal is not None:
@@ -128,6 +127,7 @@ def _walk_expression(node: Any) -> Iterator[Any]:
 
 
 def _pre_bound_in(node: Any) -> set[str]:
+    """The pre-bound variables an expression or triple block names (nested groups aside)."""
     return {str(v) for v in _walk_expression(node) if isinstance(v, Variable)} & PRE_BOUND
 
 
@@ -167,7 +167,7 @@ def _substituted_wrongly(query: Any) -> bool:
     """Whether any group of the query reads a pre-bound variable where substitution differs."""
     return any(
         _group_substitutes_wrongly(list(_get(node, "part") or []))
-        for node in _walk(query)
+        for node in walk_tree(query)
         if _name(node) == "GroupGraphPatternSub"
     )
 
@@ -183,6 +183,6 @@ def read_select(text: str) -> SparqlText:
 
     query = parser.parseQuery(text)[1]
     mentions = frozenset(
-        str(v) for v in _walk(query) if isinstance(v, Variable) and str(v) in PRE_BOUND
+        str(v) for v in walk_tree(query) if isinstance(v, Variable) and str(v) in PRE_BOUND
     )
     return SparqlText(_refusal(query), mentions, _projected(query), _substituted_wrongly(query))
