@@ -48,7 +48,8 @@ from pharmakg.visualise import (
     to_png,
     to_svg,
 )
-from pharmakg.visualise.layout import Layout, font_file
+from pharmakg.visualise.fonts import font_file
+from pharmakg.visualise.geometry import Layout
 from pharmakg.visualise.pathway import resolver_url
 
 DRUG = "https://w3id.org/pharmakg/resource/imiquimod"
