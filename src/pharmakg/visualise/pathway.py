@@ -1,8 +1,9 @@
 """The pathway: a drug's part of the mechanism graph, by stage, with its evidence.
 
 One :class:`Pathway` is built from the shared mechanism graph
-(:func:`pharmakg.mechanism.mechanism_graph`): the drug and everything downstream of it through
-the edges of the chosen bases, plus the monograph's negative statements (named query
+(:func:`pharmakg.mechanism.mechanism_graph`): the drug, its mechanisms and what the edges of
+the chosen bases say is part of them, and everything downstream of these through those edges
+(:func:`build_pathway`), plus the monograph's negative statements (named query
 ``negatives``) as negated nodes, the approval status of each indication (``indications``), the
 reference titles (``references``), the quoted words behind each edge (``statements``) and the
 cross-references (``identifiers``).
@@ -195,14 +196,70 @@ def _drug_choices(graph: nx.MultiDiGraph[str]) -> list[str]:
     return sorted(str(d["label"]) for _, d in graph.nodes(data=True) if d["category"] == "pkg:Drug")
 
 
-def _keep_nearest(graph: nx.MultiDiGraph[str], drug: str, limit: int) -> list[str]:
-    """The drug's downstream nodes, nearest first (by hops, then stage, then label)."""
-    hops = nx.single_source_shortest_path_length(graph, drug)
-    ordered = sorted(
-        hops,
-        key=lambda n: (hops[n], stage_of(graph.nodes[n]["category"]), graph.nodes[n]["label"], n),
-    )
-    return ordered[:limit]
+#: A drug's mechanisms (``sparql/drug-mechanisms.rq``; ``?drug`` is bound).
+_MECHANISMS = "drug-mechanisms"
+
+
+def _anchors(kg: LoadedGraph, drug: str, graph: nx.MultiDiGraph[str], engine: str) -> list[str]:
+    """Where the pathway starts: the drug, its mechanisms, and what ``graph`` says is part of them.
+
+    An edge of the chosen bases that ends at a mechanism of the drug is about the drug even when
+    no edge of those bases leads to it from the drug: a curator's reading that an effect is
+    part of the mechanism is drawn when the interpreted basis alone is chosen, the mechanism's
+    stated indications when the stated basis alone is. Those edges' own subjects are added,
+    not what leads to them: the picture draws what the chosen statements say, nothing composed
+    from them or passed on from a group to its members.
+    """
+    found = kg.store(engine).query(resources.internal_query(_MECHANISMS), {"drug": URIRef(drug)})
+    mechanisms = sorted(m for m in map(str, found.column("mechanism")) if m in graph)
+    parts = sorted({source for m in mechanisms for source, _ in graph.in_edges(m)})
+    return list(dict.fromkeys([drug, *mechanisms, *parts]))
+
+
+def _nearest(graph: nx.MultiDiGraph[str], drug: str, anchors: Sequence[str]) -> list[str]:
+    """The nodes downstream of ``anchors``, nearest the drug first.
+
+    First what the drug reaches (by hops from it), then what only the other anchors reach (by
+    hops from them); within each, by stage, then label.
+    """
+    from_drug = nx.single_source_shortest_path_length(graph, drug)
+    from_anchors = nx.multi_source_dijkstra_path_length(graph, set(anchors))
+
+    def nearness(node: str) -> tuple[int, int, int, str, str]:
+        hops = (0, from_drug[node]) if node in from_drug else (1, int(from_anchors[node]))
+        data = graph.nodes[node]
+        return (*hops, stage_of(data["category"]), data["label"], node)
+
+    return sorted(from_anchors, key=nearness)
+
+
+def _drug_part(
+    kg: LoadedGraph, drug: str, chosen: Sequence[str], engine: str
+) -> tuple[str, nx.MultiDiGraph[str], list[str]]:
+    """The drug's IRI, its part of the mechanism graph with the edges of ``chosen``, the nodes.
+
+    The nodes are those of :func:`_anchors` and what they reach, nearest the drug first.
+
+    :raises UnknownEntityError: ``drug`` names nothing, or no drug.
+    :raises InvalidParameterError: ``chosen`` leaves the drug no statement but other bases would.
+    """
+    iri = str(resolve_entity(kg, drug, engine=engine))
+    full = mechanism_graph(kg, engine=engine, drug=iri)
+    if iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
+        full = mechanism_graph(kg, engine=engine)
+    graph = _of_bases(full, chosen)
+    nodes = _nearest(graph, iri, _anchors(kg, iri, graph, engine)) if iri in graph else []
+    if not graph.subgraph(nodes).number_of_edges():
+        error = no_statements_error(full, iri, chosen)
+        if error is not None:  # a drug only a curated database describes, drawn as stated
+            raise error
+    if iri not in graph or graph.nodes[iri]["category"] != "pkg:Drug":
+        raise UnknownEntityError(
+            f"{drug!r} is not a drug with mechanism statements",
+            term=drug,
+            choices=_drug_choices(mechanism_graph(kg, engine=engine)),
+        )
+    return iri, graph, nodes
 
 
 def _of_bases(graph: nx.MultiDiGraph[str], bases: Sequence[str]) -> nx.MultiDiGraph[str]:
@@ -295,30 +352,21 @@ def build_pathway(
 ) -> Pathway:
     """Build the pathway of ``drug`` (a label, CURIE or IRI) from ``kg`` (which is not changed).
 
+    The pathway holds the drug, its mechanisms and the subjects of the edges (of ``bases``)
+    that end at those mechanisms, with everything these reach through the edges of ``bases``.
+    Every edge keeps its own basis.
+
     :param max_nodes: keep at most this many nodes (nearest the drug first); the pathway's
         ``omitted`` says how many were left out.
     :param bases: the bases whose edges are drawn (default :data:`DEFAULT_BASES`); the
         monograph's negative statements are stated, so they are drawn when ``stated`` is.
     :raises UnknownEntityError: ``drug`` names nothing, or no drug; the error lists drugs or
         the closest labels.
-    :raises InvalidParameterError: an unknown basis; the error lists the bases.
+    :raises InvalidParameterError: an unknown basis, or ``bases`` leave the drug no edge but
+        others would; the error lists the bases.
     """
     chosen = parse_bases(bases)
-    iri = str(resolve_entity(kg, drug, engine=engine))
-    full = mechanism_graph(kg, engine=engine, drug=iri)
-    if iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
-        full = mechanism_graph(kg, engine=engine)
-    graph = _of_bases(full, chosen)
-    error = no_statements_error(full, iri, chosen)
-    if error is not None:  # a drug only a curated database describes, drawn as stated: say so
-        raise error
-    if iri not in graph or graph.nodes[iri]["category"] != "pkg:Drug":
-        raise UnknownEntityError(
-            f"{drug!r} is not a drug with mechanism statements",
-            term=drug,
-            choices=_drug_choices(mechanism_graph(kg, engine=engine)),
-        )
-    reachable = _keep_nearest(graph, iri, len(graph))
+    iri, graph, reachable = _drug_part(kg, drug, chosen, engine)
     kept = reachable[:max_nodes]
     omitted = len(reachable) - len(kept)
     keep = set(kept)
