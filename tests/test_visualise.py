@@ -48,7 +48,8 @@ from pharmakg.visualise import (
     to_png,
     to_svg,
 )
-from pharmakg.visualise.layout import Layout, font_file
+from pharmakg.visualise.fonts import font_file
+from pharmakg.visualise.geometry import Layout
 from pharmakg.visualise.pathway import resolver_url
 
 DRUG = "https://w3id.org/pharmakg/resource/imiquimod"
@@ -366,13 +367,116 @@ def test_basis_filter_and_interpretations(kg: pharmakg.KnowledgeGraph) -> None:
     assert stated.bases == ("stated",)
     assert {e.basis for e in stated.edges} == {"stated"}
 
-    # No interpretation starts at the drug: never an empty picture, an error naming the bases.
-    with pytest.raises(InvalidParameterError, match="no interpreted statements") as empty:
-        build_pathway(kg, "imiquimod", bases=["interpreted"])
-    assert empty.value.choices == ("stated",)
+    # No interpretation starts at the drug; they end at its mechanism, and are drawn alone.
+    alone = build_pathway(kg, "imiquimod", bases=["interpreted"])
+    assert {(e.source, e.target) for e in alone.edges} == interpreted
+    assert {e.basis for e in alone.edges} == {"interpreted"}
+    # The stated statements that start at the drug's mechanism are drawn with the stated alone.
+    assert _indications(kg) <= {(e.source, e.target) for e in stated.edges}
     with pytest.raises(InvalidParameterError) as caught:
         build_pathway(kg, "imiquimod", bases="stated,guessed")
     assert "interpreted" in caught.value.choices
+
+
+def _indications(kg: pharmakg.KnowledgeGraph) -> set[tuple[str, str]]:
+    """The (mechanism, disease) pairs of the drug's stated indications."""
+    graph = mechanism_graph(kg)
+    return {
+        (u, v)
+        for u, v, d in graph.edges(data=True)
+        if d["predicate"] == "pkg:makesEffectiveFor" and d["basis"] == "stated"
+    }
+
+
+#: The monograph's claims of one basis (``?basis`` is bound), with the labels the pictures show.
+_CLAIMS_OF_BASIS = """
+PREFIX pkg: <https://w3id.org/pharmakg/ontology/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?subject ?predicate ?object ?subjectLabel ?predicateLabel ?objectLabel WHERE {
+  ?claim a pkg:Claim ; pkg:basis ?basis ;
+         pkg:claimSubject ?subject ; pkg:claimPredicate ?predicate ; pkg:claimObject ?object .
+  ?subject rdfs:label ?subjectLabel .
+  ?predicate rdfs:label ?predicateLabel .
+  ?object rdfs:label ?objectLabel .
+}
+"""
+
+
+def _claims_of_basis(basis: str) -> list[dict[str, str]]:
+    """The monograph's claims of ``basis``, counted from its file and the ontology."""
+    from rdflib import Graph
+
+    graph = Graph().parse(ROOT / "graphs" / "imiquimod.ttl")
+    graph.parse(ROOT / "ontology" / "pharmakg.ttl")
+    term = URIRef(f"https://w3id.org/pharmakg/ontology/{basis.capitalize()}Basis")
+    rows = graph.query(_CLAIMS_OF_BASIS, initBindings={"basis": term})
+    return [{str(k): str(v) for k, v in row.asdict().items()} for row in rows]
+
+
+def _mermaid_edges(text: str) -> set[tuple[str, str, str, str]]:
+    """(subject label, arrow, edge label, object label) of each Mermaid link, entities decoded."""
+
+    def plain(quoted: str) -> str:
+        return re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), quoted)
+
+    names = {i: plain(t) for i, t in re.findall(r'^ +(n\d+)\["(.*)"\]$', text, re.M)}
+    links = re.findall(r'^ +(n\d+) (-->|-\.->)\|"(.*)"\| (n\d+)$', text, re.M)
+    return {(names[s], arrow, plain(label), names[o]) for s, arrow, label, o in links}
+
+
+def test_visualise_basis_interpreted_draws_the_interpretations(tmp_path: Path) -> None:
+    """``--basis interpreted`` draws every interpreted claim, each marked as one, and no other."""
+    from click.testing import CliRunner
+
+    from pharmakg.cli import main
+    from pharmakg.vocab import compress
+
+    claims = _claims_of_basis("interpreted")
+    assert claims, "the monograph has interpretations (effects read as part of the mechanism)"
+    runner = CliRunner()
+    drawn = runner.invoke(
+        main, ["visualise", "imiquimod", "--basis", "interpreted", "--format", "mermaid"]
+    )
+    assert drawn.exit_code == 0, drawn.stderr
+    # Dotted and named as interpretations, never drawn as a statement.
+    assert _mermaid_edges(drawn.stdout) == {
+        (c["subjectLabel"], "-.->", f"{c['predicateLabel']} (interpretation)", c["objectLabel"])
+        for c in claims
+    }
+    page = tmp_path / "interpreted.html"
+    args = ["visualise", "imiquimod", "--basis", "interpreted", "-o", str(page)]
+    done = runner.invoke(main, args)
+    assert done.exit_code == 0, done.stderr
+    data = _html_data(page.read_text(encoding="utf-8"))
+    edges = [e["data"] for e in data["elements"] if e["group"] == "edges"]
+    assert sorted((e["source"], e["predicate"], e["target"]) for e in edges) == sorted(
+        (c["subject"], compress(c["predicate"]), c["object"]) for c in claims
+    )
+    assert all(e["basis"] == "interpreted" and e["lineStyle"] == "dotted" for e in edges)
+    assert all(e["reason"] and "basis: interpretation" in e["tooltip"] for e in edges)
+    assert data["bases"] == ["interpreted"]
+    assert [item["title"] for item in data["edgeLegend"]] == [BASIS_STYLES["interpreted"].title]
+    # Nothing else is drawn: the drug, and the claims' own subjects and objects.
+    entities = {e["data"]["id"] for e in data["elements"] if e["data"].get("kind") == "entity"}
+    assert entities == {DRUG} | {c[end] for c in claims for end in ("subject", "object")}
+
+
+def test_visualise_basis_stated_and_interpreted_draws_both(kg: pharmakg.KnowledgeGraph) -> None:
+    from click.testing import CliRunner
+
+    from pharmakg.cli import main
+
+    claims = _claims_of_basis("interpreted")
+    done = CliRunner().invoke(
+        main, ["visualise", "imiquimod", "--basis", "stated,interpreted", "--format", "mermaid"]
+    )
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == to_mermaid(build_pathway(kg, "imiquimod"))
+    links = _mermaid_edges(done.stdout)
+    for c in claims:
+        interpretation = f"{c['predicateLabel']} (interpretation)"
+        assert (c["subjectLabel"], "-.->", interpretation, c["objectLabel"]) in links
+    assert any(arrow == "-->" for _, arrow, _, _ in links)
 
 
 def test_interpretations_are_drawn_differently(kg: pharmakg.KnowledgeGraph) -> None:

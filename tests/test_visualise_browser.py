@@ -27,7 +27,8 @@ import pytest
 import pharmakg
 from pharmakg.mechanism import mechanism_graph
 from pharmakg.visualise import build_pathway, layout_pathway, resolver_url, to_html
-from pharmakg.visualise.layout import LABEL_FONT, Box
+from pharmakg.visualise.fonts import LABEL_FONT
+from pharmakg.visualise.geometry import Box
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -4,8 +4,15 @@ The package follows the picture's making:
 
 :mod:`~pharmakg.visualise.pathway`
     the drug's part of the mechanism graph, with evidence, approval status and basis;
-:mod:`~pharmakg.visualise.layout`
-    the layered layout, computed once: columns by stage, order, positions, edge routes;
+:mod:`~pharmakg.visualise.stages`
+    the mechanism stages, the picture's columns, and their headings;
+:mod:`~pharmakg.visualise.styles`
+    colours and corners per category, line styles per basis, the legends;
+:mod:`~pharmakg.visualise.fonts`
+    the font: its metrics, and the subset each picture embeds;
+:mod:`~pharmakg.visualise.layering`, :mod:`~pharmakg.visualise.layout`
+    the layered layout, computed once: columns by stage and their order, then positions and
+    edge routes, as a :class:`~pharmakg.visualise.geometry.Layout`;
 :mod:`~pharmakg.visualise.svg`
     the static SVG, and the PNG rasterised from it by resvg (no outside program);
 :mod:`~pharmakg.visualise.html`
@@ -23,29 +30,26 @@ from collections.abc import Callable, Iterable
 
 from ..formats import Format, Kind, find
 from ..load import LoadedGraph
+from .geometry import Layout
 from .html import CYTOSCAPE_VERSION, to_html
-from .layout import Layout, layout_pathway
+from .layout import layout_pathway
 from .mermaid import to_mermaid
 from .pathway import (
     BASES,
-    BASIS_STYLES,
-    CATEGORY_STYLES,
     DEFAULT_BASES,
     DEFAULT_MAX_NODES,
-    STAGES,
-    BasisStyle,
-    CategoryStyle,
     Pathway,
     PathwayEdge,
     PathwayNode,
     Reference,
-    Stage,
     build_pathway,
     drug_slug,
     drugs_with_mechanism,
     parse_bases,
     resolver_url,
 )
+from .stages import STAGES, Stage
+from .styles import BASIS_STYLES, CATEGORY_STYLES, BasisStyle, CategoryStyle
 from .svg import to_png, to_svg
 
 __all__ = [

@@ -17,17 +17,20 @@ from importlib import resources as importlib_resources
 from typing import Any
 
 from ..errors import ResourceError
-from .layout import LABEL_FONT, NODE_FONT, Layout, Route, font_face_css, layout_pathway
-from .pathway import (
+from .fonts import LABEL_FONT, NODE_FONT, font_face_css
+from .geometry import Layout, Route
+from .layout import layout_pathway
+from .pathway import Pathway, drug_slug, resolver_url
+from .stages import STAGES
+from .styles import (
     APPROVED_COLOUR,
     NEGATIVE_COLOUR,
     OFF_LABEL_COLOUR,
-    STAGES,
-    Pathway,
-    drug_slug,
-    resolver_url,
+    edge_colour,
+    edge_legend,
+    legend_entries,
 )
-from .svg import edge_colour, edge_legend, edge_tooltip, glyph_text, legend_entries
+from .svg import edge_tooltip, glyph_text
 
 __all__ = [
     "CYTOSCAPE_VERSION",

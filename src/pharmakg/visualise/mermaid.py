@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 from .layout import layout_pathway
-from .pathway import (
+from .pathway import Pathway, PathwayNode
+from .stages import STAGES
+from .styles import (
     APPROVED_COLOUR,
     NEGATIVE_COLOUR,
     OFF_LABEL_COLOUR,
-    STAGES,
     CategoryStyle,
-    Pathway,
-    PathwayNode,
     curated_summary,
 )
 

@@ -1,15 +1,16 @@
-"""The pathway: a drug's part of the mechanism graph, by stage, with styles and evidence.
+"""The pathway: a drug's part of the mechanism graph, by stage, with its evidence.
 
 One :class:`Pathway` is built from the shared mechanism graph
-(:func:`pharmakg.mechanism.mechanism_graph`): the drug and everything downstream of it through
-the edges of the chosen bases, plus the monograph's negative statements (named query
+(:func:`pharmakg.mechanism.mechanism_graph`): the drug, its mechanisms and what the edges of
+the chosen bases say is part of them, and everything downstream of these through those edges
+(:func:`build_pathway`), plus the monograph's negative statements (named query
 ``negatives``) as negated nodes, the approval status of each indication (``indications``), the
 reference titles (``references``), the quoted words behind each edge (``statements``) and the
 cross-references (``identifiers``).
 
 Every edge has a basis (:data:`BASES`): stated by the monograph, a curator's interpretation
 (with its reason), inferred by the reasoner, or imported from a curated database. The pictures
-draw each basis in its own line style (:data:`BASIS_STYLES`) and say so in their legend.
+draw each basis in its own line style (:data:`~.styles.BASIS_STYLES`) and say so in their legend.
 The mechanism graph's edges carry it as ``basis`` (absent means ``stated``), with
 ``qualifiers`` (strings) and, for an interpretation, ``reason``.
 """
@@ -30,26 +31,18 @@ from ..load import LoadedGraph
 from ..mechanism import mechanism_graph, no_statements_error
 from ..query import resolve_entity, select
 from ..vocab import compress, expand_curie
+from .stages import EFFECTS_STAGE, STAGES, stage_of
+from .styles import BASIS_STYLES, CATEGORY_STYLES, NEGATED_STYLE, BasisStyle, CategoryStyle
 
 __all__ = [
-    "APPROVED_COLOUR",
     "BASES",
-    "BASIS_STYLES",
-    "BasisStyle",
-    "CATEGORY_STYLES",
-    "CategoryStyle",
     "DEFAULT_BASES",
     "DEFAULT_MAX_NODES",
-    "NEGATIVE_COLOUR",
-    "OFF_LABEL_COLOUR",
     "Pathway",
     "PathwayEdge",
     "PathwayNode",
     "Reference",
-    "STAGES",
-    "Stage",
     "build_pathway",
-    "curated_summary",
     "drug_slug",
     "drugs_with_mechanism",
     "parse_bases",
@@ -63,214 +56,8 @@ DEFAULT_MAX_NODES = 150
 BASES: tuple[str, ...] = ("stated", "interpreted", "inferred", "curated")
 #: What the pictures draw unless asked otherwise: the monograph's statements and their readings.
 DEFAULT_BASES: tuple[str, ...] = ("stated", "interpreted")
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One column of the layered layout.
-
-    :param title: the heading when every node of the column is of ``categories``.
-    :param categories: the categories the title names, in the order they are drawn.
-    :param broader: headings for columns holding other categories of this stage, each with
-        the categories it names; a column gets the first heading that names all its nodes
-        (:meth:`heading`). The last names every category of the stage.
-    """
-
-    key: str
-    title: str
-    categories: tuple[str, ...]
-    broader: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @property
-    def members(self) -> tuple[str, ...]:
-        """Every category placed in this stage: ``categories`` first, in drawing order."""
-        return tuple(dict.fromkeys(self.categories + tuple(c for _, b in self.broader for c in b)))
-
-    def heading(self, categories: Iterable[str | None]) -> str:
-        """The heading of a column whose nodes are of ``categories``: the first that names all.
-
-        A category the stage does not list (placed here by default) is named as "other steps".
-
-        >>> STAGES[3].heading(["pkg:ImmuneResponse", "pkg:CytokineInduction"])
-        'Immune processes'
-        >>> STAGES[3].heading(["pkg:ImmuneResponse", "pkg:BiologicalProcess", "pkg:Pathway"])
-        'Processes'
-        >>> STAGES[3].heading(["pkg:ImmuneResponse", None])
-        'Immune processes and other steps'
-        """
-        drawn = set(categories)
-        known = drawn & set(self.members)
-        titles = ((self.title, self.categories), *self.broader)
-        title = next(t for t, named in titles if known <= set(named))
-        if drawn == known:
-            return title
-        return f"{title} and other steps" if known else "Other steps"
-
-
-# The stages sort entities by what they are (the monograph's kinds, and the Biolink node types
-# of a curated database's paths, ontology/drugmechdb.ttl), never by where they sit on one path:
-# an edge from a later stage to an earlier one is laid out reversed and drawn back.
-# - Molecular entities go with the targets: pkg:Protein, pkg:GeneFamily (DrugMechDB's are
-#   InterPro/Pfam/TIGRFAM protein families), pkg:MacromolecularComplex (ribosomes, tubulin) and
-#   pkg:ChemicalEntity (metabolites such as morphine, mediators such as substance P). Being on
-#   a path does not make an entity a target (ontology/drugmechdb-mapping.tsv), so a column
-#   holding them is headed "Proteins and targets" or "Molecules", never "Targets and cells".
-# - Cells, cellular components and gross anatomy go with the monograph's immune cell types.
-#   A cell of any kind leaves the heading "Targets and cells" true; a component or an organ
-#   widens it. On DrugMechDB's paths they are mostly where a process occurs or is located,
-#   so those edges are drawn back: a place is not a step after the process.
-# - pkg:Pathway is a process (biolink:Pathway is_a biolink:BiologicalProcess), and
-#   pkg:MolecularActivity is a process's sibling (biolink:BiologicalProcessOrActivity): both
-#   go with the processes. "Immune processes" names only pkg:ImmuneResponse and the
-#   monograph's pkg:CytokineInduction (the induction of immune signalling proteins); one
-#   pkg:BiologicalProcess (a GO or Reactome term of any kind) makes the heading "Processes".
-# - pkg:PhenotypicFeature (a path's symptoms and signs) goes with the effects, and so does
-#   pkg:OrganismTaxon, as the monograph's viral products do: on DrugMechDB's paths a taxon is
-#   what a process acts on or occurs in, just before the disease it causes. The monograph's
-#   pkg:Virus (HPV, which DrugMechDB's imiquimod path reaches as a taxon) goes with them.
-_TARGETS = ("pkg:MolecularTarget", "pkg:Receptor", "pkg:TollLikeReceptor")
-_PROTEINS = (*_TARGETS, "pkg:Protein", "pkg:GeneFamily")
-_MOLECULES = (*_PROTEINS, "pkg:MacromolecularComplex", "pkg:ChemicalEntity")
-_CELLS = ("pkg:ImmuneCellType", "pkg:Cell", "pkg:CellularComponent")
-_ANATOMY = (*_MOLECULES, *_CELLS, "pkg:GrossAnatomicalStructure")
-_IMMUNE = ("pkg:ImmuneResponse", "pkg:CytokineInduction")
-_PROCESSES = (*_IMMUNE, "pkg:BiologicalProcess", "pkg:Pathway")
-_EFFECTS = ("pkg:TherapeuticEffect", "pkg:ViralProduct", "pkg:Activity")
-_PHENOTYPES, _ORGANISMS = ("pkg:PhenotypicFeature",), ("pkg:OrganismTaxon", "pkg:Virus")
-
-#: The mechanism stages, left to right. A category not listed goes to ``processes``.
-STAGES: tuple[Stage, ...] = (
-    Stage("drug", "Drug", ("pkg:Drug",)),
-    Stage(
-        "targets",
-        "Targets and cells",
-        (*_TARGETS, "pkg:ImmuneCellType", "pkg:Cell"),
-        (
-            ("Proteins and targets", _PROTEINS),
-            ("Molecules", _MOLECULES),
-            ("Molecules and cells", _MOLECULES + _CELLS),
-            ("Molecules, cells and anatomy", _ANATOMY),
-        ),
-    ),
-    Stage("cytokines", "Cytokines", ("pkg:Cytokine",)),
-    Stage(
-        "processes",
-        "Immune processes",
-        _IMMUNE,
-        (
-            ("Processes", _PROCESSES),
-            ("Molecular activities", ("pkg:MolecularActivity",)),
-            ("Processes and activities", (*_PROCESSES, "pkg:MolecularActivity")),
-        ),
-    ),
-    Stage(
-        "effects",
-        "Effects",
-        _EFFECTS,
-        (
-            ("Phenotypes", _PHENOTYPES),
-            ("Organisms", _ORGANISMS),
-            ("Effects and phenotypes", _EFFECTS + _PHENOTYPES),
-            ("Effects and organisms", _EFFECTS + _ORGANISMS),
-            ("Effects, phenotypes and organisms", _EFFECTS + _PHENOTYPES + _ORGANISMS),
-        ),
-    ),
-    Stage("mechanism", "Mechanism", ("pkg:MechanismOfAction",)),
-    Stage("diseases", "Indications", ("pkg:Disease",)),
-)
-_STAGE_OF = {category: index for index, stage in enumerate(STAGES) for category in stage.members}
-_DEFAULT_STAGE = 3
-_EFFECTS_STAGE = 4
-
-
-@dataclass(frozen=True)
-class CategoryStyle:
-    """How one category is drawn: fill, border and text colour, and the corner radius."""
-
-    title: str
-    fill: str
-    border: str
-    corner: float = 6.0
-    text: str = "#1c2833"
-
-
-#: Colours and corners by category (``None``: a category the table does not know).
-CATEGORY_STYLES: dict[str | None, CategoryStyle] = {
-    "pkg:Drug": CategoryStyle("Drug", "#1f4e79", "#0b2540", 10.0, "#ffffff"),
-    "pkg:Receptor": CategoryStyle("Receptor", "#d6eaf8", "#2874a6", 2.0),
-    "pkg:TollLikeReceptor": CategoryStyle("Receptor", "#d6eaf8", "#2874a6", 2.0),
-    "pkg:MolecularTarget": CategoryStyle("Target", "#d6eaf8", "#2874a6", 2.0),
-    "pkg:ImmuneCellType": CategoryStyle("Immune cell type", "#d1f2eb", "#117a65", 16.0),
-    "pkg:Cytokine": CategoryStyle("Cytokine", "#fcf3cf", "#9a7d0a", 2.0),
-    "pkg:ImmuneResponse": CategoryStyle("Immune process", "#e8daef", "#6c3483", 10.0),
-    "pkg:BiologicalProcess": CategoryStyle("Biological process", "#e8daef", "#6c3483", 10.0),
-    "pkg:TherapeuticEffect": CategoryStyle("Therapeutic effect", "#d5f5e3", "#1e8449", 6.0),
-    "pkg:ViralProduct": CategoryStyle("Viral product", "#f6ddcc", "#a04000", 2.0),
-    "pkg:MechanismOfAction": CategoryStyle("Mechanism of action", "#eaeded", "#283747", 0.0),
-    "pkg:Disease": CategoryStyle("Disease (indication)", "#fadbd8", "#922b21", 6.0),
-    # A curated database's node types (ontology/drugmechdb.ttl), titled as Biolink names them,
-    # each a shade of its kind's colour in the monograph: molecules the targets' blue (a
-    # chemical the drug's, lighter), cells, their parts and anatomy the cells' green,
-    # pathways and activities the processes' purple, phenotypes the effects' green, organisms
-    # the viral products' brown.
-    "pkg:Protein": CategoryStyle("Protein", "#d4e6f1", "#1a5276", 2.0),
-    "pkg:GeneFamily": CategoryStyle("Gene family", "#eaf2f8", "#5499c7", 2.0),
-    "pkg:MacromolecularComplex": CategoryStyle("Macromolecular complex", "#dde3f5", "#3f51b5", 2.0),
-    "pkg:ChemicalEntity": CategoryStyle("Chemical entity", "#dce3ec", "#1f4e79", 10.0),
-    "pkg:Cell": CategoryStyle("Cell", "#d0ece7", "#0e6655", 16.0),
-    "pkg:CellularComponent": CategoryStyle("Cellular component", "#e8f6f3", "#48a999", 16.0),
-    "pkg:GrossAnatomicalStructure": CategoryStyle(
-        "Gross anatomical structure", "#e6f0e9", "#4d7c63", 16.0
-    ),
-    "pkg:Pathway": CategoryStyle("Pathway", "#ddd0ea", "#512e5f", 10.0),
-    "pkg:MolecularActivity": CategoryStyle("Molecular activity", "#f4ecf7", "#a569bd", 10.0),
-    "pkg:PhenotypicFeature": CategoryStyle("Phenotypic feature", "#e9f7d9", "#5e8c1f", 6.0),
-    "pkg:OrganismTaxon": CategoryStyle("Organism taxon", "#fae5d3", "#784212", 16.0),
-    "pkg:Virus": CategoryStyle("Virus", "#f6ddcc", "#873600", 16.0),
-    None: CategoryStyle("Other", "#f2f3f4", "#566573", 6.0),
-}
-APPROVED_COLOUR, OFF_LABEL_COLOUR, NEGATIVE_COLOUR = "#1e8449", "#d35400", "#c0392b"
-_NEGATED_STYLE = CategoryStyle("Not done (negative)", "#ffffff", NEGATIVE_COLOUR, 6.0)
+#: Words of a predicate's label that say it lowers its object.
 _INHIBITING = ("decrease", "negatively", "inhibit", "antagonist", "block")
-
-
-@dataclass(frozen=True)
-class BasisStyle:
-    """How the edges of one basis are drawn: colour, SVG dash pattern, cytoscape line style."""
-
-    title: str
-    colour: str
-    dash: str | None
-    line_style: str
-
-
-#: One line style per basis; the legends list the bases a picture draws.
-BASIS_STYLES: dict[str, BasisStyle] = {
-    "stated": BasisStyle("stated by the monograph", "#707b7c", None, "solid"),
-    "interpreted": BasisStyle("a curator's interpretation", "#a6acaf", "2 3", "dotted"),
-    "inferred": BasisStyle("inferred by the reasoner", "#7d3c98", "7 4", "dashed"),
-    "curated": BasisStyle("from a curated database", "#148f77", "10 3 2 3", "dashed"),
-}
-
-
-def curated_summary(records: Iterable[str]) -> str:
-    """The curated records of a picture in a few words, per database.
-
-    >>> curated_summary(["DrugMechDB (infores:drugmechdb) entry A_1",
-    ...                  "DrugMechDB (infores:drugmechdb) entry B_2"])
-    'DrugMechDB (infores:drugmechdb) entries A_1, B_2'
-    """
-    by_database: dict[str, list[str]] = {}
-    for record in sorted(set(records)):
-        database, _, entry = record.rpartition(" entry ")
-        by_database.setdefault(database, []).append(entry)
-    parts = []
-    for database, entries in by_database.items():
-        shown = ", ".join(entries[:3]) + (
-            f" and {len(entries) - 3} more" if len(entries) > 3 else ""
-        )
-        parts.append(f"{database} entr{'y' if len(entries) == 1 else 'ies'} {shown}")
-    return "; ".join(parts)
 
 
 def parse_bases(bases: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -310,7 +97,7 @@ class PathwayNode:
     def style(self) -> CategoryStyle:
         """The category's style (negated nodes have their own)."""
         if self.negated:
-            return _NEGATED_STYLE
+            return NEGATED_STYLE
         return CATEGORY_STYLES.get(self.category, CATEGORY_STYLES[None])
 
     @property
@@ -405,22 +192,74 @@ class Pathway:
         return STAGES[stage].heading(drawn)
 
 
-def _stage_of(category: str | None) -> int:
-    return _STAGE_OF.get(category or "", _DEFAULT_STAGE)
-
-
 def _drug_choices(graph: nx.MultiDiGraph[str]) -> list[str]:
     return sorted(str(d["label"]) for _, d in graph.nodes(data=True) if d["category"] == "pkg:Drug")
 
 
-def _keep_nearest(graph: nx.MultiDiGraph[str], drug: str, limit: int) -> list[str]:
-    """The drug's downstream nodes, nearest first (by hops, then stage, then label)."""
-    hops = nx.single_source_shortest_path_length(graph, drug)
-    ordered = sorted(
-        hops,
-        key=lambda n: (hops[n], _stage_of(graph.nodes[n]["category"]), graph.nodes[n]["label"], n),
-    )
-    return ordered[:limit]
+#: A drug's mechanisms (``sparql/drug-mechanisms.rq``; ``?drug`` is bound).
+_MECHANISMS = "drug-mechanisms"
+
+
+def _anchors(kg: LoadedGraph, drug: str, graph: nx.MultiDiGraph[str]) -> list[str]:
+    """Where the pathway starts: the drug, its mechanisms, and what ``graph`` says is part of them.
+
+    An edge of the chosen bases that ends at a mechanism of the drug is about the drug even when
+    no edge of those bases leads to it from the drug: a curator's reading that an effect is
+    part of the mechanism is drawn when the interpreted basis alone is chosen, the mechanism's
+    stated indications when the stated basis alone is. Those edges' own subjects are added,
+    not what leads to them: the picture draws what the chosen statements say, nothing composed
+    from them or passed on from a group to its members.
+    """
+    found = kg.store.query(resources.internal_query(_MECHANISMS), {"drug": URIRef(drug)})
+    mechanisms = sorted(m for m in map(str, found.column("mechanism")) if m in graph)
+    parts = sorted({source for m in mechanisms for source, _ in graph.in_edges(m)})
+    return list(dict.fromkeys([drug, *mechanisms, *parts]))
+
+
+def _nearest(graph: nx.MultiDiGraph[str], drug: str, anchors: Sequence[str]) -> list[str]:
+    """The nodes downstream of ``anchors``, nearest the drug first.
+
+    First what the drug reaches (by hops from it), then what only the other anchors reach (by
+    hops from them); within each, by stage, then label.
+    """
+    from_drug = nx.single_source_shortest_path_length(graph, drug)
+    from_anchors = nx.multi_source_dijkstra_path_length(graph, set(anchors))
+
+    def nearness(node: str) -> tuple[int, int, int, str, str]:
+        hops = (0, from_drug[node]) if node in from_drug else (1, int(from_anchors[node]))
+        data = graph.nodes[node]
+        return (*hops, stage_of(data["category"]), data["label"], node)
+
+    return sorted(from_anchors, key=nearness)
+
+
+def _drug_part(
+    kg: LoadedGraph, drug: str, chosen: Sequence[str]
+) -> tuple[str, nx.MultiDiGraph[str], list[str]]:
+    """The drug's IRI, its part of the mechanism graph with the edges of ``chosen``, the nodes.
+
+    The nodes are those of :func:`_anchors` and what they reach, nearest the drug first.
+
+    :raises UnknownEntityError: ``drug`` names nothing, or no drug.
+    :raises InvalidParameterError: ``chosen`` leaves the drug no statement but other bases would.
+    """
+    iri = str(resolve_entity(kg, drug))
+    full = mechanism_graph(kg, drug=iri)
+    if iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
+        full = mechanism_graph(kg)
+    graph = _of_bases(full, chosen)
+    nodes = _nearest(graph, iri, _anchors(kg, iri, graph)) if iri in graph else []
+    if not graph.subgraph(nodes).number_of_edges():
+        error = no_statements_error(full, iri, chosen)
+        if error is not None:  # a drug only a curated database describes, drawn as stated
+            raise error
+    if iri not in graph or graph.nodes[iri]["category"] != "pkg:Drug":
+        raise UnknownEntityError(
+            f"{drug!r} is not a drug with mechanism statements",
+            term=drug,
+            choices=_drug_choices(mechanism_graph(kg)),
+        )
+    return iri, graph, nodes
 
 
 def _of_bases(graph: nx.MultiDiGraph[str], bases: Sequence[str]) -> nx.MultiDiGraph[str]:
@@ -481,7 +320,7 @@ def _negatives(
                     label=str(negative["objectLabel"]),
                     category=None,
                     identifier=None,
-                    stage=_EFFECTS_STAGE,
+                    stage=EFFECTS_STAGE,
                     negated=True,
                 )
             )
@@ -512,30 +351,21 @@ def build_pathway(
 ) -> Pathway:
     """Build the pathway of ``drug`` (a label, CURIE or IRI) from ``kg`` (which is not changed).
 
+    The pathway holds the drug, its mechanisms and the subjects of the edges (of ``bases``)
+    that end at those mechanisms, with everything these reach through the edges of ``bases``.
+    Every edge keeps its own basis.
+
     :param max_nodes: keep at most this many nodes (nearest the drug first); the pathway's
         ``omitted`` says how many were left out.
     :param bases: the bases whose edges are drawn (default :data:`DEFAULT_BASES`); the
         monograph's negative statements are stated, so they are drawn when ``stated`` is.
     :raises UnknownEntityError: ``drug`` names nothing, or no drug; the error lists drugs or
         the closest labels.
-    :raises InvalidParameterError: an unknown basis; the error lists the bases.
+    :raises InvalidParameterError: an unknown basis, or ``bases`` leave the drug no edge but
+        others would; the error lists the bases.
     """
     chosen = parse_bases(bases)
-    iri = str(resolve_entity(kg, drug))
-    full = mechanism_graph(kg, drug=iri)
-    if iri not in full:  # no mechanism edge starts at it: the whole graph says what it is
-        full = mechanism_graph(kg)
-    graph = _of_bases(full, chosen)
-    error = no_statements_error(full, iri, chosen)
-    if error is not None:  # a drug only a curated database describes, drawn as stated: say so
-        raise error
-    if iri not in graph or graph.nodes[iri]["category"] != "pkg:Drug":
-        raise UnknownEntityError(
-            f"{drug!r} is not a drug with mechanism statements",
-            term=drug,
-            choices=_drug_choices(mechanism_graph(kg)),
-        )
-    reachable = _keep_nearest(graph, iri, len(graph))
+    iri, graph, reachable = _drug_part(kg, drug, chosen)
     kept = reachable[:max_nodes]
     omitted = len(reachable) - len(kept)
     keep = set(kept)
@@ -553,7 +383,7 @@ def build_pathway(
             label=str(graph.nodes[n]["label"]),
             category=graph.nodes[n]["category"],
             identifier=graph.nodes[n]["identifier"],
-            stage=_stage_of(graph.nodes[n]["category"]),
+            stage=stage_of(graph.nodes[n]["category"]),
             xrefs=xrefs[n],
             status=status.get(n),
         )

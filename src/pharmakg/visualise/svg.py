@@ -16,57 +16,39 @@ import html
 import math
 from collections.abc import Iterator
 
-from .layout import (
+from .fonts import (
     FONT_FAMILY,
     HEADING_FONT,
     LABEL_FONT,
     NODE_FONT,
-    Layout,
     font_face_css,
     font_file,
-    layout_pathway,
     text_width,
 )
-from .pathway import (
+from .geometry import Layout
+from .layout import layout_pathway
+from .pathway import Pathway, PathwayEdge, PathwayNode, resolver_url
+from .stages import STAGES
+from .styles import (
     APPROVED_COLOUR,
-    BASIS_STYLES,
     NEGATIVE_COLOUR,
     OFF_LABEL_COLOUR,
-    STAGES,
-    Pathway,
-    PathwayEdge,
-    PathwayNode,
-    curated_summary,
-    resolver_url,
+    edge_colour,
+    edge_dash,
+    edge_legend,
+    legend_entries,
 )
 
 __all__ = [
-    "edge_colour",
-    "edge_legend",
     "edge_tooltip",
     "glyph_text",
-    "legend_entries",
     "to_png",
     "to_svg",
 ]
 
-_INHIBITING_COLOUR = "#a04000"
 _TITLE_FONT = 18.0
 _LEGEND_FONT = 12.0
 _FAMILY = f"pharmakg-sans, '{FONT_FAMILY}', sans-serif"
-
-
-def edge_colour(edge: PathwayEdge) -> str:
-    """The stroke colour of ``edge``: red for negatives, brown for lowering, else by basis."""
-    if edge.negated:
-        return NEGATIVE_COLOUR
-    if edge.inhibiting and edge.basis == "stated":
-        return _INHIBITING_COLOUR
-    return edge.basis_style.colour
-
-
-def _dash(edge: PathwayEdge) -> str | None:
-    return "6 4" if edge.negated else edge.basis_style.dash
 
 
 def edge_tooltip(pathway: Pathway, edge: PathwayEdge) -> str:
@@ -163,34 +145,6 @@ def _node_svg(node: PathwayNode, layout: Layout) -> str:
     if node.identifier:
         body = f'<a href="{_e(resolver_url(node.identifier))}">{body}</a>'
     return f'<g class="node" id="{_e(node.iri)}"><title>{_e(tip)}</title>{body}</g>'
-
-
-def legend_entries(pathway: Pathway) -> list[dict[str, str]]:
-    """The legend's node entries: one per category drawn, in stage order."""
-    seen: dict[str, dict[str, str]] = {}
-    for node in sorted(pathway.nodes, key=lambda n: (n.stage, n.negated)):
-        style = node.style
-        seen.setdefault(
-            style.title, {"title": style.title, "fill": style.fill, "border": style.border}
-        )
-    return list(seen.values())
-
-
-def edge_legend(pathway: Pathway) -> list[tuple[str, str, str | None, bool]]:
-    """(title, colour, dash, flat head) of each kind of edge drawn."""
-    entries: list[tuple[str, str, str | None, bool]] = []
-    for basis in pathway.bases:
-        style = BASIS_STYLES[basis]
-        drawn = [e for e in pathway.edges if e.basis == basis and not e.negated]
-        if drawn:
-            records = [r for e in drawn for r in e.records]
-            title = f"{style.title}: {curated_summary(records)}" if records else style.title
-            entries.append((title, style.colour, style.dash, False))
-    if any(e.inhibiting and not e.negated and e.basis == "stated" for e in pathway.edges):
-        entries.append(("lowers (stated)", _INHIBITING_COLOUR, None, True))
-    if any(e.negated for e in pathway.edges):
-        entries.append(("does not (a negative statement)", NEGATIVE_COLOUR, "6 4", True))
-    return entries
 
 
 def _legend(pathway: Pathway, top: float, width: float) -> tuple[list[str], float, float]:
@@ -292,7 +246,7 @@ def to_svg(pathway: Pathway, layout: Layout | None = None) -> str:
     for route in placed.routes:
         edge = pathway.edges[route.edge]
         colour = edge_colour(edge)
-        dash = _dash(edge)
+        dash = edge_dash(edge)
         pattern = f' stroke-dasharray="{dash}"' if dash else ""
         head = _marker_id((colour, edge.negated or edge.inhibiting))
         out.append(
