@@ -899,7 +899,8 @@ def import_group() -> None:
     "--store",
     "store_dir",
     type=click.Path(file_okay=False),
-    help="Bulk-load the import plus the packaged ontology and graphs into this pyoxigraph store.",
+    help="Load the packaged ontology and graphs plus the import into this store, as "
+    "'pharmakg load' does (created if new, else added to).",
 )
 @click.option(
     "--report",
@@ -935,7 +936,7 @@ def import_drugmechdb(
         write_text_atomic(report_file, text)
         click.echo(f"pharmakg: wrote {report_file}", err=True)
     if store_dir:
-        result.load_store(store_dir, monograph=kg.to_rdflib())
+        result.load_store(store_dir)
         click.echo(f"pharmakg: loaded {store_dir}", err=True)
     if output:
         result.write(output)
