@@ -895,14 +895,13 @@ def test_read_only_store_under_another_base(
         assert _count(on_disk) == expected
 
 
-# ---------------------------------------------------------------- the README's examples
+# ---------------------------------------------------------------- the docs' examples
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+SERVE_DOC = Path(__file__).resolve().parents[1] / "docs" / "serve.md"
 
 
 def test_readme_serving_examples(server: Server) -> None:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Serving") : text.index("## Exit codes")]
+    section = SERVE_DOC.read_text(encoding="utf-8")
     curl = re.search(r"\$ curl (.*?)'query=(.*?)'\n(.*?)```", section, re.S)
     assert curl is not None
     assert "-H 'Accept: text/csv'" in curl.group(1)
@@ -913,7 +912,7 @@ def test_readme_serving_examples(server: Server) -> None:
     pycon = re.search(r"```pycon\n(.*?)```", section, re.S)
     assert pycon is not None
     session = pycon.group(1).replace("http://127.0.0.1:8000", server.url)
-    test = doctest.DocTestParser().get_doctest(session, {}, "README Serving", str(README), 0)
+    test = doctest.DocTestParser().get_doctest(session, {}, "docs/serve.md", str(SERVE_DOC), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     assert runner.failures == 0

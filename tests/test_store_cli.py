@@ -204,9 +204,8 @@ def test_publish_needs_a_server(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_readme_store_commands_run_in_order(tmp_path: Path, server: str) -> None:
-    """The README's store section, line by line, in one directory (agonists.rq is CONSTRUCT)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## The store:", 1)[1]
+    """docs/store-and-scale.md, line by line, in one directory (agonists.rq is CONSTRUCT)."""
+    section = (ROOT / "docs" / "store-and-scale.md").read_text(encoding="utf-8")
     block = section.split("```console\n", 1)[1].split("```", 1)[0]
     lines = [line for line in block.splitlines() if line.startswith("pharmakg ")]
     assert len(lines) >= 5
