@@ -6,7 +6,10 @@ import importlib
 import json
 import os
 import stat
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -25,6 +28,9 @@ from pharmakg.export import (
     release_formats,
 )
 from pharmakg.load import load_graph
+from pharmakg.store.local import OxigraphStore
+
+SRC = Path(pharmakg.__file__).parent
 
 # pharmakg.build is the public function; the module is reached through sys.modules.
 build_module = importlib.import_module("pharmakg.build")
@@ -163,7 +169,7 @@ def test_a_second_drug_goes_through_the_same_build(tmp_path: Path) -> None:
 
     synthetic = Path(__file__).parent / "data" / "synthetic" / "examplinib.ttl"
     out = tmp_path / "dist"
-    result = CliRunner().invoke(main, ["build", "-o", str(out), "--graph", str(synthetic)])
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--add-data", str(synthetic)])
     assert result.exit_code == 0, result.output
     released = pharmakg.load(out / "pharmakg.nt")
     drugs = {str(d) for d in released.query("mechanism").column("drug")}
@@ -225,3 +231,44 @@ def test_build_reports_progress_of_each_stage(fixtures: Path, tmp_path: Path) ->
     validating = [(done, total) for stage, done, total in calls if stage == "validating"]
     assert validating[0][0] == 0
     assert validating[-1][0] == validating[-1][1]
+
+
+def test_a_build_crosses_between_rdflib_and_pyoxigraph_where_a_library_needs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is the hub: the whole data leave it only for the libraries that need rdflib.
+
+    Counted: the store's dumps, and whole graphs parsed or serialised by rdflib (a graph over
+    1,000 triples, so small shape and ontology files are not counted), by the module asking.
+    """
+    crossings: list[tuple[str, str]] = []
+
+    def counting(kind: str, function: Any, big: Callable[..., bool]) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if big(*args, **kwargs):
+                caller = traceback.extract_stack(limit=2)[0].filename
+                crossings.append((kind, Path(caller).relative_to(SRC).as_posix()))
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(
+        OxigraphStore, "dump", counting("dump", OxigraphStore.dump, lambda *a, **k: True)
+    )
+    monkeypatch.setattr(
+        Graph,
+        "parse",
+        counting("rdflib parse", Graph.parse, lambda *a, **k: len(k.get("data") or "") > 10**5),
+    )
+    monkeypatch.setattr(
+        Graph,
+        "serialize",
+        counting("rdflib serialize", Graph.serialize, lambda graph, *a, **k: len(graph) > 1000),
+    )
+    assert build_release(tmp_path / "dist").conforms
+    assert sorted(crossings) == [
+        ("dump", "export/release.py"),  # the release's canonical graphs, read by pyoxigraph
+        ("dump", "load.py"),  # the one rdflib view (pyshacl validates it, HermiT reads it)
+        ("rdflib parse", "load.py"),  # the same view
+        ("rdflib serialize", "reason.py"),  # HermiT's input, for owlready2
+    ]
