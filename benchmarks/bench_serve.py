@@ -50,8 +50,9 @@ import pyoxigraph
 
 import pharmakg
 from pharmakg.export import export, prepare_release
+from pharmakg.serve.data import StoreSource
 from pharmakg.serve.pool import PoolLimits, WorkerPool
-from pharmakg.serve.worker import Request, StoreSource
+from pharmakg.serve.worker import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

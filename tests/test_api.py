@@ -16,6 +16,7 @@ LAYERS = {
     "errors": 0,
     "resources": 1,
     "formats": 1,
+    "rebase": 1,
     "vocab": 2,
     "model": 3,
     "store": 4,

@@ -39,13 +39,21 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 import pharmakg
 from pharmakg.errors import InputError
 from pharmakg.export import DEFAULT_BASE, ExportOptions, Release, export, prepare_release
-from pharmakg.serve import app as serve_app
-from pharmakg.serve.app import ServeOptions, _store_source, store_bytes
+from pharmakg.rebase import rebase_query
+from pharmakg.serve import data as serve_data
+from pharmakg.serve.data import StoreSource, _store_source, store_bytes
+from pharmakg.serve.options import ServeOptions
 from pharmakg.serve.pages import Neighbourhood, entity_page
 from pharmakg.serve.pool import PoolLimits, QueryTimeout, WorkerPool
-from pharmakg.serve.protocol import negotiate
-from pharmakg.serve.rebase import rebase_query
-from pharmakg.serve.worker import Reply, Request, StoreSource
+from pharmakg.serve.protocol import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    negotiate,
+    pick,
+    rdf_format,
+    results_format,
+)
+from pharmakg.serve.worker import Reply, Request
 from servers import Server, running_server
 
 BASE = DEFAULT_BASE
@@ -422,6 +430,19 @@ def test_negotiation() -> None:
     assert negotiate("image/png", offers) is None
 
 
+def test_the_served_formats_are_the_registry_s_as_pyoxigraph_writes_them() -> None:
+    """Every media type the endpoint offers comes from the format registry, spelt as written."""
+    for fmt in RESULT_FORMATS:
+        assert results_format(fmt).media_type == fmt.media_type, fmt.name
+    for fmt in RDF_FORMATS:
+        assert rdf_format(fmt).media_type == fmt.media_type, fmt.name
+    assert [f.name for f in RESULT_FORMATS] == ["json", "xml", "csv", "tsv"]
+    chosen = pick("application/json", RESULT_FORMATS)  # what some clients send for JSON
+    assert chosen is not None
+    assert chosen.media_type == "application/sparql-results+json"
+    assert pick("image/png", RDF_FORMATS) is None
+
+
 # ---------------------------------------------------------------- time limit and concurrency
 
 
@@ -461,7 +482,7 @@ def test_a_store_too_large_for_memory_is_answered_on_disk(
     del store
     options = ServeOptions(store=directory)
     assert _store_source(options, tmp_path).kind == "memory"
-    monkeypatch.setattr(serve_app, "MEMORY_COPY_LIMIT", store_bytes(directory) - 1)
+    monkeypatch.setattr(serve_data, "MEMORY_COPY_LIMIT", store_bytes(directory) - 1)
     assert _store_source(options, tmp_path).kind == "disk"
 
 
@@ -800,41 +821,57 @@ def _examples(served: Server) -> tuple[str, dict[str, str]]:
     return answer.text, texts
 
 
-def test_named_queries_follow_another_base(tmp_path: Path, server: Server) -> None:
+@pytest.fixture(scope="module")
+def rebased(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of the packaged monograph under ``--base-iri OTHER_BASE``."""
+    log = tmp_path_factory.mktemp("rebased") / "server.log"
+    with running_server(log, "--base-iri", OTHER_BASE) as running:
+        yield running
+
+
+def test_named_queries_follow_another_base(rebased: Server, server: Server) -> None:
     """Under ``--base-iri`` the named queries (as the server offers them) find the same rows."""
-    with running_server(tmp_path / "server.log", "--base-iri", OTHER_BASE) as other:
-        description, texts = _examples(other)
-        assert set(texts) == {q.name for q in NAMED}
-        assert BASE not in description  # no example, no query text names the default base
-        assert OTHER_BASE + "sparql-examples/chain" in description
-        found = 0
-        for info in NAMED:
-            assert info.path is not None
-            default_rows = _rows(server, info.path.read_text(encoding="utf-8"))
-            assert _row_set(_rows(other, texts[info.name])) == _row_set(default_rows, move=True)
-            # the .rq text as written asks for the default base, which the data no longer has
-            if any(BASE in v["value"] for row in default_rows for v in row.values()):
-                assert _rows(other, info.path.read_text(encoding="utf-8")) == []
-            found += bool(default_rows)
-        assert found >= len(NAMED) - 1  # every query but at most one finds rows in the monograph
-        page = httpx.get(other.sparql, headers={"Accept": "text/html"})
-        assert page.status_code == 200
-        assert BASE not in page.text  # YASGUI's tabs
-        assert OTHER_BASE + "ontology/" in page.text
-        entity = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
-        assert entity.status_code == 200
-        graph = Graph().parse(data=entity.text, format="turtle")
-        assert (
-            URIRef(OTHER_BASE + "resource/imiquimod"),
-            RDF.type,
-            URIRef(OTHER_BASE + "ontology/Drug"),
-        ) in graph
-        assert not any(BASE in str(term) for triple in graph for term in triple)
-        html = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/html"})
-        assert "<h1>imiquimod</h1>" in html.text
-        assert "/_pathway/resource/imiquimod" in html.text
-        picture = httpx.get(other.url + "/_pathway/resource/imiquimod")
-        assert picture.status_code == 200
+    other = rebased
+    description, texts = _examples(other)
+    assert set(texts) == {q.name for q in NAMED}
+    assert BASE not in description  # no example, no query text names the default base
+    assert OTHER_BASE + "sparql-examples/chain" in description
+    found = 0
+    for info in NAMED:
+        assert info.path is not None
+        default_rows = _rows(server, info.path.read_text(encoding="utf-8"))
+        assert _row_set(_rows(other, texts[info.name])) == _row_set(default_rows, move=True)
+        # the .rq text as written asks for the default base, which the data no longer has
+        if any(BASE in v["value"] for row in default_rows for v in row.values()):
+            assert _rows(other, info.path.read_text(encoding="utf-8")) == []
+        found += bool(default_rows)
+    assert found >= len(NAMED) - 1  # every query but at most one finds rows in the monograph
+    page = httpx.get(other.sparql, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert BASE not in page.text  # YASGUI's tabs
+    assert OTHER_BASE + "ontology/" in page.text
+    entity = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/turtle"})
+    assert entity.status_code == 200
+    graph = Graph().parse(data=entity.text, format="turtle")
+    assert (
+        URIRef(OTHER_BASE + "resource/imiquimod"),
+        RDF.type,
+        URIRef(OTHER_BASE + "ontology/Drug"),
+    ) in graph
+    assert not any(BASE in str(term) for triple in graph for term in triple)
+    html = httpx.get(other.url + "/resource/imiquimod", headers={"Accept": "text/html"})
+    assert "<h1>imiquimod</h1>" in html.text
+    assert "/_pathway/resource/imiquimod" in html.text
+
+
+def test_pathway_pictures_follow_another_base(rebased: Server) -> None:
+    """A picture is drawn from the graph in memory (default base) but names the served IRIs."""
+    picture = httpx.get(rebased.url + "/_pathway/resource/imiquimod")
+    assert picture.status_code == 200
+    assert "cytoscape" in picture.text
+    assert BASE not in picture.text
+    assert OTHER_BASE + "resource/imiquimod" in picture.text
+    assert OTHER_BASE + "resource/tlr7" in picture.text  # the drug's target, linked
 
 
 #: {b} marks what moves to another base; the default base spelt out stays (a comment, a

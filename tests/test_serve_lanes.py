@@ -22,8 +22,10 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 
 from pharmakg.serve.app import HEALTH_DEADLINE
+from pharmakg.serve.data import StoreSource
 from pharmakg.serve.pool import PoolHealth, PoolLimits, QueryTimeout, WorkerPool
-from pharmakg.serve.worker import TEMPLATE_NAME, WORKER_NAME, Request, StoreSource
+from pharmakg.serve.template import TEMPLATE_NAME, WORKER_NAME
+from pharmakg.serve.worker import Request
 from servers import Server, running_server
 
 #: The three-way cross product of every triple, counted: it runs far past any time limit in

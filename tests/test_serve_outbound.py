@@ -25,8 +25,10 @@ from hypothesis import strategies as st
 
 from pharmakg.cli import main
 from pharmakg.errors import QuerySyntaxError
+from pharmakg.serve.data import StoreSource
 from pharmakg.serve.pool import PoolLimits, WorkerPool
-from pharmakg.serve.worker import Request, StoreSource, WorkerRules
+from pharmakg.serve.template import WorkerRules
+from pharmakg.serve.worker import Request
 from pharmakg.store.text import parse_sparql, service_refusal
 from servers import Listener, Server, listening, running_server
 

@@ -39,6 +39,9 @@ class Kind(enum.Enum):
     PATHS = "paths"  # ranked mechanism paths
     GRAPH = "mechanism graph"  # the networkx mechanism graph
     PICTURE = "picture"  # pathway pictures
+    DATASET = "RDF dataset serialisation"  # quads: how serve may write a CONSTRUCT answer
+    SPARQL_RESULT = "SPARQL result"  # SELECT / ASK answers over the SPARQL 1.1 Protocol (serve)
+    WEB = "web"  # serve's own pages, requests and plain answers
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def _media_matches(fmt: Format, wanted: str) -> bool:
 
 
 R, P, G = Kind.RELEASE, Kind.PICTURE, Kind.GRAPH
+S, W = Kind.SPARQL_RESULT, Kind.WEB
 
 #: Every format, in the order choices are listed. Release files are written in this order.
 FORMATS: tuple[Format, ...] = (
@@ -171,6 +175,31 @@ FORMATS: tuple[Format, ...] = (
     Format(P, "svg", "image/svg+xml", (".svg",)),
     Format(P, "png", "image/png", (".png",), binary=True),
     Format(P, "mermaid", "text/vnd.mermaid", (".mmd",), ("mmd",)),
+    # RDF datasets (quads), which serve also offers for CONSTRUCT/DESCRIBE answers
+    Format(Kind.DATASET, "trig", "application/trig", (".trig",), rdflib_name="trig"),
+    Format(
+        Kind.DATASET,
+        "nquads",
+        "application/n-quads",
+        (".nq",),
+        ("nq", "n-quads"),
+        rdflib_name="nquads",
+    ),
+    # the SPARQL 1.1 results formats serve negotiates, in its order of preference; their media
+    # types are those pyoxigraph writes, and an alias may be a media type clients send instead
+    Format(S, "json", "application/sparql-results+json", (".srj",), ("application/json",)),
+    Format(S, "xml", "application/sparql-results+xml", (".srx",), ("application/xml", "text/xml")),
+    Format(S, "csv", "text/csv; charset=utf-8", (".csv",)),
+    Format(S, "tsv", "text/tab-separated-values; charset=utf-8", (".tsv",)),
+    # what serve's pages and requests are written in
+    Format(W, "html", "text/html", (".html", ".htm")),
+    Format(W, "text", "text/plain", (".txt",)),
+    Format(W, "json", "application/json", (".json",)),
+    Format(W, "javascript", "text/javascript; charset=utf-8", (".js",), ("js",)),
+    Format(W, "css", "text/css; charset=utf-8", (".css",)),
+    Format(W, "sparql-query", "application/sparql-query", (".rq",)),
+    Format(W, "sparql-update", "application/sparql-update", (".ru",)),
+    Format(W, "form", "application/x-www-form-urlencoded"),
 )
 
 

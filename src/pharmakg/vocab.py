@@ -35,6 +35,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from . import resources
 from .errors import InvalidCurieError, ResourceError, UnknownPrefixError, UnknownTermError
+from .rebase import DEFAULT_BASE
 
 __all__ = [
     "BASES",
@@ -60,11 +61,9 @@ __all__ = [
     "shorten",
 ]
 
-#: The base under which pharmakg mints every IRI of its own (a release may move them).
-BASE_URI = "https://w3id.org/pharmakg/"
-PKG_URI = BASE_URI + "ontology/"
-PKR_URI = BASE_URI + "resource/"
-PKGSH_URI = BASE_URI + "shapes/"
+PKG_URI = DEFAULT_BASE + "ontology/"
+PKR_URI = DEFAULT_BASE + "resource/"
+PKGSH_URI = DEFAULT_BASE + "shapes/"
 
 CURIE = re.compile(r"(?P<prefix>[A-Za-z_][A-Za-z0-9._-]*):(?P<local>\S+)")
 

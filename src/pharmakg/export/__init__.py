@@ -14,6 +14,7 @@ format registry (:data:`EXPORTERS`, in :mod:`.registry`). The modules of this pa
 
 from __future__ import annotations
 
+from ..rebase import DEFAULT_BASE, rebase, rebase_term
 from .jsonld import context_document, jsonld_context
 from .kgx import biolink_category, biolink_predicate
 from .registry import (
@@ -26,15 +27,7 @@ from .registry import (
     write_export,
     write_release_files,
 )
-from .release import (
-    DEFAULT_BASE,
-    ExportOptions,
-    Release,
-    parse_date,
-    prepare_release,
-    rebase,
-    rebase_term,
-)
+from .release import ExportOptions, Release, parse_date, prepare_release
 
 __all__ = [
     "DEFAULT_BASE",

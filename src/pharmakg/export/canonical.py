@@ -12,7 +12,7 @@ Turtle, N-Triples, N-Quads, TriG or RDF/XML never builds one.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -21,6 +21,7 @@ from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from .. import vocab
+from ..rebase import Rebaser
 from ..store.terms import from_oxigraph_term, to_oxigraph_term
 
 __all__ = [
@@ -44,7 +45,6 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 _DECIMAL = ox.NamedNode(_XSD + "decimal")
 _STRING = _XSD + "string"
-_PLAIN_DATATYPES = frozenset({_XSD + "string", _XSD + "anyURI"})
 
 
 def _pkg(local: str) -> ox.NamedNode:
@@ -211,57 +211,6 @@ def split(
             name = next((n for n, basis in strongest if basis in behind), "asserted")
         parts[name].append(triple)
     return parts
-
-
-# ---------------------------------------------------------------- rebasing
-
-
-class Rebaser:
-    """The release's rebasing rule on pyoxigraph terms, each distinct term moved once.
-
-    The rule is :func:`pharmakg.export.release.rebase_term`'s; ``tests/test_export.py`` holds
-    the two to the same answers.
-    """
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.identity = base == vocab.BASE_URI
-        self._moved: dict[OxTerm, OxTerm] = {}
-
-    def _text(self, text: str) -> str:
-        return self.base + text[len(vocab.BASE_URI) :] if text.startswith(vocab.BASE_URI) else text
-
-    def _term(self, term: OxTerm) -> OxTerm:
-        if isinstance(term, ox.NamedNode):
-            return ox.NamedNode(self._text(term.value))
-        if not isinstance(term, ox.Literal):
-            return term
-        datatype = term.datatype.value
-        if datatype.startswith(vocab.BASE_URI):
-            return ox.Literal(term.value, datatype=ox.NamedNode(self._text(datatype)))
-        plain = datatype in _PLAIN_DATATYPES and term.language is None
-        text = term.value
-        if plain and text.startswith(vocab.BASE_URI) and not any(c.isspace() for c in text):
-            return ox.Literal(self._text(text), datatype=term.datatype)
-        return term
-
-    def term(self, term: OxTerm) -> OxTerm:
-        """``term`` under the base."""
-        if self.identity:
-            return term
-        moved = self._moved.get(term)
-        if moved is None:
-            moved = self._moved[term] = self._term(term)
-        return moved
-
-    def triples(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
-        """``triples`` under the base, in the same order."""
-        if self.identity:
-            yield from triples
-            return
-        term = self.term
-        for s, p, o in triples:
-            yield ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- the description's counts

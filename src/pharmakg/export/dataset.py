@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from .. import vocab
 from ..formats import Kind, of_kind
+from ..rebase import DEFAULT_BASE, rebase_iri
 from ..vocab import PKG, PKR_URI
 from .canonical import DataSummary, rdflib_graph, to_rdflib
 
@@ -28,7 +29,7 @@ DCAT3_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 #: Release formats that describe the dataset rather than distribute it.
 _NOT_DISTRIBUTIONS = {"void", "schema-org", "context", "validation"}
 #: The dataset's canonical IRI.
-DATASET = URIRef(vocab.BASE_URI + "dataset")
+DATASET = URIRef(DEFAULT_BASE + "dataset")
 
 
 def sorted_nodes(nodes: Iterable[Node]) -> list[Node]:
@@ -136,7 +137,7 @@ def describe(
     if sparql_endpoint:
         out.add((DATASET, VOID.sparqlEndpoint, URIRef(sparql_endpoint)))
     for name, size in named.items():
-        graph_iri = URIRef(vocab.BASE_URI + f"graph/{name}")
+        graph_iri = URIRef(DEFAULT_BASE + f"graph/{name}")
         out.add((DATASET, VOID.subset, graph_iri))
         out.add((graph_iri, RDF.type, VOID.Dataset))
         out.add((graph_iri, DCTERMS.title, Literal(f"{name} triples", lang="en")))
@@ -148,12 +149,15 @@ def describe(
     return out
 
 
-def schema_org(description: Graph, data: Graph, rebase_iri: Any) -> dict[str, Any]:
+def schema_org(description: Graph, data: Graph, base_iri: str) -> dict[str, Any]:
     """A schema.org ``Dataset`` for dataset search engines (inline context; nothing to fetch).
 
-    :param rebase_iri: moves an IRI of ours under the release's base.
+    :param base_iri: the release's base, which our IRIs are moved under.
     """
     d = description
+
+    def iri(node: Node) -> str:
+        return rebase_iri(str(node), base_iri)
 
     def one(predicate: URIRef) -> str | None:
         return first_literal(d, DATASET, predicate)
@@ -166,7 +170,7 @@ def schema_org(description: Graph, data: Graph, rebase_iri: Any) -> dict[str, An
     doc: dict[str, Any] = {
         "@context": {"@vocab": vocab.prefix_map().namespaces()["schema"]},
         "@type": "Dataset",
-        "@id": rebase_iri(str(DATASET)),
+        "@id": iri(DATASET),
         "name": one(DCTERMS.title),
         "description": one(DCTERMS.description),
         "license": sorted(str(x) for x in d.objects(DATASET, DCTERMS.license)),
@@ -178,7 +182,7 @@ def schema_org(description: Graph, data: Graph, rebase_iri: Any) -> dict[str, An
         "isBasedOn": [
             {
                 "@type": "CreativeWork",
-                "@id": rebase_iri(str(m)),
+                "@id": iri(m),
                 "name": first_literal(data, m, DCTERMS.title),
                 "publisher": first_literal(data, m, DCTERMS.publisher),
                 "dateModified": first_literal(data, m, DCTERMS.modified),
@@ -188,7 +192,7 @@ def schema_org(description: Graph, data: Graph, rebase_iri: Any) -> dict[str, An
         "citation": [
             {
                 "@type": "CreativeWork",
-                "@id": rebase_iri(str(r)),
+                "@id": iri(r),
                 "name": first_literal(data, r, RDFS.label),
             }
             for r in sorted_nodes(d.objects(DATASET, DCTERMS.references))

@@ -9,11 +9,9 @@ them through a temporary file and a rename.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import networkx as nx
 
@@ -21,11 +19,12 @@ from .. import mechanism, resources, visualise
 from ..errors import InputError
 from ..formats import Format, Kind, find, of_kind
 from ..load import LoadedGraph
+from ..rebase import rebase_model
 from .dataset import schema_org
 from .jsonld import context_document, dump, framed
 from .kgx import kgx
 from .rdf import quads, serialize, write
-from .release import DEFAULT_BASE, Release
+from .release import Release
 
 __all__ = [
     "EXPORTERS",
@@ -39,7 +38,6 @@ __all__ = [
 ]
 
 Exporter = Callable[[Release], Mapping[str, str | bytes]]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,25 +69,6 @@ def _single_graph(release: Release, fmt: str) -> dict[str, str]:
     return {find(Kind.RELEASE, fmt).release_file or fmt: write(triples, fmt, release.base_iri)}
 
 
-def _rebase_model(value: T, release: Release) -> T:
-    """A frozen model (dataclasses, tuples, dicts, strings) with our IRIs under the base."""
-    if isinstance(value, str):
-        return release.rebase_iri(value) if value.startswith(DEFAULT_BASE) else value  # type: ignore[return-value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _rebase_model(getattr(value, f.name), release)
-            for f in dataclasses.fields(value)
-        }
-        return dataclasses.replace(value, **changes)
-    if isinstance(value, tuple):
-        return type(value)(_rebase_model(v, release) for v in value)
-    if isinstance(value, list):
-        return [_rebase_model(v, release) for v in value]  # type: ignore[return-value]
-    if isinstance(value, dict):
-        return {_rebase_model(k, release): _rebase_model(v, release) for k, v in value.items()}  # type: ignore[return-value]
-    return value
-
-
 def _canonical_kg(release: Release) -> LoadedGraph:
     """The release's data as a graph the named queries read (they use the default base)."""
     return release.loaded()
@@ -108,7 +87,7 @@ def _pictures(release: Release) -> dict[str, bytes]:
     kg = _canonical_kg(release)
     files: dict[str, bytes] = {}
     for iri, label in visualise.drugs_with_mechanism(kg):
-        pathway = _rebase_model(visualise.build_pathway(kg, iri), release)
+        pathway = rebase_model(visualise.build_pathway(kg, iri), release.base_iri)
         for fmt in of_kind(Kind.PICTURE):
             name = f"{visualise.drug_slug(label)}-pathway{fmt.suffix}"
             files[name] = visualise.render(pathway, fmt.name)
@@ -145,7 +124,7 @@ EXPORTERS: dict[str, Exporter] = {
     "kgx": kgx,
     "void": _described,
     "schema-org": lambda r: {
-        "dataset.jsonld": dump(schema_org(r.description, r.about, r.rebase_iri))
+        "dataset.jsonld": dump(schema_org(r.description, r.about, r.base_iri))
     },
     "context": lambda r: {"context.jsonld": context_document(r.base_iri)},
     "graphml": lambda r: {"pharmakg.graphml": mechanism.graphml_text(_mechanism_network(r))},

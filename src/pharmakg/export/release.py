@@ -4,7 +4,8 @@ A :class:`Release` holds the data split into named graphs, **computed on the can
 namespaces** (everything of pharmakg's own under :data:`DEFAULT_BASE`), so that every exporter
 reads our terms through the closed namespace :data:`pharmakg.vocab.PKG`. Each exporter moves
 what it writes under the release's base IRI as its last step (:meth:`Release.rebased`,
-:meth:`Release.rebase_iri`), so every file of a rebased release names the new base only.
+:meth:`Release.rebase_iri`, both by the one rule of :mod:`pharmakg.rebase`), so every file of
+a rebased release names the new base only.
 
 **Named graphs** (N-Quads, TriG), under ``<base>graph/``:
 
@@ -50,9 +51,9 @@ from .. import vocab
 from ..errors import InputError
 from ..load import LoadedGraph
 from ..model import ValidationReport
+from ..rebase import DEFAULT_BASE, Rebaser, norm_base, rebase, rebase_iri, rebase_term
 from ..vocab import PKG
 from .canonical import (
-    Rebaser,
     canonical_triples,
     rdflib_graph,
     sort_key,
@@ -77,9 +78,6 @@ __all__ = [
     "triple_key",
 ]
 
-#: The base under which pharmakg mints every IRI of its own.
-DEFAULT_BASE = vocab.BASE_URI
-
 #: pharmakg's own prefixes and their paths under the base.
 _OWN = {"pkg": "ontology/", "pkr": "resource/", "pkgsh": "shapes/"}
 
@@ -101,17 +99,6 @@ class ExportOptions:
 # ---------------------------------------------------------------- IRIs and prefixes
 
 
-def norm_base(base_iri: str) -> str:
-    """``base_iri`` ending in ``/`` or ``#``.
-
-    :raises InputError: it is not an http(s) IRI.
-    """
-    base = base_iri.strip()
-    if not base.startswith(("http://", "https://")):
-        raise InputError(f"the base IRI must be an http(s) IRI: {base_iri!r}", term=base)
-    return base if base.endswith(("/", "#")) else base + "/"
-
-
 def release_prefixes(base_iri: str = DEFAULT_BASE) -> dict[str, str]:
     """The one prefix map, with pharmakg's own prefixes under ``base_iri``."""
     base = norm_base(base_iri)
@@ -119,48 +106,6 @@ def release_prefixes(base_iri: str = DEFAULT_BASE) -> dict[str, str]:
     for prefix, path in _OWN.items():
         prefixes[prefix] = base + path
     return prefixes
-
-
-def _is_iri_text(term: Node) -> bool:
-    """A literal spelling one of our IRIs (``void:uriSpace "…/resource/"``), nothing else."""
-    text = str(term)
-    return text.startswith(DEFAULT_BASE) and not any(c.isspace() for c in text)
-
-
-def _moved(text: str, base: str) -> str:
-    return base + text[len(DEFAULT_BASE) :] if text.startswith(DEFAULT_BASE) else text
-
-
-def rebase_term(term: Node, base: str) -> Node:
-    """``term`` with our IRIs under ``base`` (normalised, see :func:`norm_base`).
-
-    The one rebasing rule, for the release's graphs (:func:`rebase`) and for SPARQL text
-    (:func:`pharmakg.serve.rebase.rebase_query`): every IRI under :data:`DEFAULT_BASE`
-    (ontology, resources, shapes, graph names: the whole namespace moves, not only
-    ``resource/``), datatype IRIs, and plain literals that spell such an IRI.
-
-    >>> str(rebase_term(URIRef(DEFAULT_BASE + "ontology/Drug"), "https://example.org/kg/"))
-    'https://example.org/kg/ontology/Drug'
-    """
-    if isinstance(term, URIRef):
-        return URIRef(_moved(str(term), base))
-    if not isinstance(term, Literal):
-        return term
-    if term.datatype is not None and str(term.datatype).startswith(DEFAULT_BASE):
-        return Literal(str(term), datatype=_moved(str(term.datatype), base))
-    plain = term.datatype in (None, XSD.string, XSD.anyURI) and not term.language
-    if plain and _is_iri_text(term):
-        return Literal(_moved(str(term), base), datatype=term.datatype)
-    return term
-
-
-def rebase(graph: Graph, base_iri: str) -> Graph:
-    """A copy of ``graph`` with every IRI under :data:`DEFAULT_BASE` moved under ``base_iri``."""
-    base = norm_base(base_iri)
-    out = Graph()
-    for s, p, o in graph:
-        out.add((rebase_term(s, base), rebase_term(p, base), rebase_term(o, base)))
-    return out
 
 
 def bind_release_prefixes(graph: Graph, base_iri: str) -> None:
@@ -243,7 +188,7 @@ class Release:
 
     def rebase_iri(self, iri: str) -> str:
         """``iri`` moved under the release's base (unchanged when it is not ours)."""
-        return str(rebase_term(URIRef(iri), self.base_iri))
+        return rebase_iri(iri, self.base_iri)
 
     def rebased(self, *graphs: Graph) -> Graph:
         """``graphs`` merged, moved under the base, sorted and prefix-bound for writing."""

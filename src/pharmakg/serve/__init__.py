@@ -10,11 +10,25 @@ light requests, request size and read-time limits, and a ``/health`` that runs a
 >>> ServeOptions(base_iri="https://example.org/kg").base_iri
 'https://example.org/kg/'
 
-The parts: :mod:`~pharmakg.serve.app` (the Starlette routes), :mod:`~pharmakg.serve.pool`
-(the killable workers), :mod:`~pharmakg.serve.worker` (what a worker runs),
-:mod:`~pharmakg.serve.sandbox` (no network, a memory ceiling), :mod:`~pharmakg.serve.describe`
-(a resource's page, one page at a time), :mod:`~pharmakg.serve.connections` (slow clients),
-:mod:`~pharmakg.serve.protocol` (negotiation) and :mod:`~pharmakg.serve.pages` (the HTML).
+The parts, by concern:
+
+* what runs and what is served: :mod:`~pharmakg.serve.options` (:class:`ServeOptions`),
+  :mod:`~pharmakg.serve.data` (a store ``pharmakg load`` wrote, or a release of the graphs);
+* the routes: :mod:`~pharmakg.serve.sparql` (the SPARQL 1.1 Protocol),
+  :mod:`~pharmakg.serve.service` (its service description and named queries),
+  :mod:`~pharmakg.serve.graph_store` (the Graph Store Protocol),
+  :mod:`~pharmakg.serve.linked_data` (resource pages, pathway pictures), what they share
+  (:mod:`~pharmakg.serve.state`), and :mod:`~pharmakg.serve.app`, which assembles them;
+* the formats: :mod:`~pharmakg.serve.protocol` (negotiation over the format registry);
+* the workers: :mod:`~pharmakg.serve.pool` (killable workers in two lanes),
+  :mod:`~pharmakg.serve.template` (the process they are forked from),
+  :mod:`~pharmakg.serve.worker` (what a worker runs), :mod:`~pharmakg.serve.sandbox` (no
+  network, a memory ceiling), :mod:`~pharmakg.serve.describe` (a resource's page, one page
+  at a time) and :mod:`~pharmakg.serve.pages` (the HTML);
+* :mod:`~pharmakg.serve.connections` (slow clients).
+
+Served under another base (``--base-iri``), the data, the named queries and the pathway
+pictures are all moved by the one rule of :mod:`pharmakg.rebase`.
 """
 
 from __future__ import annotations
@@ -25,8 +39,10 @@ from pathlib import Path
 
 import uvicorn
 
-from .app import ServedData, ServeOptions, create_app, prepare_data
+from .app import create_app
 from .connections import ConnectionLimits, guarded_http
+from .data import ServedData, prepare_data
+from .options import ServeOptions
 
 __all__ = ["ServeOptions", "ServedData", "create_app", "prepare_data", "serve"]
 

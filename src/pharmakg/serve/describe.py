@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .pages import Neighbourhood, entity_page
+from .protocol import HTML, rdf_format
 
 __all__ = ["PAGE_SIZE", "PageRequest", "read_page", "render_page"]
 
@@ -213,8 +214,8 @@ def _keep_claim(reader: _Reader, claim: Node, pkg: str) -> None:
 
 def render_page(request: PageRequest, page: Page) -> tuple[bytes, str]:
     """The page in its media type: the body, and the media type written."""
-    if request.media_type != "text/html":
-        fmt = ox.RdfFormat.from_media_type(request.media_type) or ox.RdfFormat.TURTLE
+    if request.media_type != HTML:
+        fmt = rdf_format(request.media_type)
         body = ox.serialize(list(page.triples), format=fmt, prefixes=dict(request.prefixes))
         return body or b"", fmt.media_type
     hood = Neighbourhood.from_triples(request.iri, request.base, page.triples, root=request.root)
@@ -228,4 +229,4 @@ def render_page(request: PageRequest, page: Page) -> tuple[bytes, str]:
         has_more=page.has_more,
         claims_capped=page.claims_capped,
     )
-    return html.encode("utf-8"), "text/html; charset=utf-8"
+    return html.encode("utf-8"), HTML

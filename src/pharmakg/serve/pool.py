@@ -17,11 +17,8 @@ client: however a query is written, arbitrary SPARQL stays in the general lane. 
 reserved-capacity design of public endpoints (a separate pool for the site's own pages), and
 simpler than moving a running query between lanes, which a killable worker cannot do.
 
-One template process (:func:`pharmakg.serve.worker.template`, started through
-:mod:`multiprocessing`'s ``forkserver``, so the server process itself never forks) loads the
-in-memory store once; every worker is forked from it and shares its pages, so the data is held
-once however many workers there are, and a replacement starts in milliseconds, without
-reloading. The template also kills and reaps the workers on the pool's request.
+Every worker is forked from one template process (:mod:`pharmakg.serve.template`), which
+holds the in-memory store once and kills and reaps the workers on the pool's request.
 
 Recovery: if the template dies (the kernel's OOM killer may pick the process that holds
 the data), the pool notices when a fork or a kill fails, before it forks a worker's
@@ -38,27 +35,18 @@ import contextlib
 import enum
 import logging
 import multiprocessing
-import os
 import pickle
-import signal
-import socket
 import struct
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..errors import PharmakgError
+from .data import StoreSource
 from .describe import PageRequest
-from .worker import (
-    GraphWrite,
-    Reply,
-    Request,
-    StoreSource,
-    UpdateRequest,
-    WorkerRules,
-    template,
-)
+from .protocol import CSV
+from .template import START_TIMEOUT, TemplateHandle, WorkerCrashed, WorkerRules
+from .worker import GraphWrite, Reply, Request, UpdateRequest
 
 __all__ = [
     "Busy",
@@ -70,7 +58,6 @@ __all__ = [
     "WorkerPool",
 ]
 
-_START_TIMEOUT = 120.0
 #: The pause before a worker that could not start is tried again, doubled up to the cap.
 _RETRY_FIRST, _RETRY_CAP = 0.1, 10.0
 _log = logging.getLogger(__name__)
@@ -82,10 +69,6 @@ class Busy(PharmakgError):
 
 class QueryTimeout(PharmakgError):
     """A query ran past the time limit and was stopped."""
-
-
-class WorkerCrashed(PharmakgError):
-    """A worker died while answering (for example, it ran out of memory)."""
 
 
 class Lane(enum.Enum):
@@ -137,63 +120,12 @@ class PoolHealth:
     template_restarts: int
 
 
-class _Template:
-    """The template process and the pool's end of its control socket."""
-
-    def __init__(self, process: BaseProcess, channel: socket.socket) -> None:
-        self.process = process
-        self.channel = channel
-        self.lock = asyncio.Lock()  # one fork at a time: the answers come in order
-        self.broken = False  # a fork or a kill failed on the control socket
-
-    @property
-    def alive(self) -> bool:
-        """Whether the template can still fork workers, as far as the pool can tell."""
-        return not self.broken and self.process.is_alive()
-
-    async def fork(self) -> tuple[int, socket.socket]:
-        """A new worker's pid and the server's end of its socket pair."""
-        async with self.lock:
-            try:
-                self.channel.sendall(b"F" + bytes(8))
-                data, fds, _, _ = await asyncio.to_thread(socket.recv_fds, self.channel, 8, 1)
-            except OSError as error:  # BrokenPipeError: the template is gone
-                data, fds = repr(error).encode(), []
-        if len(data) != 8 or len(fds) != 1:
-            for fd in fds:
-                os.close(fd)
-            self.broken = True
-            raise WorkerCrashed("the query workers' template process is gone")
-        return int.from_bytes(data, "big"), socket.socket(fileno=fds[0])
-
-    def kill(self, pid: int) -> None:
-        """Have the template kill (SIGKILL) and reap its worker ``pid``."""
-        try:
-            self.channel.sendall(b"K" + pid.to_bytes(8, "big"))
-        except OSError:  # the template is gone, and the worker is no longer its child
-            self.broken = True
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-
-    def stop(self) -> None:
-        """Close the control socket (the template kills its workers and exits); wait for it.
-
-        Blocking: run it in a thread. A template that does not exit in time is killed.
-        """
-        self.channel.close()
-        self.process.join(5)
-        if self.process.exitcode is None:
-            with contextlib.suppress(OSError, ValueError):
-                self.process.kill()
-            self.process.join(5)
-
-
 class _Worker:
     def __init__(
         self,
         pid: int,
         lane: Lane,
-        template: _Template,
+        template: TemplateHandle,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
     ) -> None:
@@ -241,7 +173,7 @@ class WorkerPool:
         self.source = source
         self.limits = limits
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["pharmakg.serve.worker"])
+        self._context.set_forkserver_preload(["pharmakg.serve.template"])
         self._idle: dict[Lane, list[_Worker]] = {lane: [] for lane in Lane}
         self._waiters: list[_Waiter] = []
         self._all: set[_Worker] = set()
@@ -249,43 +181,19 @@ class WorkerPool:
         self._reaping: set[asyncio.Task[object]] = set()
         self._closed = False
         self._generation = 0
-        self._template: _Template | None = None
+        self._template: TemplateHandle | None = None
         self._template_lock = asyncio.Lock()
         self._template_restarts = 0
         #: Why the workers can still reach the network ("" when they cannot, or may).
         self.network_exposure = ""
 
-    async def _start_template(self) -> _Template:
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=template,
-            args=(child, self.source, self.limits.rules),
-            name="pharmakg-query-template",
-            daemon=True,
+    async def _start_template(self) -> TemplateHandle:
+        handle, self.network_exposure = await TemplateHandle.start(
+            self._context, self.source, self.limits.rules
         )
-        await asyncio.to_thread(process.start)
-        child.close()
-        channel = socket.socket(fileno=os.dup(parent.fileno()))
-        parent.close()
-        channel.settimeout(_START_TIMEOUT)
-        try:
-            ready = await asyncio.to_thread(channel.recv, 4096)
-        except OSError as error:
-            ready = repr(error).encode()
-        channel.settimeout(None)
-        ready, _, exposure = ready.partition(b"\n")
-        self.network_exposure = exposure.decode("utf-8", "replace")
-        if ready != b"ready":
-            channel.close()
-            with contextlib.suppress(OSError, ValueError):
-                process.kill()
-            raise WorkerCrashed(
-                f"the query workers' template did not start (store {self.source.path}): "
-                f"{ready[:80]!r}"
-            )
-        return _Template(process, channel)
+        return handle
 
-    async def _live_template(self) -> _Template:
+    async def _live_template(self) -> TemplateHandle:
         """The template, started afresh if the current one died."""
         async with self._template_lock:
             current = self._template
@@ -309,7 +217,7 @@ class WorkerPool:
         reader, writer = await asyncio.open_connection(sock=sock)
         worker = _Worker(pid, lane, template, reader, writer)
         try:
-            ready = await asyncio.wait_for(worker.receive(), _START_TIMEOUT)
+            ready = await asyncio.wait_for(worker.receive(), START_TIMEOUT)
         except (TimeoutError, asyncio.IncompleteReadError, OSError) as error:
             worker.kill()
             raise WorkerCrashed(
@@ -329,7 +237,7 @@ class WorkerPool:
         for worker in workers:
             self._release(worker)
 
-    def _stop_template(self, old: _Template) -> None:
+    def _stop_template(self, old: TemplateHandle) -> None:
         """Stop a template the pool no longer forks from, in the background."""
         reap = asyncio.get_running_loop().create_task(asyncio.to_thread(old.stop))
         self._reaping.add(reap)
@@ -511,9 +419,7 @@ class WorkerPool:
         if self._template is not None and not self._template.alive:
             self._in_background(self._restart_template())
         try:
-            reply = await self._run(
-                Request("ASK {}", accept="text/csv"), Lane.LIGHT, deadline, deadline
-            )
+            reply = await self._run(Request("ASK {}", accept=CSV), Lane.LIGHT, deadline, deadline)
         except (Busy, QueryTimeout, WorkerCrashed) as error:
             return self._health(error.message)
         if reply.status != 200 or b"true" not in reply.body:

@@ -1,34 +1,87 @@
-r"""The SPARQL 1.1 Protocol's pure parts: content negotiation, and the lexer rules rebasing uses.
+"""Content negotiation, and the formats the server offers, all from the format registry.
 
-Nothing here does I/O; the app (:mod:`pharmakg.serve.app`) and the query workers
-(:mod:`pharmakg.serve.worker`) share it.
+Nothing here does I/O; the routes and the query workers (:mod:`pharmakg.serve.worker`)
+share it. Every media type the server names is a format of :mod:`pharmakg.formats`: SPARQL
+results (:attr:`~pharmakg.formats.Kind.SPARQL_RESULT`), RDF graphs and datasets
+(:attr:`~pharmakg.formats.Kind.RDF`, :attr:`~pharmakg.formats.Kind.DATASET`) and its own
+pages and requests (:attr:`~pharmakg.formats.Kind.WEB`); pyoxigraph writes each of them.
 
 **Negotiation** (:func:`negotiate`) follows RFC 9110 §12.5.1: the most specific media
 range that matches an offer gives its quality; ``q=0`` refuses; ties go to the server's
 order of preference.
 
 The SERVICE check is not here: it is taken from a real parse of the query, in the worker
-(:func:`pharmakg.store.text.parse_sparql`). :func:`skip_comment`, :func:`skip_string` and
-:data:`IRIREF` only help :mod:`pharmakg.serve.rebase` rewrite our own named queries.
+(:func:`pharmakg.store.text.parse_sparql`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from ..formats import Format, Kind, find, of_kind
+
 __all__ = [
-    "IRIREF",
+    "CSV",
+    "GRAPH_FORMATS",
+    "HTML",
+    "JSON",
     "MediaRange",
+    "PAGE_FORMATS",
+    "RDF_FORMATS",
+    "RESULT_FORMATS",
+    "TEXT",
+    "TSV",
+    "bare",
     "negotiate",
     "parse_accept",
-    "skip_comment",
-    "skip_string",
+    "pick",
+    "rdf_format",
+    "results_format",
+    "web",
 ]
 
-#: An IRI reference as a SPARQL lexer reads it (§19.8 IRIREF), the angle brackets included.
-IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+def web(name: str) -> str:
+    """The media type of the registry's :attr:`~pharmakg.formats.Kind.WEB` format ``name``."""
+    return find(Kind.WEB, name).media_type
+
+
+HTML, TEXT, JSON = web("html"), web("text"), web("json")
+#: The SPARQL results formats the server asks its own workers for (a boolean, a few rows).
+CSV, TSV = (find(Kind.SPARQL_RESULT, name).media_type for name in ("csv", "tsv"))
+#: SELECT/ASK answers, in the server's order of preference (the first is the default).
+RESULT_FORMATS: tuple[Format, ...] = of_kind(Kind.SPARQL_RESULT)
+#: What a graph (a resource, the service description) is offered as, in order of preference.
+GRAPH_FORMATS: tuple[Format, ...] = of_kind(Kind.RDF)
+#: CONSTRUCT/DESCRIBE answers: the graph formats, then the dataset ones.
+RDF_FORMATS: tuple[Format, ...] = GRAPH_FORMATS + of_kind(Kind.DATASET)
+#: The names ``?format=`` takes on a resource's page, and what each gives.
+PAGE_FORMATS: Mapping[str, Format] = {
+    **{n: find(Kind.RDF, n) for n in ("turtle", "ttl", "nt", "jsonld", "json-ld", "rdfxml")},
+    "html": find(Kind.WEB, "html"),
+}
+
+
+def bare(media_type: str) -> str:
+    """``media_type`` without its parameters (``text/csv; charset=utf-8`` -> ``text/csv``)."""
+    return media_type.split(";")[0].strip().lower()
+
+
+def rdf_format(fmt: Format | str) -> ox.RdfFormat:
+    """Pyoxigraph's writer of an RDF graph or dataset format (or media type); Turtle if none."""
+    media_type = fmt.media_type if isinstance(fmt, Format) else fmt
+    return ox.RdfFormat.from_media_type(bare(media_type)) or ox.RdfFormat.TURTLE
+
+
+def results_format(fmt: Format) -> ox.QueryResultsFormat:
+    """Pyoxigraph's writer of a SPARQL results format."""
+    chosen = ox.QueryResultsFormat.from_media_type(bare(fmt.media_type))
+    if chosen is None:  # every SPARQL_RESULT media type is one pyoxigraph writes
+        raise ValueError(f"pyoxigraph writes no {fmt.media_type}")
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -89,26 +142,15 @@ def negotiate(accept: str | Sequence[MediaRange] | None, offers: Sequence[str]) 
     return chosen
 
 
-def skip_comment(text: str, start: int) -> int:
-    """The index of the line end that closes the ``#`` comment at ``start`` (or len(text))."""
-    ends = (p for p in (text.find("\n", start), text.find("\r", start)) if p >= 0)
-    return min(ends, default=len(text))
+def pick(accept: str | None, formats: Sequence[Format]) -> Format | None:
+    """The format of ``formats`` the client prefers, or None (406).
 
-
-def skip_string(text: str, start: int) -> int:
-    """The index just past the string that opens at ``start`` (or len(text) if unclosed)."""
-    quote = text[start]
-    long = text.startswith(quote * 3, start)
-    end_mark = quote * 3 if long else quote
-    i = start + (3 if long else 1)
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if not long and char in "\n\r":
-            return i  # a short string cannot span lines: the parser stops here too
-        if text.startswith(end_mark, i):
-            return i + len(end_mark)
-        i += 1
-    return len(text)
+    A format is offered under its media type and under the media types among its aliases
+    (``application/json`` for SPARQL results in JSON), in that order.
+    """
+    by_type = {bare(f.media_type): f for f in formats}
+    by_alias = {a: f for f in formats for a in f.aliases if "/" in a and a not in by_type}
+    chosen = negotiate(accept, [*by_type, *by_alias])
+    if chosen is None:
+        return None
+    return by_type.get(chosen) or by_alias[chosen]

@@ -2,23 +2,19 @@
 
 pyoxigraph cannot interrupt a query inside the process (``engines.md``: an aggregate ignores
 signals until it finishes), so every query runs in a worker that the server can kill. Workers
-are forked from one :func:`template` process, which holds the in-memory store. The server
-(:mod:`pharmakg.serve.pool`) talks to a worker over a socket pair with :mod:`multiprocessing`'s
-framing; requests and replies are the frozen dataclasses below.
+are forked from one template process (:mod:`pharmakg.serve.template`), which holds the
+in-memory store. The server (:mod:`pharmakg.serve.pool`) talks to a worker over a socket pair
+with :mod:`multiprocessing`'s framing; requests and replies are the frozen dataclasses below.
 
 The worker chooses the response format itself, once it knows the query's form (SELECT and
-ASK: SPARQL results; CONSTRUCT and DESCRIBE: RDF), and lets pyoxigraph write it. It stops
-writing once the reply passes its byte cap.
+ASK: SPARQL results; CONSTRUCT and DESCRIBE: RDF), among the registry's formats
+(:mod:`pharmakg.serve.protocol`), and lets pyoxigraph write it. It stops writing once the
+reply passes its byte cap.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pickle
-import signal
-import socket
-import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -26,77 +22,23 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..store.local import LITERALS
 from ..store.text import ParsedSparql, parse_sparql, service_refusal
+from .data import HIDDEN_GRAPHS
 from .describe import PageRequest, read_page, render_page
-from .protocol import negotiate
-from .sandbox import isolate_network, limit_memory
+from .protocol import RDF_FORMATS, RESULT_FORMATS, TEXT, bare, pick, rdf_format, results_format
 
 __all__ = [
     "GraphWrite",
-    "RDF_FORMATS",
-    "RESULT_FORMATS",
     "Reply",
     "Request",
-    "StoreSource",
-    "TEMPLATE_NAME",
     "UpdateRequest",
-    "WORKER_NAME",
-    "WorkerRules",
     "answer",
     "apply_update",
     "describe_page",
     "public_graphs",
     "serve_requests",
-    "template",
     "write_graph",
 ]
-
-#: SELECT/ASK formats, in the server's order of preference (the first is the default).
-RESULT_FORMATS = (
-    ox.QueryResultsFormat.JSON,
-    ox.QueryResultsFormat.XML,
-    ox.QueryResultsFormat.CSV,
-    ox.QueryResultsFormat.TSV,
-)
-#: CONSTRUCT/DESCRIBE formats, in the server's order of preference.
-RDF_FORMATS = (
-    ox.RdfFormat.TURTLE,
-    ox.RdfFormat.N_TRIPLES,
-    ox.RdfFormat.JSON_LD,
-    ox.RdfFormat.RDF_XML,
-    ox.RdfFormat.TRIG,
-    ox.RdfFormat.N_QUADS,
-)
-#: Media types some clients send for a format pyoxigraph names otherwise.
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-
-
-@dataclass(frozen=True)
-class StoreSource:
-    """Where a worker's store comes from: an N-Quads file loaded in memory, or a directory.
-
-    :param kind: ``memory`` (``path`` is an N-Quads file) or ``disk`` (``path`` is a
-        pyoxigraph store directory, opened read-only).
-    """
-
-    kind: str
-    path: Path
-
-    def open(self) -> ox.Store:
-        """Open the store this source names."""
-        if self.kind == "disk":
-            return ox.Store.read_only(str(self.path))
-        store = ox.Store()
-        store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
-        for hidden in HIDDEN_GRAPHS:  # in memory they can go: queries then read the union
-            if store.contains_named_graph(ox.NamedNode(hidden)):
-                store.remove_graph(ox.NamedNode(hidden))
-        return store
 
 
 @dataclass(frozen=True)
@@ -157,10 +99,6 @@ class Reply:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-#: Graphs a store keeps for pharmakg itself (the literals' spellings), never served.
-HIDDEN_GRAPHS = frozenset({LITERALS.value})
-
-
 class _ReplyTooLarge(Exception):
     """A result grew past the server's result cap while it was being written."""
 
@@ -188,18 +126,7 @@ class _CappedBuffer:
 
 
 def _text(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain; charset=utf-8", message.encode("utf-8") + b"\n")
-
-
-def _pick(
-    accept: str | None, formats: tuple[ox.QueryResultsFormat, ...] | tuple[ox.RdfFormat, ...]
-) -> ox.QueryResultsFormat | ox.RdfFormat | None:
-    by_type = {f.media_type.split(";")[0]: f for f in formats}
-    offers = list(by_type) + [a for a, target in ALIASES.items() if target in by_type]
-    chosen = negotiate(accept, offers)
-    if chosen is None:
-        return None
-    return by_type[ALIASES.get(chosen, chosen)]
+    return Reply(status, TEXT, message.encode("utf-8") + b"\n")
 
 
 def _checked(
@@ -284,18 +211,17 @@ def answer(store: ox.Store, request: Request, public: list[ox.NamedNode] | None 
         return _text(400, f"malformed query: {error}")
     except (ValueError, OSError, RuntimeError) as error:
         return _text(400, f"query refused: {error}")
-    formats: tuple[ox.QueryResultsFormat, ...] | tuple[ox.RdfFormat, ...]
-    if isinstance(result, ox.QueryTriples):
-        formats, kind = RDF_FORMATS, "CONSTRUCT/DESCRIBE"
-    else:
-        formats, kind = RESULT_FORMATS, "SELECT/ASK"
-    chosen = _pick(request.accept, formats)
+    graph = isinstance(result, ox.QueryTriples)
+    formats = RDF_FORMATS if graph else RESULT_FORMATS
+    chosen = pick(request.accept, formats)
     if chosen is None:
-        offered = ", ".join(f.media_type.split(";")[0] for f in formats)
+        offered = ", ".join(bare(f.media_type) for f in formats)
+        kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
         return _text(406, f"no acceptable format for a {kind} result; offered: {offered}")
+    writer = rdf_format(chosen) if graph else results_format(chosen)
     buffer = _CappedBuffer(request.max_bytes)
     try:
-        result.serialize(buffer, format=chosen)  # type: ignore[arg-type]
+        result.serialize(buffer, format=writer)  # type: ignore[arg-type]
     except _ReplyTooLarge:
         return _text(
             503,
@@ -403,109 +329,3 @@ def serve_requests(connection: Connection, store: ox.Store) -> None:
             connection.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
         except (BrokenPipeError, OSError):
             break
-
-
-@dataclass(frozen=True)
-class WorkerRules:
-    """What every worker may do.
-
-    :param isolate_network: fork the workers in a network namespace of their own, where no
-        connection can be opened (off when SERVICE may call allow-listed endpoints).
-    :param memory_limit: bytes a worker's address space may grow by while it answers
-        (None: no limit).
-    """
-
-    isolate_network: bool = True
-    memory_limit: int | None = None
-
-
-def _fork_worker(
-    channel: socket.socket, store: ox.Store | None, source: StoreSource, rules: WorkerRules
-) -> int:
-    """Fork one worker, send the server its pid and its end of a new socket pair; the pid."""
-    ours, theirs = socket.socketpair()
-    pid = os.fork()
-    if pid == 0:  # the worker
-        _name_process(WORKER_NAME)
-        channel.close()
-        ours.close()
-        try:
-            own = store if store is not None else source.open()
-            if rules.memory_limit is not None:
-                limit_memory(rules.memory_limit)
-            serve_requests(Connection(theirs.detach()), own)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(0)
-    theirs.close()
-    socket.send_fds(channel, [pid.to_bytes(8, "big")], [ours.fileno()])
-    ours.close()
-    return pid
-
-
-#: The names ``ps``, ``top`` and the kernel's OOM reports show for the template and the
-#: workers (at most 15 bytes, the kernel's limit).
-TEMPLATE_NAME, WORKER_NAME = "pharmakg-tmpl", "pharmakg-worker"
-
-
-def _name_process(name: str) -> None:
-    """Name this process as the kernel shows it (Linux only; elsewhere nothing happens)."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/comm").write_text(name, encoding="ascii")
-
-
-def _stop(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
-
-
-def template(control: Connection, source: StoreSource, rules: WorkerRules) -> None:
-    """The template process: load the store once, then fork a worker for each request.
-
-    Workers forked from here share the template's in-memory store page by page (copy on
-    write), so N workers hold the data once and a killed worker is replaced in milliseconds,
-    with no reload. An on-disk store is opened by each worker after the fork (a RocksDB
-    handle and its threads do not survive one), so the template holds none.
-
-    First, while it has one thread, the template leaves the network if ``rules`` say so
-    (:func:`~pharmakg.serve.sandbox.isolate_network`); its first message, ``ready``, is
-    followed by a line that says why the workers can still reach the network (empty: they
-    cannot, or were not asked not to).
-
-    The server then writes 9-byte messages on ``control``: ``F`` (fork a worker: the answer is its
-    pid, with its socket as an SCM_RIGHTS file descriptor) or ``K`` and a pid (kill that
-    worker, SIGKILL, and reap it). At EOF every worker is killed and the template exits.
-    """
-    _name_process(TEMPLATE_NAME)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    not_isolated = isolate_network() if rules.isolate_network else None
-    store = source.open() if source.kind == "memory" else None
-    channel = socket.socket(fileno=os.dup(control.fileno()))
-    control.close()
-    channel.sendall(b"ready\n" + (not_isolated or "").encode("utf-8", "replace")[:1000])
-    children: set[int] = set()
-    while len(message := _receive(channel, 9)) == 9:
-        if message[:1] == b"F":
-            children.add(_fork_worker(channel, store, source, rules))
-        elif message[:1] == b"K":
-            pid = int.from_bytes(message[1:], "big")
-            if pid in children:
-                children.discard(pid)
-                _stop(pid)
-    for pid in children:
-        _stop(pid)
-    os._exit(0)
-
-
-def _receive(channel: socket.socket, size: int) -> bytes:
-    """``size`` bytes from ``channel``, or fewer at EOF."""
-    data = b""
-    while len(data) < size:
-        part = channel.recv(size - len(data))
-        if not part:
-            break
-        data += part
-    return data

@@ -115,6 +115,17 @@ class OxigraphStore:
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
         return cls(store)
 
+    @classmethod
+    def from_quads(cls, path: str | Path) -> OxigraphStore:
+        """A new in-memory store of the N-Quads file ``path`` (:meth:`write_quads`), all graphs."""
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def write_quads(self, path: str | Path) -> None:
+        """Write every quad of every graph (:data:`LITERALS` too) to ``path``, as N-Quads."""
+        self.store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+
     @property
     def in_memory(self) -> bool:
         """Whether the store is held in memory (not a directory on disk)."""
