@@ -180,13 +180,18 @@ def mechanism_graph(kg: LoadedGraph, *, drug: str | None = None) -> nx.MultiDiGr
     return graph
 
 
-def _seeds(kg: LoadedGraph, drug: str) -> list[str]:
-    """Where the walk starts: the drug, its mechanisms, the subjects of its curated links."""
+def _seeds(kg: LoadedGraph, drug: str) -> tuple[list[str], set[str]]:
+    """Where the walk starts, and the drug's own curated records.
+
+    The walk starts at the drug, its mechanisms and the subjects of its curated links.
+    """
     store = kg.store
     bound = {"drug": URIRef(drug)}
     mechanisms = store.query(resources.internal_query(_DRUG_MECHANISMS), bound).column("mechanism")
-    links = store.query(resources.internal_query(_CURATED_LINKS), bound).column("subject")
-    return list(dict.fromkeys([drug, *sorted(map(str, mechanisms)), *sorted(map(str, links))]))
+    links = store.query(resources.internal_query(_CURATED_LINKS), bound)
+    subjects = [str(row[5]) for row in links.rows]
+    own = {record_text(row[3], row[4], row[1]) for row in links.rows}
+    return list(dict.fromkeys([drug, *sorted(map(str, mechanisms)), *sorted(subjects)])), own
 
 
 def _claims_of(kg: LoadedGraph, node: str) -> dict[tuple[str, str], dict[str, set[str]]]:
@@ -231,11 +236,16 @@ def _edges_from(kg: LoadedGraph, node: str) -> list[dict[str, Node | None]]:
 
 
 def _drug_graph(kg: LoadedGraph, drug: str) -> nx.MultiDiGraph[str]:
-    """The part of the mechanism graph ``drug`` reaches, read one node at a time."""
+    """The part of the mechanism graph ``drug`` reaches, read one node at a time.
+
+    A curated edge is the drug's only when one of its records is (a DrugMechDB node such as a
+    kinase is shared by the entries of many drugs, whose links are not this drug's mechanism).
+    """
     store = kg.store
     records_from = resources.internal_query(_RECORDS_FROM)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    queue = deque(_seeds(kg, drug))
+    seeds, own = _seeds(kg, drug)
+    queue = deque(seeds)
     seen = set(queue)
     while queue:
         node = queue.popleft()
@@ -244,12 +254,26 @@ def _drug_graph(kg: LoadedGraph, drug: str) -> nx.MultiDiGraph[str]:
         bound = {"subject": URIRef(node)}
         records = _records_of(store.query(records_from, bound).rows) if curated else {}
         for row in rows:
+            if not _of_the_drug(row, records, own):
+                continue
             _add_row(graph, row, records)
             target = str(row["object"])
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
     return graph
+
+
+def _of_the_drug(
+    row: dict[str, Node | None],
+    records: dict[tuple[str, str, str], tuple[str, ...]],
+    own: set[str],
+) -> bool:
+    """Whether an edge belongs to the drug's part: any edge but a curated one of other records."""
+    if str(row["bases"]).split() != [_CURATED]:
+        return True
+    ends = (str(row["subject"]), str(_curie(row["predicate"])), str(row["object"]))
+    return bool(own & set(records.get(ends, ())))
 
 
 def bases_of(graph: nx.MultiDiGraph[str], node: str) -> tuple[str, ...]:
