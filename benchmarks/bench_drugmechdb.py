@@ -27,7 +27,7 @@ import pyoxigraph
 import yaml
 
 import pharmakg
-from pharmakg.load import default_paths
+from pharmakg._load import default_paths
 from pharmakg.vocab import DEFAULT_BASES
 
 ROOT = Path(__file__).resolve().parent.parent

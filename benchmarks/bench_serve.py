@@ -49,7 +49,7 @@ from urllib.parse import urlencode
 import pyoxigraph
 
 import pharmakg
-from pharmakg.export import export, prepare_release
+from pharmakg._export import export, prepare_release
 from pharmakg.serve.data import StoreSource
 from pharmakg.serve.pool import PoolLimits, WorkerPool
 from pharmakg.serve.worker import Request

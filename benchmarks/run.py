@@ -37,11 +37,11 @@ import shacl
 
 import pharmakg
 from pharmakg import resources
-from pharmakg.export import prepare_release
-from pharmakg.load import LoadedGraph, default_paths, parse_file
-from pharmakg.query import list_queries, resolve_entity, select
-from pharmakg.validate.sparql import split_sparql
-from pharmakg.visualise import build_pathway, drugs_with_mechanism
+from pharmakg._export import prepare_release
+from pharmakg._load import LoadedGraph, default_paths, parse_file
+from pharmakg._query import list_queries, resolve_entity, select
+from pharmakg._validate.sparql import split_sparql
+from pharmakg._visualise import build_pathway, drugs_with_mechanism
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
@@ -311,7 +311,7 @@ def bench_release(kg: LoadedGraph, size: int, small: bool, once: int, table: Tab
     serialising the graph it has already parsed (so it does not even prepare anything).
     """
     release_of = prepare_release
-    exporter = importlib.import_module("pharmakg.export")
+    exporter = importlib.import_module("pharmakg._export")
     release = release_of(kg)  # warm: the first call imports the writers
     table.add(
         size,

@@ -18,8 +18,8 @@ from rdflib.namespace import OWL
 
 import pharmakg
 from pharmakg import vocab
-from pharmakg.build import build_release
-from pharmakg.export import (
+from pharmakg._build import build_release
+from pharmakg._export import (
     DEFAULT_BASE,
     ExportOptions,
     export,
@@ -27,13 +27,12 @@ from pharmakg.export import (
     prepare_release,
     release_formats,
 )
-from pharmakg.load import load_graph
+from pharmakg._load import load_graph
 from pharmakg.store.local import OxigraphStore
 
 SRC = Path(pharmakg.__file__).parent
 
-# pharmakg.build is the public function; the module is reached through sys.modules.
-build_module = importlib.import_module("pharmakg.build")
+build_module = importlib.import_module("pharmakg._build")
 _DAY = __import__("datetime").date(2026, 1, 2)
 OTHER_BASE = "https://example.org/kg/"
 
@@ -267,8 +266,8 @@ def test_a_build_crosses_between_rdflib_and_pyoxigraph_where_a_library_needs_it(
     )
     assert build_release(tmp_path / "dist").conforms
     assert sorted(crossings) == [
-        ("dump", "export/release.py"),  # the release's canonical graphs, read by pyoxigraph
-        ("dump", "load.py"),  # the one rdflib view (pyshacl validates it, HermiT reads it)
-        ("rdflib parse", "load.py"),  # the same view
-        ("rdflib serialize", "reason.py"),  # HermiT's input, for owlready2
+        ("dump", "_export/release.py"),  # the release's canonical graphs, read by pyoxigraph
+        ("dump", "_load.py"),  # the one rdflib view (pyshacl validates it, HermiT reads it)
+        ("rdflib parse", "_load.py"),  # the same view
+        ("rdflib serialize", "_reason.py"),  # HermiT's input, for owlready2
     ]

@@ -31,15 +31,14 @@ from pharmakg.errors import UnknownFormatError, UnsafeInputError
 from pharmakg.formats import Kind, find
 from pharmakg.vocab import check_curie, compress
 
-# pharmakg.export is the public function; the module is reached through sys.modules.
-ex = importlib.import_module("pharmakg.export")
-EXJSONLD = importlib.import_module("pharmakg.export.jsonld")
-EXRELEASE = importlib.import_module("pharmakg.export.release")
-EXDATASET = importlib.import_module("pharmakg.export.dataset")
-VIS = importlib.import_module("pharmakg.visualise")
+ex = importlib.import_module("pharmakg._export")
+EXJSONLD = importlib.import_module("pharmakg._export.jsonld")
+EXRELEASE = importlib.import_module("pharmakg._export.release")
+EXDATASET = importlib.import_module("pharmakg._export.dataset")
+VIS = importlib.import_module("pharmakg._visualise")
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "https://w3id.org/pharmakg/ontology/"
-OWN_EDGE_COLUMNS = importlib.import_module("pharmakg.export.kgx").OWN_EDGE_COLUMNS
+OWN_EDGE_COLUMNS = importlib.import_module("pharmakg._export.kgx").OWN_EDGE_COLUMNS
 BIOLINK = json.loads((ROOT / "tests" / "data" / "biolink-4.4.4.json").read_text())
 OTHER_BASE = "https://example.org/kg/"
 SINGLE = {
@@ -282,7 +281,7 @@ def test_framed_drug_document(
 @pytest.mark.slow
 def test_release_bytes_are_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = (
-        "import sys, importlib, pharmakg; ex = importlib.import_module('pharmakg.export'); "
+        "import sys, importlib, pharmakg; ex = importlib.import_module('pharmakg._export'); "
         "kg = pharmakg.load(); "
         "ex.write_release_files(ex.prepare_release(kg, report=pharmakg.validate(kg)), sys.argv[1])"
     )
@@ -674,8 +673,8 @@ def _expected_release_tree(kg: pharmakg.KnowledgeGraph) -> set[str]:
 
 
 def test_build_writes_every_export_with_the_options(fixtures: Path, tmp_path: Path) -> None:
-    from pharmakg.build import build_release
-    from pharmakg.load import load_graph
+    from pharmakg._build import build_release
+    from pharmakg._load import load_graph
 
     kg = load_graph(fixtures / "ontology.ttl", fixtures / "good.ttl")
     options = ex.ExportOptions(
@@ -734,7 +733,7 @@ def test_graphml_and_node_link_are_release_formats(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- the release at scale
 
-EXCANONICAL = importlib.import_module("pharmakg.export.canonical")
+EXCANONICAL = importlib.import_module("pharmakg._export.canonical")
 _SMALL_DRUGMECHDB = ROOT / "tests" / "data" / "drugmechdb" / "indication_paths.yaml"
 
 

@@ -26,12 +26,12 @@ from rdflib.namespace import SH
 
 import pharmakg
 from pharmakg import vocab
+from pharmakg._load import default_paths
 from pharmakg.cli import main
 from pharmakg.errors import ParseError
 from pharmakg.importers import DrugMechDBImport, ProblemKind, import_drugmechdb, terms_file
 from pharmakg.importers.drugmechdb import mapping_file, read_mapping
 from pharmakg.importers.drugmechdb.terms import PKG, PKR
-from pharmakg.load import default_paths
 
 #: The tests that read DrugMechDB's whole file (a large third-party file): make test-slow, CI.
 #: The three-entry copy in tests/data/drugmechdb/ runs in make test.

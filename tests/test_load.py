@@ -11,8 +11,8 @@ import pytest
 from rdflib.compare import isomorphic
 
 import pharmakg
+from pharmakg._load import MAX_XML_DEPTH, load_graph
 from pharmakg.errors import InputError, ParseError, UnknownFormatError, UnsafeInputError
-from pharmakg.load import MAX_XML_DEPTH, load_graph
 
 RDF_NS = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
 

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 import pharmakg
 from counts import indications
 from pharmakg import paths
+from pharmakg._load import default_paths
+from pharmakg._visualise import build_pathway, drugs_with_mechanism, pathway
 from pharmakg.cli import main
 from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
-from pharmakg.load import default_paths
 from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph, with_bases
 from pharmakg.paths import MechanismPath, mechanism_paths
-from pharmakg.visualise import build_pathway, drugs_with_mechanism, pathway
 
 FDA_APPROVED = {
     "anogenital-warts": "external genital and perianal warts",

@@ -19,6 +19,8 @@ from rdflib.namespace import XSD
 
 import pharmakg
 from pharmakg import resources, vocab
+from pharmakg._load import LoadedGraph
+from pharmakg._query import list_queries, parse_assignments, parse_header, resolve_entity
 from pharmakg.errors import (
     AmbiguousEntityError,
     InvalidParameterError,
@@ -28,9 +30,7 @@ from pharmakg.errors import (
     UnknownParameterError,
     UnknownQueryError,
 )
-from pharmakg.load import LoadedGraph
 from pharmakg.model import QueryResult
-from pharmakg.query import list_queries, parse_assignments, parse_header, resolve_entity
 from pharmakg.store import ENGINES, open_store
 
 QUERIES = Path(__file__).parent / "fixtures_infra" / "queries"
@@ -369,7 +369,7 @@ def test_a_label_is_looked_up_bound_before_every_label_is_read(
         '<http://www.w3.org/2000/01/rdf-schema#label> "TLR-7 agonist"@en .\n'
     )
     kg = pharmakg.load(fixtures / "good.ttl", extra)
-    query_module = importlib.import_module("pharmakg.query")  # pharmakg.query is the function
+    query_module = importlib.import_module("pharmakg._query")
     scans: list[str] = []
     index = query_module._label_index
 
@@ -401,7 +401,7 @@ def test_a_label_is_looked_up_bound_before_every_label_is_read(
     ],
 )
 def test_an_unknown_name_suggests_the_closest_labels(typed: str, first: str) -> None:
-    from pharmakg.query import resolve_entity
+    from pharmakg._query import resolve_entity
 
     with pytest.raises(UnknownEntityError) as caught:
         resolve_entity(pharmakg.load(), typed)

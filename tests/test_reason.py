@@ -14,10 +14,10 @@ from rdflib.compare import isomorphic
 import pharmakg
 from counts import INFERRED_TRIPLES, INFERRED_VALUES, indications
 from pharmakg import vocab
+from pharmakg._load import default_paths
+from pharmakg._reason import reason
 from pharmakg.cli import main
 from pharmakg.errors import InconsistentGraphError, JavaNotFoundError
-from pharmakg.load import default_paths
-from pharmakg.reason import reason
 from pharmakg.resources import ontology_file
 
 INCONSISTENT = Path(__file__).parent / "data" / "inconsistent"

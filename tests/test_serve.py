@@ -37,8 +37,8 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import pharmakg
+from pharmakg._export import DEFAULT_BASE, ExportOptions, Release, export, prepare_release
 from pharmakg.errors import InputError
-from pharmakg.export import DEFAULT_BASE, ExportOptions, Release, export, prepare_release
 from pharmakg.rebase import rebase_query
 from pharmakg.serve import data as serve_data
 from pharmakg.serve.data import StoreSource, _store_source, store_bytes

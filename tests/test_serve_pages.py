@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 import pharmakg
+from pharmakg._export import DEFAULT_BASE
 from pharmakg.cli import main
-from pharmakg.export import DEFAULT_BASE
 from pharmakg.resources import graph_files
 from pharmakg.serve.describe import PAGE_SIZE
 from pharmakg.store.local import LITERALS

@@ -27,10 +27,10 @@ from rdflib.compare import isomorphic
 
 import pharmakg
 from conftest import GRAPHS, ROOT, SYNTHETIC
+from pharmakg._query import list_queries
+from pharmakg._query import query as execute
 from pharmakg.errors import InputError, QueryTimeoutError, ServiceRefusedError, StoreError
 from pharmakg.model import GraphResult, QueryResult
-from pharmakg.query import list_queries
-from pharmakg.query import query as execute
 from pharmakg.store import LoadableStore, OxigraphStore, SparqlStore, Store, answer, connect
 from pharmakg.store.local import DERIVED_INTEGER_TYPES
 

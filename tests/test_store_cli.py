@@ -16,9 +16,9 @@ from rdflib.compare import isomorphic
 
 import pharmakg
 from conftest import GRAPHS, ROOT, SYNTHETIC
+from pharmakg._export import prepare_release
+from pharmakg._load import default_paths
 from pharmakg.cli import main
-from pharmakg.export import prepare_release
-from pharmakg.load import default_paths
 from pharmakg.store import SparqlStore
 from pharmakg.vocab import expand_curie
 from test_store import server as server

@@ -19,13 +19,13 @@ from rdflib.term import Node
 import pharmakg
 from conftest import DATA, GRAPHS, ROOT, SYNTHETIC
 from pharmakg import resources, vocab
+from pharmakg._load import parse_file
+from pharmakg._validate import KNOWN_CURIE, KNOWN_PREFIX, check_prefix_declarations
+from pharmakg._validate.shapes import prologue as _prologue
+from pharmakg._validate.targets import targets_on_store as _targets_on_store
+from pharmakg._validate.targets import with_target_nodes as _with_target_nodes
 from pharmakg.errors import ShapesError
-from pharmakg.load import parse_file
 from pharmakg.model import Severity
-from pharmakg.validate import KNOWN_CURIE, KNOWN_PREFIX, check_prefix_declarations
-from pharmakg.validate.shapes import prologue as _prologue
-from pharmakg.validate.targets import targets_on_store as _targets_on_store
-from pharmakg.validate.targets import with_target_nodes as _with_target_nodes
 
 DRUGMECHDB_FIXTURE = DATA / "drugmechdb" / "indication_paths.yaml"
 

@@ -16,8 +16,8 @@ import pytest
 
 import pharmakg
 from conftest import DATA, GRAPHS, ROOT, SYNTHETIC
+from pharmakg._validate import FAST_ABOVE, choose_engine, validate_graph
 from pharmakg.errors import InputError
-from pharmakg.validate import FAST_ABOVE, choose_engine, validate_graph
 
 #: pyshacl on every fixture and a generated graph: about 40 s on 2 cores, so `make test-slow`
 #: (and CI) runs these.

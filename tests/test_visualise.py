@@ -26,13 +26,10 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 
 import pharmakg
-from pharmakg.build import build_release
-from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
-from pharmakg.formats import Kind, find, of_kind
-from pharmakg.load import default_paths
-from pharmakg.mechanism import mechanism_graph
-from pharmakg.query import select
-from pharmakg.visualise import (
+from pharmakg._build import build_release
+from pharmakg._load import default_paths
+from pharmakg._query import select
+from pharmakg._visualise import (
     BASIS_STYLES,
     CATEGORY_STYLES,
     DEFAULT_BASES,
@@ -48,9 +45,12 @@ from pharmakg.visualise import (
     to_png,
     to_svg,
 )
-from pharmakg.visualise.fonts import font_file
-from pharmakg.visualise.geometry import Layout
-from pharmakg.visualise.pathway import resolver_url
+from pharmakg._visualise.fonts import font_file
+from pharmakg._visualise.geometry import Layout
+from pharmakg._visualise.pathway import resolver_url
+from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
+from pharmakg.formats import Kind, find, of_kind
+from pharmakg.mechanism import mechanism_graph
 
 DRUG = "https://w3id.org/pharmakg/resource/imiquimod"
 ROOT = Path(__file__).resolve().parents[1]

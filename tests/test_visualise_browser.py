@@ -25,10 +25,10 @@ import networkx as nx
 import pytest
 
 import pharmakg
+from pharmakg._visualise import build_pathway, layout_pathway, resolver_url, to_html
+from pharmakg._visualise.fonts import LABEL_FONT
+from pharmakg._visualise.geometry import Box
 from pharmakg.mechanism import mechanism_graph
-from pharmakg.visualise import build_pathway, layout_pathway, resolver_url, to_html
-from pharmakg.visualise.fonts import LABEL_FONT
-from pharmakg.visualise.geometry import Box
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -17,11 +17,15 @@ This module is the public face only: each name comes from the stage that owns it
 
 from __future__ import annotations
 
-from .build import build_release as build
+from ._build import build_release as build
+from ._export import ExportOptions, ExportOutput, write_export
+from ._export.graph import export_graph as export
+from ._export.publish import publish
+from ._query import list_queries, query, with_bases
+from ._reason import ReasoningResult, reason, with_inferences
+from ._validate import validate_graph as validate
+from ._visualise import Pathway, visualise
 from .errors import PharmakgError
-from .export import ExportOptions, ExportOutput, write_export
-from .export.graph import export_graph as export
-from .export.publish import publish
 from .formats import Format
 from .importers import DrugMechDBImport, ImportReport
 from .importers.entry import import_drugmechdb
@@ -37,12 +41,8 @@ from .model import (
     ValidationResult,
 )
 from .paths import PathsResult, mechanism_paths
-from .query import list_queries, query, with_bases
-from .reason import ReasoningResult, reason, with_inferences
 from .serve import ServeOptions
 from .serve import serve as serve_endpoint
-from .validate import validate_graph as validate
-from .visualise import Pathway, visualise
 
 __all__ = [
     "BuildResult",

@@ -26,18 +26,18 @@ import click
 import pharmakg
 from pharmakg import GraphResult, PharmakgError, ServeOptions
 from pharmakg import serve_endpoint as serve
+from pharmakg._export import DEFAULT_BASE, parse_date
+from pharmakg._load import default_paths
+from pharmakg._query import parse_assignments, parse_bases
+from pharmakg._validate import ENGINES as SHACL_ENGINES
+from pharmakg._validate import IllTypedLiteralLog
+from pharmakg._visualise import DEFAULT_MAX_NODES
 from pharmakg.errors import QueryTimeoutError, UnknownFormatError
-from pharmakg.export import DEFAULT_BASE, parse_date
 from pharmakg.formats import Kind, choices, find, for_path
-from pharmakg.load import default_paths
 from pharmakg.mechanism import graph_stats, mechanism_graph
 from pharmakg.paths import MAX_HOPS
-from pharmakg.query import parse_assignments, parse_bases
 from pharmakg.resources import write_bytes_atomic, write_text_atomic
 from pharmakg.store import ENGINES as QUERY_ENGINES
-from pharmakg.validate import ENGINES as SHACL_ENGINES
-from pharmakg.validate import IllTypedLiteralLog
-from pharmakg.visualise import DEFAULT_MAX_NODES
 from pharmakg.vocab import BASES, DEFAULT_BASES
 
 __all__ = ["main"]

@@ -1,6 +1,6 @@
 """The knowledge graph users hold: the loaded data with the stages as methods.
 
-:class:`KnowledgeGraph` is :class:`~pharmakg.load.LoadedGraph` (the store and the files it came
+:class:`KnowledgeGraph` is :class:`~pharmakg._load.LoadedGraph` (the store and the files it came
 from) with ``query``, ``validate`` and ``reason`` as methods; :func:`load` makes one.
 """
 
@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .load import LoadedGraph, load_graph, open_graph
+from ._load import LoadedGraph, load_graph, open_graph
+from ._query import query
+from ._reason import ReasoningResult, reason
+from ._validate import validate_graph
 from .model import GraphResult, QueryResult, ValidationReport
-from .query import query
-from .reason import ReasoningResult, reason
-from .validate import validate_graph
 
 __all__ = ["KnowledgeGraph", "load"]
 

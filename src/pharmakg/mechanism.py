@@ -13,7 +13,7 @@ such as ``"site: application site"`` or ``"emphasis: primarily"``; empty when no
 
 The edges come from the named query ``mechanism-edges`` (every triple whose predicate is a
 sub-property of ``pkg:mechanismRelation``), so the graph, the SPARQL answers, the paths
-(:mod:`pharmakg.paths`) and the pictures (:mod:`pharmakg.visualise`) all show the same
+(:mod:`pharmakg.paths`) and the pictures (:mod:`pharmakg._visualise`) all show the same
 statements. :func:`with_bases` keeps the edges of some bases only (by default, paths and
 pictures show the stated and interpreted ones). :func:`graph_stats` counts it;
 :func:`graphml_text` and :func:`node_link_text` write it for Cytoscape desktop, Gephi and D3.
@@ -32,10 +32,10 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from . import resources, vocab
+from ._load import LoadedGraph
+from ._query import select
 from .errors import InvalidParameterError
 from .formats import Format, Kind, find
-from .load import LoadedGraph
-from .query import select
 from .vocab import compress, shorten
 
 __all__ = [

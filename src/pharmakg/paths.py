@@ -37,9 +37,10 @@ import networkx as nx
 from rdflib import URIRef
 
 from . import resources
+from ._load import LoadedGraph
+from ._query import resolve_entity, select
 from .errors import UnknownEntityError
 from .formats import Format, Kind, find
-from .load import LoadedGraph
 from .mechanism import (
     DEFAULT_BASES,
     PathNode,
@@ -49,7 +50,6 @@ from .mechanism import (
     record_text,
     with_bases,
 )
-from .query import resolve_entity, select
 from .vocab import compress, shorten
 
 __all__ = [

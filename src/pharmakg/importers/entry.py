@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..load import LoadedGraph, load_graph
+from .._load import LoadedGraph, load_graph
 from .drugmechdb import DrugMechDBImport
 from .drugmechdb import import_drugmechdb as _import_drugmechdb
 

@@ -4,8 +4,8 @@ With ``--store DIR`` the server reads what ``pharmakg load FILE... --store DIR``
 :class:`pharmakg.store.OxigraphStore`, as every command does: by default its quads are copied
 once, at start-up, into an N-Quads file that the query workers load in memory; a large store
 (or ``--store-on-disk``) is answered on its RocksDB files. Otherwise the graphs are loaded
-(:func:`pharmakg.load.load_graph`), prepared as a release under the served base
-(:func:`pharmakg.export.prepare_release`) and written as N-Quads for the workers, and the
+(:func:`pharmakg._load.load_graph`), prepared as a release under the served base
+(:func:`pharmakg._export.prepare_release`) and written as N-Quads for the workers, and the
 graph itself is kept for the pathway pictures.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..export import ExportOptions, export, prepare_release
-from ..load import LoadedGraph, load_graph
-from ..reason import consistent_inferences
+from .._export import ExportOptions, export, prepare_release
+from .._load import LoadedGraph, load_graph
+from .._reason import consistent_inferences
 from ..store.local import LITERALS, OxigraphStore
 from .options import ServeOptions
 

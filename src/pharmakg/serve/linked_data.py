@@ -6,7 +6,7 @@ format (``?format=`` or ``Accept``), read and written in a worker of the light l
 ``/.well-known/void`` are the dataset's VoID/DCAT description, and ``<base>sparql-examples/NAME``
 a named query (:mod:`~pharmakg.serve.service`).
 
-``GET /_pathway/PATH`` is a drug's pathway picture (:mod:`pharmakg.visualise`), drawn from the
+``GET /_pathway/PATH`` is a drug's pathway picture (:mod:`pharmakg._visualise`), drawn from the
 graph held in memory, which is in the default base: its IRIs and links are moved under the
 served base (:func:`pharmakg.rebase.rebase_model`), as the pictures of a rebased release are.
 """
@@ -19,9 +19,9 @@ import re
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 
+from .._visualise import build_pathway, render
 from ..errors import InputError, UnknownEntityError
 from ..rebase import DEFAULT_BASE, rebase_model
-from ..visualise import build_pathway, render
 from .describe import PageRequest
 from .pool import Lane
 from .protocol import GRAPH_FORMATS, HTML, PAGE_FORMATS, negotiate

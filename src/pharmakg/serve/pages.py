@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..visualise import resolver_url
+from .._visualise import resolver_url
 
 __all__ = ["Neighbourhood", "entity_page", "example_page", "query_page"]
 

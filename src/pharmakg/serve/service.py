@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 
-from ..query import list_queries
+from .._query import list_queries
 from ..rebase import rebase_query
 from ..store.text import query_form
 from .pages import example_page, query_page

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 
-from ..load import LoadedGraph
+from .._load import LoadedGraph
 from ..rebase import rebase_prefixes
 from ..vocab import PKG_URI, PKGSH_URI, PKR_URI
 from .describe import PageRequest

@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ... import resources, vocab
+from ..._load import add_file, default_paths
 from ...errors import InputError
 from ...formats import Kind, find, for_path
-from ...load import add_file, default_paths
 from ...store import LoadableStore, connect
 from .report import ImportReport
 from .terms import terms_file

@@ -26,10 +26,10 @@ import networkx as nx
 from rdflib import URIRef
 
 from .. import resources
+from .._load import LoadedGraph
+from .._query import resolve_entity, select
 from ..errors import InvalidCurieError, InvalidParameterError, UnknownEntityError
-from ..load import LoadedGraph
 from ..mechanism import mechanism_graph, no_statements_error
-from ..query import resolve_entity, select
 from ..vocab import compress, expand_curie
 from .stages import EFFECTS_STAGE, STAGES, stage_of
 from .styles import BASIS_STYLES, CATEGORY_STYLES, NEGATED_STYLE, BasisStyle, CategoryStyle

@@ -50,6 +50,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from . import resources, vocab
+from ._load import LoadedGraph
 from .errors import (
     AmbiguousEntityError,
     InputError,
@@ -62,7 +63,6 @@ from .errors import (
     UnknownPrefixError,
     UnknownQueryError,
 )
-from .load import LoadedGraph
 from .model import GraphResult, QueryInfo, QueryParam, QueryResult
 from .store import answer, without_triples
 
@@ -334,7 +334,7 @@ def query(
     :class:`~pharmakg.model.GraphResult`.
 
     :param inferred: ask the asserted triples plus those HermiT infers
-        (:func:`~pharmakg.reason.with_inferences`); by default only the asserted ones.
+        (:func:`~pharmakg._reason.with_inferences`); by default only the asserted ones.
     :param basis: ask only the plain triples that claims of these bases back (``"stated"``,
         ``"interpreted"``, ``"curated"``, ``"inferred"``; a comma-separated string or names);
         by default every triple loaded (:func:`with_bases`).
@@ -348,7 +348,7 @@ def query(
     :raises InconsistentGraphError: ``inferred`` and the graph is inconsistent.
     """
     if inferred:
-        from .reason import with_inferences  # the reasoner needs the query stage: no cycle
+        from ._reason import with_inferences  # the reasoner needs the query stage: no cycle
 
         kg = with_inferences(kg)
     if basis is not None:

@@ -4,7 +4,7 @@ Canonical blank nodes, the named-graph split, the rebasing rule and the counts o
 description are each one pass over the triples.
 
 A release of a million triples is prepared here and written by pyoxigraph's serialisers; the
-rdflib graphs of :class:`~pharmakg.export.Release` are views made only for the exporters that
+rdflib graphs of :class:`~pharmakg._export.Release` are views made only for the exporters that
 need rdflib (KGX, the framed documents, schema.org), so a release that is only written as
 Turtle, N-Triples, N-Quads, TriG or RDF/XML never builds one.
 """
@@ -52,7 +52,7 @@ def _pkg(local: str) -> ox.NamedNode:
 
 
 def release_literal(term: OxTerm) -> OxTerm:
-    """``"3"^^xsd:decimal`` spelt ``"3.0"`` (see :func:`pharmakg.export.release.release_term`)."""
+    """``"3"^^xsd:decimal`` spelt ``"3.0"`` (see :func:`pharmakg._export.release.release_term`)."""
     if isinstance(term, ox.Literal) and term.datatype == _DECIMAL:
         text = term.value
         if not any(c in text for c in ".eE"):

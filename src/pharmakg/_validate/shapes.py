@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SH
 from rdflib.term import Node
 
-from ..load import parse_file
+from .._load import parse_file
 from .prebinding import read_select
 
 __all__ = [

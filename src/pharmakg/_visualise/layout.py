@@ -13,7 +13,7 @@ This is the Sugiyama scheme with label dummies, as ELK's layered algorithm does 
    label, and no label overlaps another.
 
 Text is measured with the metrics of the pictures' font (:mod:`.fonts`). The result is a
-:class:`~pharmakg.visualise.geometry.Layout`.
+:class:`~pharmakg._visualise.geometry.Layout`.
 """
 
 from __future__ import annotations

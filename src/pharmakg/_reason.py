@@ -40,8 +40,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from . import resources, vocab
+from ._load import LoadedGraph, parse_file
 from .errors import InconsistentGraphError, JavaNotFoundError, ReasonerError
-from .load import LoadedGraph, parse_file
 from .store import with_triples
 
 if TYPE_CHECKING:

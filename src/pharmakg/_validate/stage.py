@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .. import resources
-from ..load import LoadedGraph, load_graph, parse_file
+from .._load import LoadedGraph, load_graph, parse_file
 from ..model import Severity, ValidationReport, ValidationResult
 from .checks import run_project_checks
 from .engines import choose_engine, engine_notes, shacl_results

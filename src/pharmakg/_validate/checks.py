@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .. import vocab
-from ..load import LoadedGraph
+from .._load import LoadedGraph
 from ..model import Severity, ValidationResult
 from ..store import Store
 from .report import store_label

@@ -2,7 +2,7 @@
 
 Every file a release holds, from the RDF serialisations to the pictures and the validation
 report, is made here, by one exporter per :attr:`~pharmakg.formats.Kind.RELEASE` format, from
-one :class:`~pharmakg.export.release.Release`. An exporter returns ``{relative path: bytes}``
+one :class:`~pharmakg._export.release.Release`. An exporter returns ``{relative path: bytes}``
 (relative to the format's folder); :func:`write_export` and :func:`write_release_files` write
 them through a temporary file and a rename.
 """
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from .. import mechanism, resources, visualise
+from .. import _visualise as visualise
+from .. import mechanism, resources
+from .._load import LoadedGraph
 from ..errors import InputError
 from ..formats import Format, Kind, find, of_kind
-from ..load import LoadedGraph
 from ..rebase import rebase_model
 from .dataset import schema_org
 from .jsonld import context_document, dump, framed

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from rdflib import Graph
 
+from .._load import LoadedGraph
+from .._reason import consistent_inferences
+from .._validate import validate_graph
 from ..formats import Format, Kind, find
-from ..load import LoadedGraph
-from ..reason import consistent_inferences
-from ..validate import validate_graph
 from .registry import HOLDS_INFERENCES, HOLDS_REPORT, ExportOutput, export
 from .release import ExportOptions, prepare_release
 
@@ -28,7 +28,7 @@ def export_graph(
     """Export ``kg`` in one release format ``fmt``; nothing is written.
 
     ``fmt`` is a name, alias, suffix or media type (``turtle``, ``ttl``, ``text/turtle``).
-    Write the result with :func:`~pharmakg.export.write_export`.
+    Write the result with :func:`~pharmakg._export.write_export`.
 
     :param inferred: the reasoner's triples, if already known (otherwise HermiT is run for the
         formats that hold them).

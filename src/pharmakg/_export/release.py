@@ -22,7 +22,7 @@ a rebased release names the new base only.
 * the default graph holds the dataset description (VoID + DCAT).
 
 **Determinism**: blank nodes are relabelled canonically (pyoxigraph's canonicalisation,
-:func:`pharmakg.export.canonical.canonical_triples`) and every graph is kept in sorted triple
+:func:`pharmakg._export.canonical.canonical_triples`) and every graph is kept in sorted triple
 order (their N-Triples spelling), which the writers keep, so the same input gives the same
 bytes. The creation date comes from ``created``, else ``SOURCE_DATE_EPOCH``, else the newest
 ``dcterms:modified`` of a monograph, else the ontology's ``dcterms:created``; never from the
@@ -30,7 +30,7 @@ clock, and never from a built-in default: with none of them, preparing the relea
 says what to pass.
 
 **Scale**: the release is prepared and written as pyoxigraph triples, each step one pass over
-them (:mod:`pharmakg.export.canonical`); the rdflib graphs of a :class:`Release` are views,
+them (:mod:`pharmakg._export.canonical`); the rdflib graphs of a :class:`Release` are views,
 made only for the exporters that need rdflib.
 """
 
@@ -48,8 +48,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 from rdflib.term import Node
 
 from .. import vocab
+from .._load import LoadedGraph
 from ..errors import InputError
-from ..load import LoadedGraph
 from ..model import ValidationReport
 from ..rebase import DEFAULT_BASE, Rebaser, norm_base, rebase, rebase_iri, rebase_term
 from ..vocab import PKG

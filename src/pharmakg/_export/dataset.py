@@ -1,6 +1,6 @@
 """The dataset description: VoID + DCAT (``void.ttl``, and the default graph) and schema.org.
 
-Computed on the canonical graphs (:mod:`pharmakg.export.release`); the counts are those of
+Computed on the canonical graphs (:mod:`pharmakg._export.release`); the counts are those of
 the data (asserted + provenance), not of the description or of the inferences. One
 ``dcat:distribution`` is listed per release file of the format registry.
 """
@@ -127,7 +127,7 @@ def describe(
 ) -> Graph:
     """The canonical VoID + DCAT description of the data and its named graphs.
 
-    :param summary: the data's counts and facts (:func:`~pharmakg.export.canonical.summarise`).
+    :param summary: the data's counts and facts (:func:`~pharmakg._export.canonical.summarise`).
     :param named: each named graph's triple count, by name.
     """
     out = Graph()

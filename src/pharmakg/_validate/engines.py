@@ -28,8 +28,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 
 from .. import vocab
+from .._load import LoadedGraph, parse_file
 from ..errors import InputError, MissingToolError, ShapesError
-from ..load import LoadedGraph, parse_file
 from ..model import ValidationResult
 from ..store import OxigraphStore, Store
 from .report import ROOT_SHAPE, report_results, store_label
@@ -63,7 +63,7 @@ _HAS_ONTOLOGY = (
 def choose_engine(engine: str, triples: int, blockers: Sequence[str] = ()) -> str:
     """The engine ``auto`` means for a graph of ``triples`` triples (others stay as they are).
 
-    ``blockers`` (from :func:`~pharmakg.validate.shapes.fast_blockers`) are shape features
+    ``blockers`` (from :func:`~pharmakg._validate.shapes.fast_blockers`) are shape features
     the fast path does not run as SHACL says: ``auto`` then picks pyshacl, and ``fast`` is
     refused.
 

@@ -1,7 +1,7 @@
 """Stage: the release pipeline, load → validate → reason → export, written atomically.
 
-Every file of the release goes through the one export registry (:mod:`pharmakg.export`),
-fed by one :class:`~pharmakg.export.Release` that holds the validation report and the
+Every file of the release goes through the one export registry (:mod:`pharmakg._export`),
+fed by one :class:`~pharmakg._export.Release` that holds the validation report and the
 reasoner's triples, so a ``--base-iri`` reaches every file.
 
 Everything is written into a temporary directory next to ``out_dir`` and then swapped in by
@@ -20,12 +20,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .export import ExportOptions, prepare_release, write_release_files
-from .load import LoadedGraph, load_graph
+from ._export import ExportOptions, prepare_release, write_release_files
+from ._load import LoadedGraph, load_graph
+from ._reason import ReasoningResult, reason
+from ._validate import validate_graph
 from .model import BuildResult
-from .reason import ReasoningResult, reason
 from .resources import current_umask
-from .validate import validate_graph
 
 __all__ = ["build_release"]
 
@@ -73,7 +73,7 @@ def build_release(
 ) -> BuildResult:
     """Load, validate and, if the graph conforms and is consistent, write a release.
 
-    :param kg: the graph to release (default: :func:`~pharmakg.load.load_graph` of the
+    :param kg: the graph to release (default: :func:`~pharmakg._load.load_graph` of the
         packaged ontology and graphs).
     :param shapes: SHACL shapes (default: the packaged ones); see :func:`validate_graph`.
     :param ontology: the ontology merged for validation (default: the packaged one).

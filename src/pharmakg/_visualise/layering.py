@@ -1,7 +1,7 @@
 """The layering: which column each node, label and dummy stands in, and their order there.
 
 The first two steps of the layered (Sugiyama) layout of :mod:`.layout`. Stages run left to
-right (:data:`~pharmakg.visualise.stages.STAGES`); a stage whose nodes point at each other is
+right (:data:`~pharmakg._visualise.stages.STAGES`); a stage whose nodes point at each other is
 split into sub-columns, so that every edge runs left to right (an edge against the stages is
 laid out reversed and drawn back). Between two node columns lies a label column. Each edge
 becomes a :class:`Chain` of items (:class:`Item`), one per column it passes: its source node, its

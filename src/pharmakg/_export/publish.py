@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .._load import LoadedGraph
 from ..errors import StoreError
-from ..load import LoadedGraph
 from ..model import PublishResult
 from ..store import SPARQL_PREFIX, SparqlStore
 from .rdf import write as write_triples

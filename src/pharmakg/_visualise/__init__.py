@@ -2,22 +2,22 @@
 
 The package follows the picture's making:
 
-:mod:`~pharmakg.visualise.pathway`
+:mod:`~pharmakg._visualise.pathway`
     the drug's part of the mechanism graph, with evidence, approval status and basis;
-:mod:`~pharmakg.visualise.stages`
+:mod:`~pharmakg._visualise.stages`
     the mechanism stages, the picture's columns, and their headings;
-:mod:`~pharmakg.visualise.styles`
+:mod:`~pharmakg._visualise.styles`
     colours and corners per category, line styles per basis, the legends;
-:mod:`~pharmakg.visualise.fonts`
+:mod:`~pharmakg._visualise.fonts`
     the font: its metrics, and the subset each picture embeds;
-:mod:`~pharmakg.visualise.layering`, :mod:`~pharmakg.visualise.layout`
+:mod:`~pharmakg._visualise.layering`, :mod:`~pharmakg._visualise.layout`
     the layered layout, computed once: columns by stage and their order, then positions and
-    edge routes, as a :class:`~pharmakg.visualise.geometry.Layout`;
-:mod:`~pharmakg.visualise.svg`
+    edge routes, as a :class:`~pharmakg._visualise.geometry.Layout`;
+:mod:`~pharmakg._visualise.svg`
     the static SVG, and the PNG rasterised from it by resvg (no outside program);
-:mod:`~pharmakg.visualise.html`
+:mod:`~pharmakg._visualise.html`
     the interactive offline page (cytoscape.js) drawing the same layout;
-:mod:`~pharmakg.visualise.mermaid`
+:mod:`~pharmakg._visualise.mermaid`
     Mermaid ``flowchart LR`` text.
 
 The picture formats are those of :attr:`pharmakg.formats.Kind.PICTURE` (``html``, ``svg``,
@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from .._load import LoadedGraph
 from ..formats import Format, Kind, find
-from ..load import LoadedGraph
 from .geometry import Layout
 from .html import CYTOSCAPE_VERSION, to_html
 from .layout import layout_pathway

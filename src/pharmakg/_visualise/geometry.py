@@ -1,6 +1,6 @@
 """What a layout is: the boxes, routes and headings of a picture, in pixels from the top left.
 
-:func:`~pharmakg.visualise.layout.layout_pathway` computes a :class:`Layout` once; the SVG, the
+:func:`~pharmakg._visualise.layout.layout_pathway` computes a :class:`Layout` once; the SVG, the
 PNG and the HTML page all draw it. A :class:`Route` is a chain of cubic Bézier pieces, written
 as SVG path data or flattened into a polyline for cytoscape.
 """
