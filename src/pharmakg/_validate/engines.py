@@ -9,8 +9,8 @@ never changed. Two engines give the same report:
   Core. Its results are read back through its report graph, so both engines' results go
   through the same conversion (:mod:`.report`). The SPARQL-based targets and the node shapes'
   SHACL-SPARQL constraints run on the store instead (:mod:`.targets`, :mod:`.sparql`), because
-  the ``shacl`` engine runs them per focus node and grows quadratically here (0.5 s at 11k
-  triples, 43 s at 100k).
+  the ``shacl`` engine runs them per focus node and grows quadratically here
+  (benchmarks/RESULTS.md).
 
 ``engine="auto"`` (the default) picks ``fast`` above :data:`FAST_ABOVE` triples.
 """
@@ -48,8 +48,8 @@ __all__ = [
 
 #: SHACL engines: the reference and the fast one (``auto`` chooses by size).
 ENGINES = ("auto", "fast", "pyshacl")
-#: ``auto`` uses the fast engine above this many triples (pyshacl: about 1 s on the monograph,
-#: 9 s at 11k triples; the fast engine 0.06 s and 0.6 s).
+#: ``auto`` uses the fast engine above this many triples, where pyshacl's time grows past a
+#: few seconds (benchmarks/RESULTS.md).
 FAST_ABOVE = 5_000
 #: Up to this much N-Triples, the SPARQL of a fast validation runs on a copy in memory.
 MEMORY_COPY_LIMIT = 2 * 1024**3
@@ -85,8 +85,8 @@ class _ParsedOnceGraph(Graph):
     """A graph that parses each SPARQL text once, then reuses the parsed query.
 
     pyshacl runs a SPARQL constraint once per focus node with only ``$this`` bound
-    differently, and rdflib parses the text again each time: on the monograph that parsing
-    was 80 % of pyshacl's time (272 parses, about 14 of 17 s). A parsed query evaluated with
+    differently, and rdflib parses the text again each time, which was most of pyshacl's
+    time on the monograph. A parsed query evaluated with
     the same bindings and namespaces is the same query, so the report cannot change.
     """
 
@@ -181,10 +181,10 @@ def _store_for_constraints(store: Store, data: bytes, *, copy: bool) -> Store:
 
     ``data`` is the store's dump as the fast engine reads it (with the ontology when ``copy``
     says it was added). An on-disk or remote store is copied into memory too, below
-    :data:`MEMORY_COPY_LIMIT`: the dump is in hand already and loading it takes about 3 s at a
-    million triples. That repays itself on a remote store (a request per query) and on a
-    directory that a bulk load left uncompacted (the constraints at 1M: 16 s there, 2 s in
-    memory); on a directory compacted by ``pharmakg load`` it costs what it saves. The copy
+    :data:`MEMORY_COPY_LIMIT`: the dump is in hand already and loading it is quick. That
+    repays itself on a remote store (a request per query) and on a directory that a bulk load
+    left uncompacted; on a directory compacted by ``pharmakg load`` it costs what it saves
+    (benchmarks/RESULTS.md). The copy
     keeps the dump's blank node labels, so both name the same nodes.
     """
     in_memory = isinstance(store, OxigraphStore) and store.in_memory

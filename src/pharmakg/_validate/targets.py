@@ -54,8 +54,8 @@ def targets_on_store(store: Store, shapes: Graph) -> dict[tuple[Node, Node], set
     """The focus nodes of each (shape, SPARQL-based target), its query run once on the store.
 
     The fast engine would run these queries with its own SPARQL engine, whose time for the same
-    query on the same data varies tenfold from one run to the next (1 to 10 s at 400k triples,
-    11 to 61 s at 1M); pyoxigraph answers them in well under a second. A target that selects a
+    query on the same data varies tenfold from one run to the next; pyoxigraph answers them
+    in well under a second at a million triples. A target that selects a
     blank node stays with the engine: a blank node of the data cannot be named in the shapes.
     """
     answered: dict[tuple[Node, Node], set[Node]] = {}

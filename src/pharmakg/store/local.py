@@ -247,8 +247,8 @@ class OxigraphStore:
         """Write what was loaded to disk, compacted (nothing to do in memory).
 
         A bulk load leaves RocksDB many overlapping files, which every later read merges:
-        compacting them once (about 1 s at 1M triples) makes reading two to three times faster
-        (a bound query 34 -> 13 ms, the whole dump 14 -> 6 s at 1M; benchmarks/RESULTS.md).
+        compacting them once makes every later read two to three times faster
+        (benchmarks/RESULTS.md).
         """
         if self.in_memory:
             return
