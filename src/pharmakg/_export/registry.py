@@ -140,8 +140,13 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
-#: Release formats that hold the reasoner's triples, and those that hold the validation report.
-HOLDS_INFERENCES = frozenset({"nquads", "trig", "kgx", "inferred"})
+#: Release formats whose bytes depend on the reasoner's triples: those that hold them (N-Quads,
+#: TriG, KGX, ``inferred``) and those whose dataset description counts the inferred graph
+#: (``void:triples``). An export in one of them reasons first, so it is the file a build writes.
+#: Then the formats that hold the validation report.
+HOLDS_INFERENCES = frozenset(
+    {"inferred", "json-ld", "kgx", "nquads", "nt", "trig", "turtle", "void", "xml"}
+)
 HOLDS_REPORT = frozenset({"validation"})
 
 
