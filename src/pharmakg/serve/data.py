@@ -11,6 +11,7 @@ graph itself is kept for the pathway pictures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,17 +100,26 @@ def _store_source(options: ServeOptions, workdir: Path) -> StoreSource:
     return StoreSource("memory", target)
 
 
-def prepare_data(options: ServeOptions, workdir: Path) -> ServedData:
+def prepare_data(
+    options: ServeOptions, workdir: Path, progress: Callable[[str], None] = lambda step: None
+) -> ServedData:
     """Check the store, or load the graphs and write their release as N-Quads into ``workdir``.
+
+    ``progress`` is called with each step as it starts (loading, reasoning, the release).
 
     :raises StoreError: the store directory cannot be opened read-only.
     :raises InconsistentGraphError: ``options.inferred`` on an inconsistent graph.
     :raises JavaNotFoundError: ``options.inferred`` without Java to run HermiT.
     """
     if options.store is not None:
+        progress(f"opening the store {options.store}")
         return ServedData(_store_source(options, workdir), None, workdir)
+    progress(f"loading {len(options.graphs) or 'the packaged'} graph files")
     graph = load_graph(*options.graphs)
+    if options.inferred:
+        progress("reasoning with HermiT")
     inferred = consistent_inferences(graph).graph if options.inferred else None
+    progress("preparing the release's named graphs")
     release = prepare_release(graph, inferred, ExportOptions(base_iri=options.base_iri))
     target = workdir / "release.nq"
     target.write_bytes(export(release, "nquads").single())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
@@ -24,6 +25,7 @@ def serve(
     access_log: bool = False,
     root_path: str = "",
     forwarded_allow_ips: str | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> None:
     """Run the server under uvicorn until it is stopped (Ctrl-C or SIGTERM).
 
@@ -32,6 +34,7 @@ def serve(
     :param root_path: the path prefix a proxy forwards without stripping it.
     :param forwarded_allow_ips: proxies whose ``X-Forwarded-For`` and ``-Proto`` are
         trusted (None: no one's).
+    :param progress: called with each start-up step as it starts (before the server listens).
     :raises PharmakgError: the data cannot be loaded or the store cannot be opened.
     """
     if options.public_url is None:  # where it listens, never what a client's Host says
@@ -39,7 +42,8 @@ def serve(
         options = dataclasses.replace(options, public_url=f"http://{shown}:{port}{root_path}/")
     limits = ConnectionLimits(options.read_timeout, options.max_connections)
     with tempfile.TemporaryDirectory(prefix="pharmakg-serve-") as workdir:
-        data = prepare_data(options, Path(workdir))  # bad input fails here, before uvicorn
+        data = prepare_data(options, Path(workdir), progress)  # bad input fails here
+        progress(f"starting {options.workers} + {options.light_workers} query workers")
         uvicorn.run(
             create_app(options, data),
             host=host,
