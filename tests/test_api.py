@@ -109,7 +109,7 @@ def test_layers_import_only_downwards() -> None:
 
 #: Packages split into modules that each name one concern: their ``__init__`` is the public
 #: face alone (imports and ``__all__``), and no module of theirs is over 500 lines.
-SPLIT_PACKAGES = ("_export", "_validate", "_visualise", "importers", "serve", "store")
+SPLIT_PACKAGES = ("_export", "_validate", "_visualise", "importers", "paths", "serve", "store")
 
 
 def test_split_packages_keep_their_shape() -> None:

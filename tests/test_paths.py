@@ -14,13 +14,12 @@ from click.testing import CliRunner
 
 import pharmakg
 from counts import indications
-from pharmakg import paths
 from pharmakg._load import default_paths
 from pharmakg._visualise import build_pathway, drugs_with_mechanism, pathway
 from pharmakg.cli import main
 from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
 from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph, with_bases
-from pharmakg.paths import MechanismPath, mechanism_paths
+from pharmakg.paths import MechanismPath, find, mechanism_paths
 
 FDA_APPROVED = {
     "anogenital-warts": "external genital and perianal warts",
@@ -451,7 +450,7 @@ def test_paths_read_from_the_drugs_part_are_those_of_the_whole_graph(
     asked += [(e["graph"]["drug"], None) for e in entries if e["graph"]["drug"] != "imiquimod"]
     ours = {(d, i): mechanism_paths(merged, d, i, bases=bases) for d, i in asked}
     whole = mechanism_graph(merged)
-    monkeypatch.setattr(paths, "mechanism_graph", lambda kg, drug=None: whole)
+    monkeypatch.setattr(find, "mechanism_graph", lambda kg, drug=None: whole)
     for (drug, indication), result in ours.items():
         assert result == mechanism_paths(merged, drug, indication, bases=bases)
 
