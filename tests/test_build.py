@@ -232,6 +232,7 @@ def test_build_reports_progress_of_each_stage(fixtures: Path, tmp_path: Path) ->
     assert validating[-1][0] == validating[-1][1]
 
 
+@pytest.mark.slow  # a whole build of the monograph
 def test_a_build_crosses_between_rdflib_and_pyoxigraph_where_a_library_needs_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

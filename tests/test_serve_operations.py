@@ -119,3 +119,14 @@ def test_large_results_are_gzipped(server: Server) -> None:
     assert answer.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == answer.content
     assert len(body) < len(answer.content) / 3
+
+
+def test_start_up_says_each_step_before_it_listens(server: Server) -> None:
+    """Loading, the release and the workers are announced as they start (slow on big data)."""
+    log = server.log.read_text()
+    steps = ["loading the packaged graph files", "preparing the release's named graphs"]
+    steps.append("starting 2 + 1 query workers")
+    positions = [log.find(f"pharmakg: {step}...") for step in steps]
+    assert -1 not in positions, log
+    assert positions == sorted(positions)
+    assert positions[-1] < log.find("Uvicorn running on")

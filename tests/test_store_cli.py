@@ -235,7 +235,7 @@ STORE_READERS = [
     ["paths", "imiquimod", "--format", "json"],
     ["visualise", "imiquimod", "--format", "mermaid"],
     ["stats", "--format", "json"],
-    ["export", "--format", "nt", "--created", "2026-01-01"],
+    ["export", "--format", "graphml"],
     ["validate", "--format", "json"],
 ]
 
@@ -260,6 +260,7 @@ def test_every_reading_command_refuses_files_and_a_store(
         assert "not both" in done.output
 
 
+@pytest.mark.slow  # two whole builds and HermiT
 def test_reason_and_build_read_a_store(runner: CliRunner, store_dir: Path, tmp_path: Path) -> None:
     reasoned = runner.invoke(main, ["reason", "--format", "json", "--store", str(store_dir)])
     assert reasoned.exit_code == 0, reasoned.output

@@ -163,4 +163,5 @@ def serve_command(
         access_log=access_log,
         root_path=root_path,
         forwarded_allow_ips=forwarded_allow_ips,
+        progress=lambda step: click.echo(f"pharmakg: {step}...", err=True),
     )
