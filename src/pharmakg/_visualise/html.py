@@ -20,15 +20,13 @@ from ..errors import ResourceError
 from .fonts import LABEL_FONT, NODE_FONT, font_face_css
 from .geometry import Layout, Route
 from .layout import layout_pathway
+from .legend import edge_colour, edge_legend, legend_entries
 from .pathway import Pathway, drug_slug, resolver_url
 from .stages import STAGES
 from .styles import (
     APPROVED_COLOUR,
     NEGATIVE_COLOUR,
     OFF_LABEL_COLOUR,
-    edge_colour,
-    edge_legend,
-    legend_entries,
 )
 from .svg import edge_tooltip, glyph_text
 

@@ -3,17 +3,13 @@
 Every picture format (SVG and PNG, the HTML page, Mermaid) takes its colours from here, so the
 same category and the same basis look alike in all of them: each category has its fill, border
 and corner (:data:`CATEGORY_STYLES`), each basis its colour and dash (:data:`BASIS_STYLES`),
-and :func:`legend_entries` and :func:`edge_legend` list what one picture draws.
+and :mod:`.legend` lists what one picture draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the pathway's nodes and edges name their styles: no import at run time
-    from .pathway import Pathway, PathwayEdge
 
 __all__ = [
     "APPROVED_COLOUR",
@@ -22,14 +18,11 @@ __all__ = [
     "CATEGORY_STYLES",
     "CategoryStyle",
     "INHIBITING_COLOUR",
+    "NEGATED_DASH",
     "NEGATED_STYLE",
     "NEGATIVE_COLOUR",
     "OFF_LABEL_COLOUR",
     "curated_summary",
-    "edge_colour",
-    "edge_dash",
-    "edge_legend",
-    "legend_entries",
 ]
 
 
@@ -84,7 +77,7 @@ APPROVED_COLOUR, OFF_LABEL_COLOUR, NEGATIVE_COLOUR = "#1e8449", "#d35400", "#c03
 NEGATED_STYLE = CategoryStyle("Not done (negative)", "#ffffff", NEGATIVE_COLOUR, 6.0)
 #: A stated edge that lowers its object.
 INHIBITING_COLOUR = "#a04000"
-_NEGATED_DASH = "6 4"
+NEGATED_DASH = "6 4"
 
 
 @dataclass(frozen=True)
@@ -106,20 +99,6 @@ BASIS_STYLES: dict[str, BasisStyle] = {
 }
 
 
-def edge_colour(edge: PathwayEdge) -> str:
-    """The stroke colour of ``edge``: red for negatives, brown for lowering, else by basis."""
-    if edge.negated:
-        return NEGATIVE_COLOUR
-    if edge.inhibiting and edge.basis == "stated":
-        return INHIBITING_COLOUR
-    return edge.basis_style.colour
-
-
-def edge_dash(edge: PathwayEdge) -> str | None:
-    """The SVG dash pattern of ``edge`` (``None``: a solid line)."""
-    return _NEGATED_DASH if edge.negated else edge.basis_style.dash
-
-
 def curated_summary(records: Iterable[str]) -> str:
     """The curated records of a picture in a few words, per database.
 
@@ -138,31 +117,3 @@ def curated_summary(records: Iterable[str]) -> str:
         )
         parts.append(f"{database} entr{'y' if len(entries) == 1 else 'ies'} {shown}")
     return "; ".join(parts)
-
-
-def legend_entries(pathway: Pathway) -> list[dict[str, str]]:
-    """The legend's node entries: one per category drawn, in stage order."""
-    seen: dict[str, dict[str, str]] = {}
-    for node in sorted(pathway.nodes, key=lambda n: (n.stage, n.negated)):
-        style = node.style
-        seen.setdefault(
-            style.title, {"title": style.title, "fill": style.fill, "border": style.border}
-        )
-    return list(seen.values())
-
-
-def edge_legend(pathway: Pathway) -> list[tuple[str, str, str | None, bool]]:
-    """(title, colour, dash, flat head) of each kind of edge drawn."""
-    entries: list[tuple[str, str, str | None, bool]] = []
-    for basis in pathway.bases:
-        style = BASIS_STYLES[basis]
-        drawn = [e for e in pathway.edges if e.basis == basis and not e.negated]
-        if drawn:
-            records = [r for e in drawn for r in e.records]
-            title = f"{style.title}: {curated_summary(records)}" if records else style.title
-            entries.append((title, style.colour, style.dash, False))
-    if any(e.inhibiting and not e.negated and e.basis == "stated" for e in pathway.edges):
-        entries.append(("lowers (stated)", INHIBITING_COLOUR, None, True))
-    if any(e.negated for e in pathway.edges):
-        entries.append(("does not (a negative statement)", NEGATIVE_COLOUR, _NEGATED_DASH, True))
-    return entries

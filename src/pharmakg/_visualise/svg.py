@@ -27,16 +27,13 @@ from .fonts import (
 )
 from .geometry import Layout
 from .layout import layout_pathway
+from .legend import edge_colour, edge_dash, edge_legend, legend_entries
 from .pathway import Pathway, PathwayEdge, PathwayNode, resolver_url
 from .stages import STAGES
 from .styles import (
     APPROVED_COLOUR,
     NEGATIVE_COLOUR,
     OFF_LABEL_COLOUR,
-    edge_colour,
-    edge_dash,
-    edge_legend,
-    legend_entries,
 )
 
 __all__ = [
