@@ -115,6 +115,7 @@ SPLIT_PACKAGES = (
     "_visualise",
     "cli",
     "importers",
+    "model",
     "paths",
     "serve",
     "store",

@@ -22,7 +22,7 @@ from ._export import ExportOptions, ExportOutput, write_export
 from ._export.graph import export_graph as export
 from ._export.publish import publish
 from ._query import list_queries, query, with_bases
-from ._reason import ReasoningResult, reason, with_inferences
+from ._reason import reason, with_inferences
 from ._validate import validate_graph as validate
 from ._visualise import Pathway, visualise
 from .errors import PharmakgError
@@ -36,6 +36,7 @@ from .model import (
     PublishResult,
     QueryInfo,
     QueryResult,
+    ReasoningResult,
     Severity,
     ValidationReport,
     ValidationResult,

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from ._export import ExportOptions, prepare_release, write_release_files
 from ._load import LoadedGraph, load_graph
-from ._reason import ReasoningResult, reason
+from ._reason import reason
 from ._validate import validate_graph
-from .model import BuildResult
+from .model import BuildResult, ReasoningResult
 from .resources import current_umask
 
 __all__ = ["build_release"]

@@ -24,14 +24,12 @@ HermiT does not support ``xsd:gYear`` or ``xsd:dayTimeDuration``; it is told to 
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +40,7 @@ from rdflib.term import Node
 from . import resources, vocab
 from ._load import LoadedGraph, parse_file
 from .errors import InconsistentGraphError, JavaNotFoundError, ReasonerError
+from .model import InconsistentIndividual, ReasoningResult
 from .store import with_triples
 
 if TYPE_CHECKING:
@@ -66,102 +65,6 @@ _JAVA_HINT = (
     "Install one, e.g. 'sudo apt-get install -y default-jre-headless' (Debian/Ubuntu), "
     "'brew install openjdk' (macOS), or set owlready2.JAVA_EXE to a java binary"
 )
-
-
-@dataclass(frozen=True)
-class InconsistentIndividual:
-    """One individual of a minimal clash: its asserted classes and contradicted negations."""
-
-    iri: URIRef
-    label: str
-    types: tuple[URIRef, ...] = ()
-    negations: tuple[Triple, ...] = ()
-
-    def to_text(self) -> str:
-        """One line: the CURIE, the label and what it is asserted to be."""
-        types = ", ".join(vocab.shorten(t) for t in self.types) or "no asserted class"
-        text = f"{vocab.shorten(self.iri)} ({self.label}): asserted {types}"
-        for _, p, o in self.negations:
-            text += (
-                f"; asserts {vocab.shorten(str(p))} {vocab.shorten(str(o))},"
-                f" which a negative property assertion denies"
-            )
-        return text
-
-
-@dataclass(frozen=True)
-class ReasoningResult:
-    """What HermiT found. ``graph`` holds the inferred triples only (never asserted ones)."""
-
-    consistent: bool
-    memberships: tuple[tuple[URIRef, URIRef], ...] = ()
-    values: tuple[tuple[URIRef, URIRef, URIRef], ...] = ()
-    offenders: tuple[InconsistentIndividual, ...] = ()
-    graph: Graph = field(default_factory=Graph, compare=False)
-    asserted_triples: int = 0
-    seconds: float = 0.0
-
-    @property
-    def explanation(self) -> str:
-        """Why the input is inconsistent (empty when it is consistent)."""
-        if self.consistent:
-            return ""
-        if not self.offenders:
-            return "the ontology itself is inconsistent"
-        return "; ".join(o.to_text() for o in self.offenders)
-
-    def to_text(self) -> str:
-        """A report for people, CURIEs for IRIs."""
-        if not self.consistent:
-            lines = ["Inconsistent: these assertions cannot all hold together:"]
-            lines += [f"  {o.to_text()}" for o in self.offenders] or [
-                "  the ontology itself is inconsistent"
-            ]
-            return "\n".join(lines) + "\n"
-        lines = [
-            f"Consistent ({self.asserted_triples} asserted triples; "
-            f"{len(self.graph)} inferred triples)",
-            "",
-            f"Inferred class memberships ({len(self.memberships)}):",
-        ]
-        lines += [f"  {vocab.shorten(i)}  a  {vocab.shorten(c)}" for i, c in self.memberships]
-        lines += ["", f"Inferred property values ({len(self.values)}):"]
-        lines += [
-            f"  {vocab.shorten(s)}  {vocab.shorten(p)}  {vocab.shorten(o)}"
-            for s, p, o in self.values
-        ]
-        return "\n".join(lines) + "\n"
-
-    def to_json(self) -> str:
-        """The same as JSON, with CURIEs."""
-        body = {
-            "consistent": self.consistent,
-            "explanation": self.explanation,
-            "offenders": [
-                {
-                    "individual": vocab.shorten(o.iri),
-                    "label": o.label,
-                    "types": [vocab.shorten(t) for t in o.types],
-                    "negations": [[vocab.shorten(str(t)) for t in n] for n in o.negations],
-                }
-                for o in self.offenders
-            ],
-            "memberships": [
-                {"individual": vocab.shorten(i), "class": vocab.shorten(c)}
-                for i, c in self.memberships
-            ],
-            "values": [
-                {
-                    "subject": vocab.shorten(s),
-                    "predicate": vocab.shorten(p),
-                    "object": vocab.shorten(o),
-                }
-                for s, p, o in self.values
-            ],
-            "assertedTriples": self.asserted_triples,
-            "inferredTriples": len(self.graph),
-        }
-        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def _owlready() -> Any:  # owlready2 has no type hints

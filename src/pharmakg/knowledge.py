@@ -12,9 +12,9 @@ from typing import Any
 
 from ._load import LoadedGraph, load_graph, open_graph
 from ._query import query
-from ._reason import ReasoningResult, reason
+from ._reason import reason
 from ._validate import validate_graph
-from .model import GraphResult, QueryResult, ValidationReport
+from .model import GraphResult, QueryResult, ReasoningResult, ValidationReport
 
 __all__ = ["KnowledgeGraph", "load"]
 
