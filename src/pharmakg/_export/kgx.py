@@ -201,9 +201,9 @@ EDGE_COLUMNS = (
 )
 #: Our own edge columns (KGX keeps extra columns); every other column is a Biolink slot.
 OWN_EDGE_COLUMNS = ("pharmakg_basis", "pharmakg_qualifiers")
-#: Structural properties the ontology says are read from the subject's own identifier source
-#: (``pkg:initiates``: "the entity's pkg:identifierSource names where it was read").
-_READ_FROM_IDENTIFIER_SOURCE = frozenset({PKG.initiates})
+#: Properties the ontology says are read from the subject's pkg:identifierSource (by local name:
+#: the closed namespace is checked at first use, not at import).
+_READ_FROM_IDENTIFIER_SOURCE = ("initiates",)
 
 
 def _approval_statuses() -> dict[URIRef, str]:
@@ -335,7 +335,8 @@ class _KgxWriter:
             for source in self.graph.objects(s, PKG.identifierSource)
             for url in self.graph.objects(source, DCTERMS.source)
             for start, infores in _INFORES_BY_URL.items()
-            if str(url).startswith(start) and p in _READ_FROM_IDENTIFIER_SOURCE
+            if str(url).startswith(start)
+            and p in {PKG.term(name) for name in _READ_FROM_IDENTIFIER_SOURCE}
         }
         return found.pop() if len(found) == 1 else None
 

@@ -43,16 +43,24 @@ FILE_NAME = "pharmakg.sssom.tsv"
 JUSTIFICATION = "semapv:ManualMappingCuration"
 #: The prefixes of SSSOM's own vocabulary (https://w3id.org/semapv/vocab/ is its namespace).
 _SSSOM_PREFIXES = {"semapv": "https://w3id.org/semapv/vocab/"}
-#: The graph's match kinds: an identifier property counts as an exact match.
-_KINDS = {
-    PKG.id: SKOS.exactMatch,
-    PKG.xref: SKOS.exactMatch,
-    SKOS.exactMatch: SKOS.exactMatch,
-    SKOS.closeMatch: SKOS.closeMatch,
-    SKOS.broadMatch: SKOS.broadMatch,
-    SKOS.narrowMatch: SKOS.narrowMatch,
-    SKOS.relatedMatch: SKOS.relatedMatch,
-}
+
+
+def _kinds() -> dict[URIRef, URIRef]:
+    """The graph's match kinds: an identifier property counts as an exact match.
+
+    A function, so the closed namespace is read at first use, not at import.
+    """
+    return {
+        PKG.id: SKOS.exactMatch,
+        PKG.xref: SKOS.exactMatch,
+        SKOS.exactMatch: SKOS.exactMatch,
+        SKOS.closeMatch: SKOS.closeMatch,
+        SKOS.broadMatch: SKOS.broadMatch,
+        SKOS.narrowMatch: SKOS.narrowMatch,
+        SKOS.relatedMatch: SKOS.relatedMatch,
+    }
+
+
 MAPPING_COLUMNS = (
     "subject_id",
     "subject_label",
@@ -106,7 +114,7 @@ def _comment(graph: Graph, subject: Node, kind: URIRef, object_id: str) -> str:
 def graph_mappings(graph: Graph) -> list[Mapping]:
     """Every mapping ``graph`` states whose object has a CURIE, sorted and without repeats."""
     found: set[Mapping] = set()
-    for prop, kind in _KINDS.items():
+    for prop, kind in _kinds().items():
         for subject, target in graph.subject_objects(prop):
             subject_id, object_id = _curie(subject), _curie(target)
             if isinstance(subject, Literal) or subject_id is None or object_id is None:
