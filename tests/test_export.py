@@ -475,7 +475,7 @@ def test_kgx_says_what_the_source_says(
         if edge["pharmakg_basis"] == "interpreted":
             assert edge["agent_type"] == "manual_agent", edge
     assert {e["pharmakg_basis"] for e in edges} >= {"stated", "interpreted"}
-    # A closest term is an xref, never the node's identity.
+    # A closest term is neither the node's identity nor an xref (tools merge nodes on xref).
     antiviral = by_id["pkr:antiviral-effect"]
     close = {
         compress(str(m))
@@ -484,7 +484,7 @@ def test_kgx_says_what_the_source_says(
         )
     }
     assert close
-    assert close <= set(antiviral["xref"].split("|"))
+    assert close.isdisjoint(antiviral["xref"].split("|"))
     assert not any(e["object"] == "MONDO:0005161" for e in edges)  # not every HPV infection
     negatives = set(kg.to_rdflib().subjects(RDF.type, URIRef(PKG + "NegativeClaim")))
     negated = [e for e in edges if e["negated"] == "True"]
@@ -819,3 +819,106 @@ def test_an_export_reasons_for_every_format_whose_bytes_depend_on_the_inferences
         if ex.export(without, fmt).files != ex.export(reasoned, fmt).files
     }
     assert depend == ex.HOLDS_INFERENCES
+
+
+# ---------------------------------------------------------------- KGX: matches, negations, sources
+
+
+def test_kgx_xref_holds_exact_matches_only(
+    kg: pharmakg.KnowledgeGraph, outputs: dict[str, ex.ExportOutput]
+) -> None:
+    """A tool that merges nodes on xref must not merge a closest term into an entity."""
+    graph = kg.to_rdflib()
+    nodes, _ = _kgx_rows(outputs["kgx"])
+    by_iri = {URIRef(n["iri"]): n for n in nodes}
+    closest = (SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+    owners: dict[str, str] = {}
+    for iri, node in by_iri.items():
+        xrefs = set(filter(None, node["xref"].split("|")))
+        exact = {str(v) for v in graph.objects(iri, URIRef(PKG + "xref"))}
+        exact |= {compress(str(m)) for m in graph.objects(iri, SKOS.exactMatch)}
+        assert xrefs == exact, node
+        near = {compress(str(m)) for kind in closest for m in graph.objects(iri, kind)}
+        assert xrefs.isdisjoint(near), node
+        for xref in xrefs:  # no two nodes share an xref: merging on it joins nothing
+            assert owners.setdefault(xref, node["id"]) == node["id"], (xref, node)
+    other_lesions = next(n for n in nodes if n["id"] == "pkr:other-hpv-related-lesions")
+    assert "MONDO:0005161" not in other_lesions["xref"]  # not every HPV infection
+
+
+def test_kgx_negated_edges_keep_the_most_specific_predicate(
+    kg: pharmakg.KnowledgeGraph, outputs: dict[str, ex.ExportOutput]
+) -> None:
+    """A consumer that ignores `negated` must not find a vague positive related_to instead."""
+    _, edges = _kgx_rows(outputs["kgx"])
+    negated = [e for e in edges if e["negated"] == "True"]
+    assert negated
+    graph = kg.to_rdflib()
+    for edge in negated:
+        assert edge["predicate"] != "biolink:related_to", edge
+        assert edge["predicate"] in BIOLINK["predicates"], edge
+        prop = URIRef(PKG + edge["original_predicate"].split(":", 1)[1])
+        assert edge["predicate"] == ex.biolink_predicate(graph, prop).predicate
+    # pkg:hasDirectActivity ≈ RO:0002215 "capable of", which Biolink's capable_of maps exactly
+    assert {e["predicate"] for e in negated} == {"biolink:capable_of"}
+
+
+def test_kgx_names_the_source_that_asserted_each_fact(
+    kg: pharmakg.KnowledgeGraph, outputs: dict[str, ex.ExportOutput]
+) -> None:
+    """The UniProtKB record asserts TLR7's pathway; pharmakg only relays it."""
+    _, edges = _kgx_rows(outputs["kgx"])
+    graph = kg.to_rdflib()
+    tlr7 = URIRef(ex.DEFAULT_BASE + "resource/tlr7")
+    sources = {
+        str(url)
+        for source in graph.objects(tlr7, URIRef(PKG + "identifierSource"))
+        for url in graph.objects(source, URIRef("http://purl.org/dc/terms/source"))
+    }
+    assert any(url.startswith("https://www.uniprot.org/") for url in sources)
+    pathway = next(e for e in edges if e["original_predicate"] == "pkg:initiates")
+    assert (pathway["subject"], pathway["object"]) == ("UniProtKB:Q9NYK1", "GO:0034154")
+    assert pathway["primary_knowledge_source"] == "infores:uniprot"
+    assert pathway["aggregator_knowledge_source"] == "infores:pharmakg"
+    for edge in edges:
+        if edge["aggregator_knowledge_source"]:  # pharmakg relays another source's fact
+            assert edge["aggregator_knowledge_source"] == "infores:pharmakg", edge
+            assert edge["primary_knowledge_source"] != "infores:pharmakg", edge
+        elif edge["pharmakg_basis"] == "stated":  # the monograph has no infores of its own
+            assert edge["primary_knowledge_source"] == "infores:pharmakg", edge
+
+
+_CLINICAL_CLAIMS = ("hasPharmacokineticProperty", "hasDosingRegimen", "hasConsideration")
+
+
+def _kgx_section() -> str:
+    text = (ROOT / "docs" / "release-files.md").read_text()
+    return text.split("## KGX", 1)[1].split("\n## ", 1)[0]
+
+
+def test_kgx_exports_clinical_claims_where_biolink_has_a_home(
+    kg: pharmakg.KnowledgeGraph, outputs: dict[str, ex.ExportOutput]
+) -> None:
+    """Pharmacokinetic, dosing and consideration claims: an edge, or named in the docs."""
+    _, edges = _kgx_rows(outputs["kgx"])
+    graph = kg.to_rdflib()
+    exported = {e["id"] for e in edges}
+    documented = _kgx_section()
+    claims = [
+        c
+        for name in _CLINICAL_CLAIMS
+        for c in graph.subjects(URIRef(PKG + "claimPredicate"), URIRef(PKG + name))
+    ]
+    assert claims
+    for claim in claims:
+        if compress(str(claim)) in exported:
+            continue
+        fact = graph.value(claim, URIRef(PKG + "claimObject"))
+        kinds = {compress(str(k)) for k in graph.objects(fact, RDF.type)}
+        assert any(f"`{k}`" in documented for k in kinds), (claim, kinds)
+    limitations = [e for e in edges if e["predicate"] == "biolink:associated_with_response_to"]
+    assert [(e["subject"], e["object"]) for e in limitations] == [
+        ("pkr:hyperkeratotic-lesion", "CHEBI:36704")
+    ]
+    assert "limited penetration" in limitations[0]["pharmakg_qualifiers"]
+    assert "Less effective for hyperkeratotic lesions" in limitations[0]["supporting_text"]

@@ -140,6 +140,14 @@ FORMATS: tuple[Format, ...] = (
         multi_file=True,
     ),
     Format(R, "kgx", "text/tab-separated-values", (), ("kgx-tsv", "tsv"), "", multi_file=True),
+    Format(
+        R,
+        "sssom",
+        "text/tab-separated-values;profile=sssom",
+        (".sssom.tsv",),
+        ("sssom-tsv", "mappings"),
+        "pharmakg.sssom.tsv",
+    ),
     Format(R, "void", "text/turtle;profile=void", (), ("dcat",), "void.ttl"),
     Format(
         R,

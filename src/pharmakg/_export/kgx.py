@@ -8,14 +8,19 @@ the Biolink Model 4.4.4 lists.
 What an edge says follows what its source says:
 
 * a node's ``id`` is its standard identifier only on an exact match (``pkg:id``); otherwise it
-  is our own ``pkr:`` CURIE, and the closest standard terms (``skos:closeMatch``, …) are
-  ``xref`` values;
+  is our own ``pkr:`` CURIE; ``xref`` holds exact matches only, since tools merge nodes on it:
+  closest terms (``skos:closeMatch``, …) are in the SSSOM set (:mod:`pharmakg._export.sssom`);
 * ``knowledge_level`` and ``agent_type`` come from each edge's basis and from the nature of its
   source: a statement of an AI-generated page pending human review is an ``automated_agent``'s
   assertion, a curator's interpretation a ``manual_agent``'s, a reasoner's inference a
   ``logical_entailment``;
 * ``publications`` are the DOIs and PMIDs of the cited references (never our own IRIs);
-* negative statements are ``negated`` edges, with their condition among the qualifiers;
+* negative statements are ``negated`` edges with the property's most specific predicate, their
+  condition among the qualifiers;
+* ``primary_knowledge_source`` is the source that asserted the fact; pharmakg is the
+  ``aggregator_knowledge_source`` when it only relays it (a DrugMechDB path, a UniProtKB record);
+* a mechanism limitation is an ``associated_with_response_to`` edge from what it concerns to the
+  drug; pharmacokinetics, dosing and the other considerations have no Biolink 4.4.4 home;
 * ``treats`` edges carry the indication's ``clinical_approval_status`` and the publications of
   the statement behind it;
 * ``pharmakg_basis`` and ``pharmakg_qualifiers`` (our own columns) say which basis backs the
@@ -59,6 +64,25 @@ __all__ = [
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 #: The KGX knowledge source that names pharmakg.
 INFORES = "infores:pharmakg"
+#: The information resource of an external source, by the start of its ``dcterms:source`` URL
+#: (each checked in the Biolink information resource registry, ``infores_catalog.yaml``).
+_INFORES_BY_URL = {
+    "https://www.uniprot.org/": "infores:uniprot",
+    "https://github.com/geneontology/go-ontology": "infores:go",
+    "https://github.com/obophenotype/cell-ontology": "infores:cl",
+}
+#: Biolink 4.4.4 predicates by their ``exact_mappings`` to OBO relations (``biolink-model.yaml``),
+#: for a property whose only mapping is to RO or BFO.
+_BIOLINK_BY_OBO = {
+    "http://purl.obolibrary.org/obo/BFO_0000050": "part_of",
+    "http://purl.obolibrary.org/obo/RO_0000057": "has_participant",
+    "http://purl.obolibrary.org/obo/RO_0002206": "expressed_in",
+    "http://purl.obolibrary.org/obo/RO_0002215": "capable_of",
+    "http://purl.obolibrary.org/obo/RO_0002351": "has_member",
+    "http://purl.obolibrary.org/obo/RO_0002436": "directly_physically_interacts_with",
+    "http://purl.obolibrary.org/obo/RO_0002448": "regulates",
+    "http://purl.obolibrary.org/obo/RO_0002610": "correlated_with",
+}
 
 _MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
 
@@ -124,18 +148,29 @@ def affects_qualifiers() -> dict[URIRef, tuple[str, str, str]]:
     }
 
 
+def _via_obo(graph: Graph, prop: Node) -> str | None:
+    """The Biolink predicate that is the RO/BFO relation ``prop`` exactly or closely matches."""
+    for kind in (SKOS.exactMatch, SKOS.closeMatch):
+        for relation in sorted_nodes(graph.objects(prop, kind)):
+            if str(relation) in _BIOLINK_BY_OBO:
+                return _BIOLINK_BY_OBO[str(relation)]
+    return None
+
+
 def biolink_predicate(graph: Graph, prop: Node) -> BiolinkPredicate:
     """The Biolink predicate of a pharmakg property.
 
     The first skos exact/close/broad Biolink match of the property or of its nearest
-    super-property, else ``biolink:related_to``; with :func:`affects_qualifiers` when that
-    is ``biolink:affects``.
+    super-property, else the Biolink predicate that is exactly the RO/BFO relation it matches
+    (``hasDirectActivity`` ≈ RO "capable of" = ``biolink:capable_of``), else
+    ``biolink:related_to``; with :func:`affects_qualifiers` when that is ``biolink:affects``.
     """
     predicate = "biolink:related_to"
     for ancestor in graph.transitive_objects(prop, RDFS.subPropertyOf):
         found = _mapped(graph, ancestor, _MATCHES) if ancestor is not None else []
-        if found:
-            predicate = "biolink:" + str(found[0])[len(str(BIOLINK)) :]
+        obo = _via_obo(graph, ancestor) if ancestor is not None and not found else None
+        if found or obo:
+            predicate = "biolink:" + (obo or str(found[0])[len(str(BIOLINK)) :])
             break
     qualifiers = affects_qualifiers()
     if predicate == "biolink:affects" and prop in qualifiers:
@@ -157,6 +192,7 @@ EDGE_COLUMNS = (
     "knowledge_level",
     "agent_type",
     "primary_knowledge_source",
+    "aggregator_knowledge_source",
     "publications",
     "original_predicate",
     "supporting_text",
@@ -165,13 +201,9 @@ EDGE_COLUMNS = (
 )
 #: Our own edge columns (KGX keeps extra columns); every other column is a Biolink slot.
 OWN_EDGE_COLUMNS = ("pharmakg_basis", "pharmakg_qualifiers")
-_MATCH_KINDS = (
-    SKOS.exactMatch,
-    SKOS.closeMatch,
-    SKOS.broadMatch,
-    SKOS.narrowMatch,
-    SKOS.relatedMatch,
-)
+#: Properties the ontology says are read from the subject's pkg:identifierSource (by local name:
+#: the closed namespace is checked at first use, not at import).
+_READ_FROM_IDENTIFIER_SOURCE = ("initiates",)
 
 
 def _approval_statuses() -> dict[URIRef, str]:
@@ -187,6 +219,7 @@ class Provenance:
     agent_type: str
     source: str
     basis: str
+    aggregator: str = ""
 
 
 def _tsv(columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> str:
@@ -294,11 +327,27 @@ class _KgxWriter:
                 return True
         return False
 
+    def relayed_source(self, triple: tuple[Node, Node, Node]) -> str | None:
+        """The one information resource a structural link was read from, if the graph names it."""
+        s, p, _ = triple
+        found = {
+            infores
+            for source in self.graph.objects(s, PKG.identifierSource)
+            for url in self.graph.objects(source, DCTERMS.source)
+            for start, infores in _INFORES_BY_URL.items()
+            if str(url).startswith(start)
+            and p in {PKG.term(name) for name in _READ_FROM_IDENTIFIER_SOURCE}
+        }
+        return found.pop() if len(found) == 1 else None
+
     def provenance(self, triple: tuple[Node, Node, Node], claims: list[Node]) -> Provenance:
         if triple in self.inferred:
             return Provenance("logical_entailment", "automated_agent", INFORES, "inferred")
         if not claims:  # a curator's structural link (an entity's process, its pathway)
-            return Provenance("knowledge_assertion", "manual_agent", INFORES, "asserted")
+            relayed = self.relayed_source(triple)  # pharmakg relays what the record says
+            if relayed is None:
+                return Provenance("knowledge_assertion", "manual_agent", INFORES, "asserted")
+            return Provenance("knowledge_assertion", "manual_agent", relayed, "asserted", INFORES)
         bases = {self.graph.value(c, PKG.basis) for c in claims}
         if PKG.StatedBasis in bases:
             automated = all(self.source_is_automated(c) for c in claims)
@@ -314,8 +363,9 @@ class _KgxWriter:
                 for identifier in self.graph.objects(database, DCTERMS.identifier)
                 if str(identifier).startswith("infores:")
             )
-            source = sources[0] if sources else INFORES
-            return Provenance("knowledge_assertion", "manual_agent", source, "curated")
+            if not sources:
+                return Provenance("knowledge_assertion", "manual_agent", INFORES, "curated")
+            return Provenance("knowledge_assertion", "manual_agent", sources[0], "curated", INFORES)
         return Provenance("knowledge_assertion", "manual_agent", INFORES, "interpreted")
 
     def indication(self, drug: Node, disease: Node) -> Node | None:
@@ -363,6 +413,7 @@ class _KgxWriter:
             "knowledge_level": provenance.knowledge_level,
             "agent_type": provenance.agent_type,
             "primary_knowledge_source": provenance.source,
+            "aggregator_knowledge_source": provenance.aggregator,
             "publications": "|".join(dict.fromkeys(self.publications(claims))),
             "original_predicate": vocab.compress(str(p)),
             "supporting_text": "|".join(sorted(texts)),
@@ -382,6 +433,30 @@ class _KgxWriter:
             out.append(((s, p, o), self.row((s, p, o), [claim], negated=True)))
         return out
 
+    def limitation_edges(self) -> list[tuple[tuple[Node, Node, Node], dict[str, str]]]:
+        """One ``associated_with_response_to`` edge per lesion a stated limitation concerns.
+
+        "Less effective for hyperkeratotic lesions due to limited penetration": the lesion goes
+        with a different response to the drug; the reason is a qualifier, the words the text.
+        """
+        out = []
+        for claim in sorted_nodes(self.graph.subjects(PKG.claimPredicate, PKG.hasConsideration)):
+            drug = self.graph.value(claim, PKG.claimSubject)
+            limitation = self.graph.value(claim, PKG.claimObject)
+            if drug is None or (limitation, RDF.type, PKG.Limitation) not in self.graph:
+                continue
+            for concerned in sorted_nodes(self.graph.objects(limitation, PKG.concerns)):
+                triple: tuple[Node, Node, Node] = (concerned, PKG.hasConsideration, drug)
+                row = self.row(triple, [claim], negated=False)
+                row["predicate"] = "biolink:associated_with_response_to"
+                reasons = [
+                    f"{self.label(PKG.dueTo)}: {self.label(r)}"
+                    for r in sorted_nodes(self.graph.objects(limitation, PKG.dueTo))
+                ]
+                row["pharmakg_qualifiers"] = "|".join(sorted([*self.qualifiers([claim]), *reasons]))
+                out.append((triple, row))
+        return out
+
     def node(self, node: Node) -> dict[str, str]:
         graph = self.graph
         labels = sorted(
@@ -389,13 +464,13 @@ class _KgxWriter:
             for v in graph.objects(node, RDFS.label)
             if isinstance(v, Literal) and v.language in (None, "en")
         )
-        matches = [
+        # Exact matches only: a closest term is not the entity (it is in the SSSOM mapping set).
+        exact = [
             vocab.compress(str(m))
-            for kind in _MATCH_KINDS
-            for m in sorted_nodes(graph.objects(node, kind))
+            for m in sorted_nodes(graph.objects(node, SKOS.exactMatch))
             if isinstance(m, URIRef) and not str(m).startswith(str(BIOLINK))
         ]
-        xrefs = sorted({str(v) for v in graph.objects(node, PKG.xref)} | set(matches))
+        xrefs = sorted({str(v) for v in graph.objects(node, PKG.xref)} | set(exact))
         return {
             "id": self.node_id(node),
             "category": vocab.compress(str(biolink_category(graph, node))),
@@ -410,7 +485,7 @@ class _KgxWriter:
         triples = [t for t in sorted(self.graph, key=triple_key) if self.is_edge(t)]
         negated = [
             (t, row)
-            for t, row in self.negated_edges()
+            for t, row in [*self.negated_edges(), *self.limitation_edges()]
             if t[0] in self.candidates and t[2] in self.candidates
         ]
         edges = [self.edge(t) for t in triples] + [row for _, row in negated]

@@ -26,6 +26,7 @@ from .jsonld import context_document, dump, framed
 from .kgx import kgx
 from .rdf import quads, serialize, write
 from .release import Release
+from .sssom import sssom
 
 __all__ = [
     "EXPORTERS",
@@ -123,6 +124,7 @@ EXPORTERS: dict[str, Exporter] = {
     "json-ld": lambda r: _single_graph(r, "json-ld"),
     "drugs": framed,
     "kgx": kgx,
+    "sssom": sssom,
     "void": _described,
     "schema-org": lambda r: {
         "dataset.jsonld": dump(schema_org(r.description, r.about, r.base_iri))
