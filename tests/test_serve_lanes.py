@@ -110,7 +110,9 @@ def test_light_requests_answer_at_once_while_three_heavy_queries_run(busy_server
     results, arbitrary_waited, still_running = asyncio.run(scenario())
     for name in ("page", "health", "named", "edited"):
         assert results[name][0] == 200, results
-        assert results[name][1] < 1.0, results
+        # Answered at once, not behind a heavy query (which holds its worker for the 20 s
+        # limit): a bound far below that, as a loaded machine may take a second or two.
+        assert results[name][1] < 5.0, results
     assert arbitrary_waited
     assert still_running  # the heavy queries held their workers throughout
 

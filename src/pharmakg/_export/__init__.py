@@ -9,6 +9,7 @@ format registry (:data:`EXPORTERS`, in :mod:`.registry`). The modules of this pa
 * :mod:`.rdf`: Turtle, N-Triples, RDF/XML, N-Quads, TriG;
 * :mod:`.jsonld`: the context, compacted JSON-LD, one framed document per drug;
 * :mod:`.kgx`: KGX TSV in Biolink Model terms;
+* :mod:`.sssom`: the SSSOM mapping set of every mapping with its predicate;
 * :mod:`.registry`: the exporters, and writing them atomically.
 """
 
