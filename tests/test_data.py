@@ -8,6 +8,8 @@ fixed by the sentence-coverage table (tests/test_coverage.py).
 
 from __future__ import annotations
 
+import csv
+import importlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -144,6 +146,10 @@ def test_qualifiers_are_structured(graph: Graph) -> None:
         "imiquimod-decreases-hpv-dna": (PKG.condition, PKR["following-treatment"]),
         "imiquimod-induces-ifn-alpha": (PKG.emphasis, PKG.Primarily),
         "tlr7-activation-stimulates-innate-immune-response": (PKG.emphasis, PKG.Primarily),
+        # "acts primarily by stimulating ... through TLR-7 activation": the drug's action too.
+        "imiquimod-activates-tlr7": (PKG.emphasis, PKG.Primarily),
+        # "less effective for hyperkeratotic lesions due to limited penetration": there only.
+        "imiquimod-pk-limited-penetration": (PKG.site, PKR["in-hyperkeratotic-lesions"]),
         "tlr7-expressed-in-immune-cell": (PKG.particularlyFor, PKR["dendritic-cell"]),
         "immune-response-leads-to-viral-infection-clearance": (PKG.particularlyFor, PKR.hpv),
     }
@@ -179,7 +185,7 @@ def test_numbers_are_typed_literals_with_units(graph: Graph) -> None:
     assert graph.value(ratio, PKG.approximate).toPython() is True
     assert graph.value(ratio, PKG.numeratorRoute) == PKR["topical-route"]
     assert graph.value(ratio, PKG.denominatorRoute) == PKR["subcutaneous-route"]
-    frequency = PKR["imiquimod-regimen-frequency"]
+    frequency = PKR["imiquimod-frequency-3-to-5-weekly"]
     assert (
         graph.value(frequency, PKG.minValue).toPython(),
         graph.value(frequency, PKG.maxValue).toPython(),
@@ -224,6 +230,7 @@ def test_identifiers_only_on_exact_matches(graph: Graph) -> None:
         "anogenital-warts": ("broadMatch", "MONDO:0005647"),
         "other-hpv-related-lesions": ("broadMatch", "MONDO:0005161"),
         "immune-response-modifier": ("closeMatch", "CHEBI:50846"),
+        "tlr7-signaling": ("closeMatch", "GO:0034154"),  # "immune cascade reactions"
     }
     for slug, (kind, curie) in closest.items():
         assert graph.value(PKR[slug], PKG.id) is None, slug
@@ -239,6 +246,99 @@ def test_identifiers_only_on_exact_matches(graph: Graph) -> None:
     )
     # A therapeutic effect is a biological process (not disjoint from one).
     assert (PKG.TherapeuticEffect, RDFS.subClassOf, PKG.BiologicalProcess) in graph
+
+
+def test_the_immune_cascade_is_only_close_to_the_tlr7_pathway(graph: Graph) -> None:
+    """The text's "triggering immune cascade reactions" names no pathway: GO:0034154 is closest.
+
+    The GO pathway itself (the identity GO:0034154) is what TLR7 initiates, a structural link read
+    from the UniProtKB record; no claim of the monograph names it.
+    """
+    cascade = PKR["tlr7-signaling"]
+    assert graph.value(cascade, PKG.id) is None
+    assert graph.value(cascade, PKG.officialLabel) is None
+    assert (cascade, URIRef(SKOS + "closeMatch"), expand_curie("GO:0034154")) in graph
+    pathway = graph.value(PKR.tlr7, PKG.initiates)
+    assert pathway != cascade
+    assert str(graph.value(pathway, PKG.id)) == "GO:0034154"
+    assert (None, PKG.claimObject, pathway) not in graph
+    assert (None, PKG.claimSubject, pathway) not in graph
+
+
+def test_the_dosing_sentence_reports_a_frequency_and_recommends_nothing(graph: Graph) -> None:
+    """The text's "3-5 times weekly application showing good balance of efficacy and tolerability".
+
+    A frequency range the text reports a good balance of efficacy and tolerability at: not the
+    drug's regimen, not a recommendation, and with no route (the sentence gives none).
+    """
+    assert list(graph.triples((None, PKG.recommends, None))) == []
+    assert list(graph.triples((PKR.imiquimod, PKG.hasDosingRegimen, None))) == []
+    assert list(graph.subjects(RDF.type, PKG.DosingRegimen)) == []
+    consideration = PKR["imiquimod-dosing-frequency"]
+    frequency = graph.value(consideration, PKG.showsGoodBalanceAt)
+    assert frequency == PKR["imiquimod-frequency-3-to-5-weekly"]
+    assert (frequency, RDF.type, PKG.QuantityRange) in graph
+    assert graph.value(frequency, PKG.route) is None
+    assert graph.value(consideration, PKG.route) is None
+    [claim] = graph.subjects(PKG.claimPredicate, PKG.showsGoodBalanceAt)
+    assert graph.value(claim, PKG.claimSubject) == consideration
+    assert graph.value(claim, PKG.claimObject) == frequency
+    assert graph.value(claim, PKG.basis) == PKG.StatedBasis
+    assert "3-5 times weekly application showing good balance of efficacy and tolerability" in str(
+        graph.value(claim, PKG.statementText)
+    )
+    cited = [int(graph.value(r, PKG.citationNumber)) for r in graph.objects(claim, PKG.citation)]
+    assert cited == [7]
+
+
+def test_limited_penetration_says_where(graph: Graph) -> None:
+    """The text gives limited penetration only for hyperkeratotic lesions, and under no route."""
+    penetration = PKR["imiquimod-limited-penetration"]
+    [claim] = graph.objects(penetration, PKG.supportedBy)
+    assert graph.value(claim, PKG.site) == PKR["in-hyperkeratotic-lesions"]
+    assert (PKR["in-hyperkeratotic-lesions"], RDF.type, PKG.Site) in graph
+    assert graph.value(penetration, PKG.route) is None
+
+
+def test_the_denied_activity_names_what_them_refers_to(graph: Graph) -> None:
+    """The text's "target abnormal cells rather than directly destroying them through cytotoxic…".
+
+    "Them" are the abnormal cells: the denied activity's name (a KGX node name) says so, the
+    text's own words stay its anaphor and the claim's quote.
+    """
+    activity = PKR["direct-cytotoxic-activity"]
+    labels = [str(label) for label in graph.objects(activity, RDFS.label)]
+    assert labels == ["directly destroying abnormal cells through cytotoxic mechanisms"]
+    assert str(graph.value(activity, PKG.anaphor)) == (
+        "directly destroying them through cytotoxic mechanisms"
+    )
+    claim = PKR["imiquimod-summary-not-cytotoxic"]
+    assert str(graph.value(claim, PKG.statementText)).endswith(
+        "rather than directly destroying them through cytotoxic mechanisms"
+    )
+    for node in (activity, claim, PKR["imiquimod-summary-not-cytotoxic-assertion"]):
+        for label in graph.objects(node, RDFS.label):
+            assert " them " not in f" {label} ", (node, label)
+
+
+def test_kgx_carries_the_qualifier_and_the_resolved_name(graph: Graph) -> None:
+    """KGX, which other tools read, carries the fixes too.
+
+    The drug's action on TLR-7 is "primarily", and the denied activity's node name resolves "them".
+    """
+    export = importlib.import_module("pharmakg._export")
+    output = export.export(export.prepare_release(pharmakg.load()), "kgx")
+    files = {name: data.decode() for name, data in output.files}
+    nodes, edges = (
+        list(csv.DictReader(files[name].splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+        for name in ("nodes.tsv", "edges.tsv")
+    )
+    activates = next(e for e in edges if e["id"] == "pkr:imiquimod-activates-tlr7")
+    assert activates["pharmakg_qualifiers"] == "emphasis: primarily"
+    denied = next(n for n in nodes if n["id"] == "pkr:direct-cytotoxic-activity")
+    assert denied["name"] == "directly destroying abnormal cells through cytotoxic mechanisms"
+    cascade = next(n for n in nodes if n["id"] == "pkr:tlr7-signaling")  # no GO identity
+    assert "GO:0034154" in cascade["xref"].split("|")
 
 
 def test_every_label_is_present(graph: Graph) -> None:

@@ -189,7 +189,10 @@ def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     assert "--has mechanism [uncited]--> mechanism of action of imiquimod" in text
     assert "makes the drug effective for [4, 5]--> actinic keratosis [MONDO:0005173]" in text
     assert "imiquimod: mechanism of action of imiquimod, as a whole: 1 path" in text
-    assert "activates [1]; agonist of [2]; binds to [2]--> Toll-like receptor 7 (TLR-7)" in text
+    assert (
+        "activates [1] (emphasis: primarily); agonist of [2]; binds to [2]"
+        "--> Toll-like receptor 7 (TLR-7)" in text
+    )
     markdown = result.render("markdown").decode()
     assert (
         "## imiquimod → actinic keratosis (FDA-approved), through the mechanism as a whole"

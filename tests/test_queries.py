@@ -41,13 +41,14 @@ def test_every_query_has_a_header_and_an_answer(monograph_kg: pharmakg.Knowledge
 
 
 def test_mechanism(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    rows = _rows(
-        monograph_kg.query("mechanism"), "drugLabel", "action", "target", "targetId", "citations"
-    )
+    columns = ("drugLabel", "action", "target", "targetId", "qualifiers", "citations")
+    rows = _rows(monograph_kg.query("mechanism"), *columns)
+    # "acts primarily by stimulating ... through TLR-7 activation": the drug's action on TLR-7
+    # carries the source's "primarily"; the agonist and binding bullets say nothing of the kind.
     assert rows == [
-        {"drugLabel": "imiquimod", "action": "pkg:activates", "target": "pkr:tlr7", "targetId": "UniProtKB:Q9NYK1", "citations": "1"},
-        {"drugLabel": "imiquimod", "action": "pkg:agonistOf", "target": "pkr:tlr7", "targetId": "UniProtKB:Q9NYK1", "citations": "2"},
-        {"drugLabel": "imiquimod", "action": "pkg:bindsTo", "target": "pkr:tlr7", "targetId": "UniProtKB:Q9NYK1", "citations": "2"},
+        {"drugLabel": "imiquimod", "action": "pkg:activates", "target": "pkr:tlr7", "targetId": "UniProtKB:Q9NYK1", "qualifiers": "emphasis: primarily", "citations": "1"},
+        {"drugLabel": "imiquimod", "action": "pkg:agonistOf", "target": "pkr:tlr7", "targetId": "UniProtKB:Q9NYK1", "qualifiers": "", "citations": "2"},
+        {"drugLabel": "imiquimod", "action": "pkg:bindsTo", "target": "pkr:tlr7", "targetId": "UniProtKB:Q9NYK1", "qualifiers": "", "citations": "2"},
     ]  # fmt: skip
     narrowed = monograph_kg.query("mechanism", drug="CHEBI:36704")
     assert len(narrowed) == 3
@@ -80,7 +81,8 @@ def test_immune_cells_and_responses(monograph_kg: pharmakg.KnowledgeGraph) -> No
     assert {tuple(r.values())[1:] for r in rows} == {
         ("GO:0030101", None, None, "CL:0000623", "", "1"),  # NK cell activation
         ("GO:0042088", None, None, "CL:0000545", "", "1"),  # Th1-mediated immune response
-        ("GO:0034154", None, None, None, "", "2"),  # the TLR-7 immune cascade
+        # The TLR-7 immune cascade: the GO pathway is only the closest term, never the identity.
+        (None, "GO:0034154", "closeMatch", None, "", "2"),
         # Infiltration is a kind of migration: the GO term is broader, never the identity.
         (None, "GO:0072676", "broadMatch", "CL:0000542", "site: treated lesions", "4"),
         (None, "GO:0036336", "broadMatch", "CL:0000451", "site: treated lesions", "4"),
@@ -133,6 +135,8 @@ def test_off_label_uses_with_evidence(monograph_kg: pharmakg.KnowledgeGraph) -> 
 def test_pharmacokinetic_values_with_units(monograph_kg: pharmakg.KnowledgeGraph) -> None:
     columns = (
         "propertyLabel",
+        "qualifiers",
+        "routeLabel",
         "varyingWith",
         "value",
         "minValue",
@@ -141,26 +145,37 @@ def test_pharmacokinetic_values_with_units(monograph_kg: pharmakg.KnowledgeGraph
         "numeratorRouteLabel",
         "denominatorRouteLabel",
     )
+    # Limited penetration is said only of hyperkeratotic lesions (a site), and under no route: the
+    # bullet is a consideration, not one of the "When applied topically" bullets.
     assert _rows(monograph_kg.query("pharmacokinetics"), *columns) == [
-        {"propertyLabel": "limited penetration", "varyingWith": None, "value": None, "minValue": None,
+        {"propertyLabel": "limited penetration", "qualifiers": "site: in hyperkeratotic lesions", "routeLabel": None,
+         "varyingWith": None, "value": None, "minValue": None,
          "maxValue": None, "unit": None, "numeratorRouteLabel": None, "denominatorRouteLabel": None},
-        {"propertyLabel": "limited systemic absorption", "varyingWith": None, "value": None, "minValue": None,
+        {"propertyLabel": "limited systemic absorption", "qualifiers": "", "routeLabel": "topical",
+         "varyingWith": None, "value": None, "minValue": None,
          "maxValue": None, "unit": None, "numeratorRouteLabel": None, "denominatorRouteLabel": None},
-        {"propertyLabel": "low urinary recovery", "varyingWith": None, "value": None, "minValue": "0.08",
+        {"propertyLabel": "low urinary recovery", "qualifiers": "", "routeLabel": "topical",
+         "varyingWith": None, "value": None, "minValue": "0.08",
          "maxValue": "2.41", "unit": "unit:PERCENT", "numeratorRouteLabel": None, "denominatorRouteLabel": None},
-        {"propertyLabel": "prolonged skin retention", "varyingWith": None, "value": "10", "minValue": None,
+        {"propertyLabel": "prolonged skin retention", "qualifiers": "", "routeLabel": "topical",
+         "varyingWith": None, "value": "10", "minValue": None,
          "maxValue": None, "unit": "unit:UNITLESS", "numeratorRouteLabel": "topical", "denominatorRouteLabel": "subcutaneous"},
-        {"propertyLabel": "systemic concentration varies by application area", "varyingWith": "application area",
+        {"propertyLabel": "systemic concentration varies by application area", "qualifiers": "", "routeLabel": "topical",
+         "varyingWith": "application area",
          "value": None, "minValue": None, "maxValue": None, "unit": None, "numeratorRouteLabel": None,
          "denominatorRouteLabel": None},
     ]  # fmt: skip
 
 
-def test_dosing_regimen(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    columns = ("regimenLabel", "minValue", "maxValue", "per", "unitLabel", "citations")
+def test_dosing_frequency(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+    columns = ("frequencyLabel", "statedAs", "routeLabel", "minValue", "maxValue", "per", "unitLabel",
+               "citations")  # fmt: skip
+    # The text reports a frequency that shows a good balance of efficacy and tolerability: it
+    # states no regimen for the drug, recommends nothing and gives no route.
     assert _rows(monograph_kg.query("dosing"), *columns) == [
-        {"regimenLabel": "3-5 times weekly application", "minValue": "3", "maxValue": "5", "per": "P7D",
-         "unitLabel": "applications per week", "citations": "7"},
+        {"frequencyLabel": "3-5 times weekly application",
+         "statedAs": "shows a good balance of efficacy and tolerability at", "routeLabel": None,
+         "minValue": "3", "maxValue": "5", "per": "P7D", "unitLabel": "applications per week", "citations": "7"},
     ]  # fmt: skip
 
 
@@ -256,35 +271,45 @@ def test_identifiers_and_match_kinds(monograph_kg: pharmakg.KnowledgeGraph) -> N
     assert kinds[("pkr:other-hpv-related-lesions", "MONDO:0005161")] == "broadMatch"
     assert kinds[("pkr:immune-response-modifier", "CHEBI:50846")] == "closeMatch"
     assert kinds[("pkr:immune-response-modifier", "MESH:D000091369")] == "relatedMatch"
+    # "Immune cascade reactions" is only close to the GO pathway; the pathway TLR7 initiates (a
+    # structural link read from UniProtKB, no claim of the monograph) is GO:0034154 itself.
+    assert kinds[("pkr:tlr7-signaling", "GO:0034154")] == "closeMatch"
+    assert kinds[("pkr:tlr7-signaling-pathway", "GO:0034154")] == "id"
     ids = {r["entity"] for r in rows if r["kind"] == "id"}
     for inexact in ("antiviral-effect", "antitumor-effect", "immunoregulatory-effect",
                     "lymphocyte-infiltration", "immune-surveillance", "anogenital-warts",
-                    "other-hpv-related-lesions", "immune-response-modifier"):  # fmt: skip
+                    "other-hpv-related-lesions", "immune-response-modifier", "tlr7-signaling"):  # fmt: skip
         assert f"pkr:{inexact}" not in ids
 
 
 def test_what_the_drug_does_not_do(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    columns = ("object", "condition", "context", "section", "citations")
+    columns = ("object", "objectLabel", "condition", "context", "section", "citations")
     rows = _rows(monograph_kg.query("negatives"), *columns)
+    # The summary's "them" is resolved in the name: the abnormal cells of the same sentence.
     assert rows == [
-        {"object": "pkr:direct-antiviral-activity-in-cell-culture", "condition": "pkr:cell-culture",
+        {"object": "pkr:direct-antiviral-activity-in-cell-culture",
+         "objectLabel": "direct antiviral activity in cell culture", "condition": "pkr:cell-culture",
          "context": "in cell culture", "section": "Secondary Effects", "citations": ""},
-        {"object": "pkr:direct-cytotoxic-activity", "condition": None, "context": None, "section": "Summary",
-         "citations": ""},
+        {"object": "pkr:direct-cytotoxic-activity",
+         "objectLabel": "directly destroying abnormal cells through cytotoxic mechanisms", "condition": None,
+         "context": None, "section": "Summary", "citations": ""},
     ]  # fmt: skip
 
 
 def test_considerations_and_limitations(monograph_kg: pharmakg.KnowledgeGraph) -> None:
-    columns = ("kindLabel", "concerns", "varyingWith", "dueTo", "recommends", "citations")
+    columns = ("kindLabel", "concerns", "varyingWith", "dueTo", "recommends", "goodBalanceAt",
+               "citations")  # fmt: skip
     rows = _rows(monograph_kg.query("considerations"), *columns)
+    # The dosing bullet reports a frequency with a good balance of efficacy and tolerability; it
+    # recommends nothing.
     assert rows == [
         {"kindLabel": "correlation",
          "concerns": "clearance rate; local inflammatory response; severity of erythema, erosion, and crusting; therapeutic effect",
-         "varyingWith": "", "dueTo": "", "recommends": "", "citations": "2"},
+         "varyingWith": "", "dueTo": "", "recommends": "", "goodBalanceAt": "", "citations": "2"},
         {"kindLabel": "dosing consideration", "concerns": "", "varyingWith": "application frequency; treatment duration",
-         "dueTo": "", "recommends": "3-5 times weekly application", "citations": "7"},
+         "dueTo": "", "recommends": "", "goodBalanceAt": "3-5 times weekly application", "citations": "7"},
         {"kindLabel": "limitation", "concerns": "hyperkeratotic lesions", "varyingWith": "",
-         "dueTo": "limited penetration", "recommends": "", "citations": "6"},
+         "dueTo": "limited penetration", "recommends": "", "goodBalanceAt": "", "citations": "6"},
     ]  # fmt: skip
 
 

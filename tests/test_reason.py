@@ -54,7 +54,7 @@ def test_inferred_class_memberships(result: pharmakg.ReasoningResult) -> None:
         (_pkr("imiquimod"), _pkg("ImmuneResponseModifier")),
         (_pkr("imiquimod"), _pkg("TLRAgonist")),
         (_pkr("tlr7"), _pkg("TollLikeReceptor")),
-        (_pkr("tlr7-signaling"), _pkg("TollLikeReceptorSignalingPathway")),
+        (_pkr("tlr7-signaling-pathway"), _pkg("TollLikeReceptorSignalingPathway")),
     )
 
 
