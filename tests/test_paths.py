@@ -19,7 +19,7 @@ from pharmakg._visualise import build_pathway, drugs_with_mechanism, pathway
 from pharmakg.cli import main
 from pharmakg.errors import InvalidParameterError, UnknownEntityError, UnknownFormatError
 from pharmakg.mechanism import graph_stats, graph_text, mechanism_graph, with_bases
-from pharmakg.paths import MechanismPath, find, mechanism_paths
+from pharmakg.paths import MechanismPath, arm_relations, find, mechanism_paths
 
 FDA_APPROVED = {
     "anogenital-warts": "external genital and perianal warts",
@@ -27,20 +27,78 @@ FDA_APPROVED = {
     "superficial-basal-cell-carcinoma": "superficial basal cell carcinoma",
 }
 
-#: The drug's mechanism as a whole, best first: every path from imiquimod's action on TLR-7 to
-#: where the monograph's statements end. Local names, each hop's citation numbers before ">"
-#: ("-": uncited). Cytokine induction is one group node: no path runs through one cytokine.
-MECHANISM = [
-    "imiquimod 1,2> tlr7 1> adaptive-immune-response",
-    "imiquimod 1,2> tlr7 2> dendritic-cell",
-    "imiquimod 1,2> tlr7 2> immune-cell",
-    "imiquimod 1,2> tlr7 1> innate-immune-response",
-    "imiquimod 1,2> tlr7 2> macrophage",
-    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction 1> antitumor-effect",
-    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction 1> antiviral-effect",
-    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction 1> immunoregulatory-effect",
-    "imiquimod 1,2> tlr7 1> imiquimod-cytokine-induction -> local-immune-response",
-]
+PKR = "https://w3id.org/pharmakg/resource/"
+
+#: Every statement an arm may take, read from the graph with SPARQL (not through the mechanism
+#: graph the paths are built from): a claim of a stated or interpreted basis, asserted as a
+#: triple, whose relation is a mechanism relation the ontology aligns to biolink:affects (its
+#: subject changes its object), and whose object is not a drug, disease or mechanism (the
+#: ends of a route). Statements that only say where a target is found, what binds what, or
+#: what is part of what are not steps of an arm.
+ARM_STEPS = """
+PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX pkg: <https://w3id.org/pharmakg/ontology/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?subject ?relation ?object WHERE {
+    ?claim pkg:claimSubject ?subject ; pkg:claimPredicate ?relation ; pkg:claimObject ?object ;
+           pkg:basis ?basis .
+    VALUES ?basis { pkg:StatedBasis pkg:InterpretedBasis }
+    FILTER NOT EXISTS { ?claim a pkg:NegativeClaim }
+    ?subject ?relation ?object .
+    ?relation skos:exactMatch|skos:closeMatch|skos:broadMatch biolink:affects .
+    FILTER EXISTS { ?relation rdfs:subPropertyOf+ pkg:mechanismRelation }
+    FILTER NOT EXISTS {
+        VALUES ?end { pkg:Drug pkg:Disease pkg:MechanismOfAction }
+        ?object a ?end .
+    }
+}
+"""
+
+#: The other mechanism statements: no arm takes one as a step of its own.
+OTHER_STEPS = """
+PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX pkg: <https://w3id.org/pharmakg/ontology/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?subject ?relation ?object WHERE {
+    ?subject ?relation ?object .
+    ?relation rdfs:subPropertyOf+ pkg:mechanismRelation .
+    FILTER NOT EXISTS { ?relation skos:exactMatch|skos:closeMatch|skos:broadMatch biolink:affects }
+}
+"""
+
+#: Each group's members and whether the list is exhaustive, from the graph.
+GROUPS = """
+PREFIX pkg: <https://w3id.org/pharmakg/ontology/>
+SELECT ?group ?member ?exhaustive WHERE {
+    ?group pkg:hasMember ?member .
+    OPTIONAL { ?group pkg:membersExhaustive ?exhaustive }
+}
+"""
+
+
+def _local(iri: object) -> str:
+    return str(iri).rsplit("/", 1)[1]
+
+
+def _arms_from_the_data(kg: pharmakg.KnowledgeGraph, drug: str) -> set[tuple[str, ...]]:
+    """Every path from ``drug`` along ARM_STEPS to a node no such step leaves (local names)."""
+    steps: dict[str, set[str]] = {}
+    for subject, _, obj in kg.to_rdflib().query(ARM_STEPS):
+        steps.setdefault(str(subject), set()).add(str(obj))
+
+    def walk(node: str, seen: tuple[str, ...]) -> list[tuple[str, ...]]:
+        ahead = [n for n in sorted(steps.get(node, ())) if n not in seen]
+        if not steps.get(node):
+            return [seen]
+        return [arm for n in ahead for arm in walk(n, (*seen, n))]
+
+    return {tuple(_local(n) for n in arm) for arm in walk(PKR + drug, (PKR + drug,))}
+
+
+def _nodes(path: MechanismPath) -> tuple[str, ...]:
+    return tuple(_local(n.iri) for n in path.nodes)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +135,6 @@ def test_superficial_bcc_is_reached_through_the_mechanism_as_a_whole(
     for p in result.mechanism_paths:
         assert p.nodes[-1].iri.rsplit("/", 1)[1] not in FDA_APPROVED
     assert not any(n.iri.rsplit("/", 1)[1] in effects for n in path.nodes)
-    assert [_compact(p) for p in result.mechanism_paths] == MECHANISM
     assert result.mechanism is not None
     assert result.mechanism.label == "mechanism of action of imiquimod"
 
@@ -90,9 +147,130 @@ def test_every_fda_indication_has_the_same_route(kg: pharmakg.KnowledgeGraph, di
     assert [_compact(p) for p in group.paths] == [
         f"imiquimod -> imiquimod-mechanism 4,5> {disease}"
     ]
-    assert [_compact(p) for p in result.mechanism_paths] == MECHANISM
+    assert result.mechanism_paths == mechanism_paths(kg, "imiquimod").mechanism_paths
     keys = [p.rank_key() for p in result.mechanism_paths]
     assert keys == sorted(keys)
+
+
+def test_every_arm_the_text_states_is_presented(kg: pharmakg.KnowledgeGraph) -> None:
+    """The arms of imiquimod → superficial BCC are those the graph's own statements give.
+
+    From the drug, not only from its target: NK cell activation, Th1 responses, the
+    infiltration of lymphocytes, dendritic cells and macrophages, immune surveillance →
+    elimination of abnormal cells [5], the immune response → clearance of viral infections
+    (particularly HPV), the decrease of HPV L1 mRNA and DNA; and through the group.
+    """
+    result = mechanism_paths(kg, "imiquimod", "superficial basal cell carcinoma")
+    expected = _arms_from_the_data(kg, "imiquimod")
+    got = [_nodes(p) for p in result.mechanism_paths]
+    assert len(got) == len(set(got)) == len(expected)
+    assert set(got) == expected
+    # Every statement the text makes about what the drug does starts an arm of its own.
+    said = {
+        (_local(s), _local(o))
+        for s, _, o in kg.to_rdflib().query(ARM_STEPS)
+        if str(s) == PKR + "imiquimod"
+    }
+    assert said == {arm[:2] for arm in got}
+    assert {"nk-cell-activation", "th1-immune-response", "hpv-l1-mrna", "hpv-dna"} <= {
+        arm[1] for arm in got
+    }
+    # Each hop keeps its statements' basis, qualifiers and citations.
+    clearance = next(
+        p for p in result.mechanism_paths if _nodes(p)[-1] == "viral-infection-clearance"
+    )
+    [statement] = clearance.hops[-1].edges
+    assert statement.basis == "stated"
+    assert statement.citations == (4,)
+    assert "emphasis: particularly" in statement.qualifiers
+    assert any(q.startswith("particularly for: human papillomavirus") for q in statement.qualifiers)
+    surveillance = next(p for p in result.mechanism_paths if "immune-surveillance" in _nodes(p))
+    assert [h.citations for h in surveillance.hops] == [(5,), (5,)]
+
+
+def test_statements_of_place_or_parthood_are_not_arms(kg: pharmakg.KnowledgeGraph) -> None:
+    """TLR-7 "found on dendritic cells" says where the target is: no arm ends there."""
+    result = mechanism_paths(kg, "imiquimod")
+    other = {(str(s), str(o)) for s, _, o in kg.to_rdflib().query(OTHER_STEPS)}
+    steps = {(str(s), str(o)) for s, _, o in kg.to_rdflib().query(ARM_STEPS)}
+    hops = {(h.source.iri, h.target.iri) for p in result.mechanism_paths for h in p.hops}
+    assert (PKR + "tlr7", PKR + "dendritic-cell") in other
+    assert not hops & (other - steps)
+    relations = arm_relations(kg)
+    assert "pkg:expressedIn" not in relations
+    for path in result.mechanism_paths:
+        for hop in path.hops:  # a parallel statement (binds to) is shown beside an arm's step
+            assert {e.predicate for e in hop.edges} & relations
+
+
+def test_a_group_shows_its_members_and_whether_they_are_all(kg: pharmakg.KnowledgeGraph) -> None:
+    """Cytokine induction: IFN-alpha, TNF-alpha, IL-12 as the group's members, not all of them."""
+    result = mechanism_paths(kg, "imiquimod", "superficial basal cell carcinoma")
+    members: dict[str, set[str]] = {}
+    exhaustive: dict[str, bool | None] = {}
+    for group, member, flag in kg.to_rdflib().query(GROUPS):
+        members.setdefault(str(group), set()).add(str(member))
+        exhaustive[str(group)] = None if flag is None else bool(flag.toPython())
+    on_paths = {n.iri for p in result.mechanism_paths for n in p.nodes} & set(members)
+    assert PKR + "imiquimod-cytokine-induction" in on_paths
+    assert {g.node.iri: {m.iri for m in g.members} for g in result.groups} == {
+        group: members[group] for group in on_paths
+    }
+    assert {g.node.iri: g.exhaustive for g in result.groups} == {
+        group: exhaustive[group] for group in on_paths
+    }
+    [cytokines] = [g for g in result.groups if g.node.label == "cytokine induction"]
+    assert cytokines.exhaustive is False
+    # What the group does stays the group's: no hop starts at a member.
+    inside = {m.iri for g in result.groups for m in g.members}
+    assert not [h for p in result.mechanism_paths for h in p.hops if h.source.iri in inside]
+    text = result.to_text()
+    assert "--leads to [1]--> cytokine induction (group)" in text
+    listed = ", ".join(m.to_text() for m in cytokines.members)
+    assert f"  cytokine induction: members {listed} (not exhaustive)" in text
+    assert "interferon-alpha" in listed
+    markdown = result.to_markdown()
+    assert f"| cytokine induction | {listed} | not exhaustive |" in markdown
+    assert "| cytokine induction (group) |" in markdown
+    body = json.loads(result.to_json())
+    [group] = [g for g in body["groups"] if g["group"]["label"] == "cytokine induction"]
+    assert group["exhaustive"] is False
+    assert [m["id"] for m in group["members"]] == [
+        f"pkr:{_local(m.iri)}" for m in cytokines.members
+    ]
+    # With only arms that pass no group, no group is listed.
+    first = mechanism_paths(kg, "imiquimod", "superficial basal cell carcinoma", limit=1)
+    assert first.groups == ()
+    assert "Groups on these paths" not in first.to_text()
+
+
+def test_text_markdown_and_json_carry_the_same_arms(kg: pharmakg.KnowledgeGraph) -> None:
+    result = mechanism_paths(kg, "imiquimod", "superficial basal cell carcinoma")
+    arms = len(result.mechanism_paths)
+    text = result.to_text()
+    assert f"imiquimod: mechanism of action of imiquimod, as a whole: {arms} paths" in text
+    markdown = result.to_markdown()
+    mechanism = markdown.split("## imiquimod: mechanism of action of imiquimod, as a whole")[1]
+    assert mechanism.count("**Path ") == arms
+    body = json.loads(result.to_json())
+    assert [
+        tuple(n["id"].removeprefix("pkr:") for n in p["nodes"]) for p in body["mechanismPaths"]
+    ] == [_nodes(p) for p in result.mechanism_paths]
+    for shown, path in zip(body["mechanismPaths"], result.mechanism_paths, strict=True):
+        assert [
+            [(s["basis"], s["qualifiers"], s["citations"]) for s in hop["statements"]]
+            for hop in shown["hops"]
+        ] == [
+            [(e.basis, list(e.qualifiers), list(e.citations)) for e in hop.edges]
+            for hop in path.hops
+        ]
+        assert all(
+            f"{hop.to_text()}--> " in text and _md(hop.to_text()) in markdown for hop in path.hops
+        )
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def test_hops_carry_basis_and_qualifiers(kg: pharmakg.KnowledgeGraph) -> None:
@@ -138,8 +316,12 @@ def test_the_mechanism_graph_edges_have_basis_and_qualifiers(kg: pharmakg.Knowle
 
 def test_parallel_statements_make_one_hop(kg: pharmakg.KnowledgeGraph) -> None:
     result = mechanism_paths(kg, "imiquimod", "actinic keratosis")
-    hop = result.mechanism_paths[0].hops[0]
-    assert hop.target.label == "Toll-like receptor 7 (TLR-7)"
+    hop = next(
+        h
+        for p in result.mechanism_paths
+        for h in p.hops
+        if h.target.label == "Toll-like receptor 7 (TLR-7)"
+    )
     assert [(e.predicate, e.citations) for e in hop.edges] == [
         ("pkg:activates", (1,)),
         ("pkg:agonistOf", (2,)),
@@ -189,10 +371,7 @@ def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     assert "--has mechanism [uncited]--> mechanism of action of imiquimod" in text
     assert "makes the drug effective for [4, 5]--> actinic keratosis [MONDO:0005173]" in text
     assert "imiquimod: mechanism of action of imiquimod, as a whole: 1 path" in text
-    assert (
-        "activates [1] (emphasis: primarily); agonist of [2]; binds to [2]"
-        "--> Toll-like receptor 7 (TLR-7)" in text
-    )
+    assert f"--{result.mechanism_paths[0].hops[0].to_text()}--> " in text
     markdown = result.render("markdown").decode()
     assert (
         "## imiquimod → actinic keratosis (FDA-approved), through the mechanism as a whole"
@@ -205,8 +384,10 @@ def test_formats(kg: pharmakg.KnowledgeGraph) -> None:
     assert path["hops"][1]["citations"] == [4, 5]
     assert path["nodes"][0]["id"] == "pkr:imiquimod"
     [inner] = body["mechanismPaths"]
-    assert inner["hops"][1]["statements"][0]["qualifiers"] == ["emphasis: primarily"]
-    assert inner["hops"][1]["statements"][0]["basis"] == "stated"
+    assert [s["basis"] for h in inner["hops"] for s in h["statements"]] == [
+        e.basis for h in result.mechanism_paths[0].hops for e in h.edges
+    ]
+    assert body["groups"] == []
     with pytest.raises(UnknownFormatError):
         result.render("html")
 

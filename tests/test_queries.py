@@ -335,24 +335,67 @@ def test_mechanism_edges_carry_basis_and_qualifiers(monograph_kg: pharmakg.Knowl
     assert not [key for key in rows if key[0] == "pkr:tlr7" and key[2] in members]
 
 
+#: The basis of each claim behind a step of the chain, from the graph: ?step names the step.
+CHAIN_BASES = """
+PREFIX pkg: <https://w3id.org/pharmakg/ontology/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?step ?basisLabel WHERE {
+    ?claim pkg:claimPredicate ?predicate ; pkg:basis/rdfs:label ?basisLabel .
+    { ?predicate rdfs:subPropertyOf* pkg:actsOn . BIND ("action" AS ?step) }
+    UNION { VALUES ?predicate { pkg:partOfMechanism } BIND ("effects" AS ?step) }
+    UNION { VALUES ?predicate { pkg:makesEffectiveFor } BIND ("indication" AS ?step) }
+}
+"""
+
+
 def test_full_chain_to_each_indication(monograph_kg: pharmakg.KnowledgeGraph) -> None:
     result = monograph_kg.query("chain", disease="MONDO:0002954")  # superficial BCC
-    columns = ("actionLabel", "targetLabel", "mechanismLabel", "effects", "statusLabel")
+    columns = ("actions", "targetLabel", "mechanismLabel", "effects", "statusLabel")
     rows = _rows(result, *columns)
-    # The indication is reached through the mechanism as a whole, once per target action; no
-    # effect is paired with the disease.
+    # The indication is reached through the mechanism as a whole, once; the drug's actions on
+    # its target are one cell; no effect is paired with the disease.
     assert rows == [
-        {"actionLabel": action, "targetLabel": "Toll-like receptor 7 (TLR-7)",
+        {"actions": "activates; agonist of", "targetLabel": "Toll-like receptor 7 (TLR-7)",
          "mechanismLabel": "mechanism of action of imiquimod",
          "effects": "antitumor effect; antiviral effect; immunoregulatory effect",
          "statusLabel": "FDA-approved"}
-        for action in ("activates", "agonist of")
     ]  # fmt: skip
     every = monograph_kg.query("chain")
-    assert {str(d) for d in every.column("disease")} == {
-        str(d) for d in monograph_kg.query("indications").column("disease")
-    }
-    assert len(every) == 2 * 7
+    diseases = [str(d) for d in every.column("disease")]
+    assert sorted(diseases) == sorted(
+        {str(d) for d in monograph_kg.query("indications").column("disease")}
+    )  # each indication once
+
+
+def test_the_chain_says_the_basis_of_each_step(monograph_kg: pharmakg.KnowledgeGraph) -> None:
+    """The effects are part of the mechanism in a curator's reading: the chain says so."""
+    said: dict[str, set[str]] = {}
+    for step, label in monograph_kg.to_rdflib().query(CHAIN_BASES):
+        said.setdefault(str(step), set()).add(str(label))
+    assert said["effects"] == {"interpreted"}
+    every = monograph_kg.query("chain")
+    for column, step in (
+        ("actionBasis", "action"),
+        ("effectsBasis", "effects"),
+        ("indicationBasis", "indication"),
+    ):
+        assert {str(v) for v in every.column(column)} == {"; ".join(sorted(said[step]))}, column
+    # With the interpretations left out, the indication stays; the effects are no longer said.
+    stated = monograph_kg.query("chain", basis="stated")
+    assert len(stated) == len(every)
+    assert {str(v) for v in stated.column("effects")} == {""}
+
+
+def test_the_chain_of_a_second_drug_marks_its_interpretation(
+    two_drug_kg: pharmakg.KnowledgeGraph,
+) -> None:
+    rows = _rows(
+        two_drug_kg.query("chain", drug="examplinib"), "actions", "effects", "effectsBasis"
+    )
+    assert rows == [
+        {"actions": "antagonist of", "effects": "immunoregulatory effect",
+         "effectsBasis": "interpreted"}
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,12 @@ The monograph ties each indication to the drug's mechanism *as a whole* ("Imiqui
 makes it effective for: …"); it never says that one effect makes the drug effective for one
 disease. So :func:`mechanism_paths` answers in two parts (:class:`PathsResult`):
 
-* the mechanism as a whole: every path of the mechanism graph (:mod:`pharmakg.mechanism`) from
-  the drug's action on its target to where the statements end (drug → target → cytokine
-  induction → effects), ranked shortest first, then by how well each hop is cited;
+* the mechanism as a whole: its arms, every path of the mechanism graph
+  (:mod:`pharmakg.mechanism`) from the drug along statements that say their subject changes
+  their object, to where such statements end (drug → target → cytokine induction → effects,
+  drug → NK cell activation, drug → immune surveillance → elimination of abnormal cells …),
+  ranked shortest first, then by how well each hop is cited; a statement that only says where
+  a target is found is never an arm;
 * per indication, the one route the text states: drug → has mechanism → the mechanism → makes
   the drug effective for → the disease, with its citations and approval status.
 
@@ -15,6 +18,9 @@ disease. So :func:`mechanism_paths` answers in two parts (:class:`PathsResult`):
   link with its basis and the record it comes from (database, ``infores:`` id, entry ``_id``).
   A record is never joined with the monograph's statements (nor with another record) into one
   path: the sources stay apart.
+
+A group on the paths (a node with members, such as "cytokine induction") is listed with its
+members and whether the list is exhaustive; what a path says of the group stays the group's.
 
 No effect → indication pairing is ever presented. Every hop shows the basis of its statements
 (stated, interpreted, curated …) and their qualifiers; by default only stated and interpreted
@@ -26,25 +32,35 @@ or JSON through the format registry.
 The modules of this package:
 
 * :mod:`.results`: the frozen results and their rendering (text, Markdown, JSON);
-* :mod:`.ranking`: walking the mechanism graph and ranking its paths;
+* :mod:`.ranking`: walking the mechanism graph's arms and ranking them;
 * :mod:`.curated`: the curated records' own routes;
+* :mod:`.groups`: the groups on the paths, with their members;
 * :mod:`.find`: :func:`mechanism_paths`, which puts them together.
 """
 
 from __future__ import annotations
 
 from .find import mechanism_paths
-from .ranking import MAX_HOPS, TARGET_ACTIONS
-from .results import CuratedRoute, Hop, IndicationPaths, MechanismPath, PathEdge, PathsResult
+from .ranking import MAX_HOPS, arm_relations
+from .results import (
+    CuratedRoute,
+    Group,
+    Hop,
+    IndicationPaths,
+    MechanismPath,
+    PathEdge,
+    PathsResult,
+)
 
 __all__ = [
     "CuratedRoute",
+    "Group",
     "Hop",
     "IndicationPaths",
     "MAX_HOPS",
     "MechanismPath",
     "PathEdge",
     "PathsResult",
-    "TARGET_ACTIONS",
+    "arm_relations",
     "mechanism_paths",
 ]

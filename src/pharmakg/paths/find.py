@@ -1,8 +1,9 @@
 """:func:`mechanism_paths`: a drug's mechanism, its indications through it, its curated routes.
 
 The drug and the indication are resolved and checked against the mechanism graph; the drug's
-mechanisms and approval statuses are asked of the store; the walk and the ranking are
-:mod:`.ranking`'s, the curated records' routes :mod:`.curated`'s.
+mechanisms and approval statuses are asked of the store; the walk of the arms and the ranking
+are :mod:`.ranking`'s, the curated records' routes :mod:`.curated`'s, the groups on the paths
+:mod:`.groups`'.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from ..mechanism import (
     with_bases,
 )
 from .curated import curated_routes
+from .groups import groups_on
 from .ranking import (
     DISEASE,
     DRUG,
     MAX_HOPS,
+    arm_relations,
     hop_between,
     ranked,
     walkable,
@@ -134,12 +137,16 @@ def mechanism_paths(
 
     The records (DrugMechDB entries) come with ``curated`` among the ``bases``.
 
-    The mechanism's paths run drug → target → mediators → cells or processes → effects, along
-    the monograph's mechanism statements of the given ``bases``, from the drug's action on a
-    molecular target (:data:`TARGET_ACTIONS`) to where the statements end; they are ranked
-    shortest first, then fewer uncited hops, then more citations. Parallel statements between
-    the same two nodes make one hop. Each indication is reached the way the text says, through
-    the mechanism as a whole: drug → has mechanism → mechanism → makes effective for → disease.
+    The mechanism's paths are its arms: every path from the drug along the monograph's
+    statements of the given ``bases`` that say their subject changes their object (the drug's
+    action on its target, and everything else the text says the drug does: drug → target →
+    group → effects, drug → process, drug → response → outcome …), to where such statements
+    end (:mod:`.ranking`); they are ranked shortest first, then fewer uncited hops, then more
+    citations. Parallel statements between the same two nodes make one hop. A group on the
+    paths shown (a node with members, such as "cytokine induction") is listed with its members
+    and whether they are all of them (:class:`Group`). Each indication is reached the way the
+    text says, through the mechanism as a whole: drug → has mechanism → mechanism → makes
+    effective for → disease.
     A curated record (a DrugMechDB entry) gives the paths along its own links from the drug to
     its disease, each link naming the record; records are never joined with the monograph.
 
@@ -181,7 +188,7 @@ def mechanism_paths(
         named = graph if target_iri in graph else whole()  # the disease of another drug
         reachable, curated = _only_the_indication(named, drug_iri, target_iri, reachable, curated)
     statuses = _statuses(kg, drug_iri)
-    groups = sorted(
+    routes = sorted(
         (
             IndicationPaths(
                 indication=node_for(graph, target),
@@ -192,10 +199,13 @@ def mechanism_paths(
         ),
         key=lambda g: (g.status or "~", g.indication.label.casefold()),
     )
+    arms = ranked(without_curated(graph), drug_iri, arm_relations(kg), max_hops, limit)
+    shown = [*arms, *(p for g in routes for p in g.paths), *(p for r in curated for p in r.paths)]
     return PathsResult(
         drug=node_for(graph, drug_iri),
         mechanism=node_for(graph, mechanisms[0]) if mechanisms else None,
-        mechanism_paths=ranked(without_curated(graph), drug_iri, max_hops, limit),
-        indications=tuple(groups),
+        mechanism_paths=arms,
+        indications=tuple(routes),
         curated=tuple(curated),
+        groups=groups_on(kg, graph, shown),
     )

@@ -1,9 +1,14 @@
-"""Walking the mechanism graph and ranking its paths, best first.
+"""Walking the mechanism graph and ranking its arms, best first.
 
-The mechanism's paths start with the drug's action on a molecular target
-(:data:`TARGET_ACTIONS`) and run through the mechanism's inside (targets, mediators, cells,
-processes, effects) to where the statements end; drugs, diseases and mechanisms are the ends of
-the routes, never a step inside one. Parallel statements between two nodes make one hop.
+An arm of the mechanism is a path from the drug along statements that say their subject changes
+their object (the *arm relations*, which ``sparql/arm-relations.rq`` reads from the ontology's
+own alignment of each relation to ``biolink:affects``), through the mechanism's inside
+(targets, mediators, groups, processes, effects), to where such statements end. It may start
+with the drug's action on a target or with any other statement about what the drug does. A
+statement that only says where a target is found, or what is part of what, is never a step of
+an arm; it is shown beside one when it links the same two nodes. Drugs, diseases and mechanisms
+are the ends of the routes, never a step inside one. Parallel statements between two nodes make
+one hop.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ from collections.abc import Collection, Iterable, Sequence
 
 import networkx as nx
 
+from .. import resources
+from .._load import LoadedGraph
 from ..mechanism import node_for, with_bases
+from ..vocab import compress
 from .results import Hop, MechanismPath, PathEdge
 
 #: The most hops a path of the mechanism may have (drug → target → mediator → process → effect
@@ -23,10 +31,18 @@ DRUG, DISEASE, MECHANISM = "pkg:Drug", "pkg:Disease", "pkg:MechanismOfAction"
 #: The categories a route starts or ends at: every other node is inside the mechanism.
 _ROUTE_ENDS = (DRUG, DISEASE, MECHANISM)
 
-#: The drug's actions on a molecular target: a mechanism path starts with one of them.
-TARGET_ACTIONS = frozenset(
-    {"pkg:actsOn", "pkg:activates", "pkg:agonistOf", "pkg:inhibits", "pkg:antagonistOf"}
-)
+#: The relations an arm runs along (``sparql/arm-relations.rq``).
+_ARM_RELATIONS = "arm-relations"
+
+
+def arm_relations(kg: LoadedGraph) -> frozenset[str]:
+    """The mechanism relations (CURIEs) whose statements are steps of an arm.
+
+    Those the ontology aligns to ``biolink:affects`` (the subject changes the object); read
+    from the loaded ontology, so a relation added to it is walked or not by its own mapping.
+    """
+    answer = kg.store.query(resources.internal_query(_ARM_RELATIONS))
+    return frozenset(compress(str(row[0])) for row in answer.rows)
 
 
 def walkable(full: nx.MultiDiGraph[str], bases: Collection[str]) -> nx.MultiDiGraph[str]:
@@ -67,31 +83,38 @@ def hop_between(graph: nx.MultiDiGraph[str], source: str, target: str) -> Hop:
     return Hop(source=node_for(graph, source), target=node_for(graph, target), edges=tuple(edges))
 
 
-def _starts_at_a_target(graph: nx.MultiDiGraph[str], nodes: list[str]) -> bool:
-    """Whether the path's first hop is the drug acting on a molecular target.
+def _arm_view(
+    graph: nx.MultiDiGraph[str], drug_iri: str, relations: Collection[str]
+) -> nx.DiGraph[str]:
+    """The steps arms may take: the arm relations' edges between the drug and inside nodes.
 
-    Without this, the shortest "paths" skip the mechanism altogether (drug → has therapeutic
-    effect → effect → mechanism → disease) and say nothing about how the drug works.
+    The mechanism (and through it the diseases) is left out: the text ties the indications to
+    the mechanism as a whole, so no arm runs from an effect to a disease.
     """
-    return len(nodes) > 1 and bool(TARGET_ACTIONS & set(graph[nodes[0]][nodes[1]]))
+    view: nx.DiGraph[str] = nx.DiGraph()
+    for source, target, key in graph.edges(keys=True):
+        ends_inside = all(
+            node == drug_iri or graph.nodes[node].get("category") not in _ROUTE_ENDS
+            for node in (source, target)
+        )
+        if key in relations and ends_inside and target != drug_iri:
+            view.add_edge(source, target)
+    return view
 
 
 def ranked(
-    graph: nx.MultiDiGraph[str], drug_iri: str, max_hops: int, limit: int | None
+    graph: nx.MultiDiGraph[str],
+    drug_iri: str,
+    relations: Collection[str],
+    max_hops: int,
+    limit: int | None,
 ) -> tuple[MechanismPath, ...]:
-    """The mechanism's paths from the drug's action on a target, best first."""
-    inside = [
-        node
-        for node, data in graph.nodes(data=True)
-        if node == drug_iri or data.get("category") not in _ROUTE_ENDS
-    ]
-    view: nx.DiGraph[str] = nx.DiGraph(graph.subgraph(inside))
+    """Every arm of the mechanism from the drug (along ``relations``), best first."""
+    view = _arm_view(graph, drug_iri, relations)
+    if drug_iri not in view:
+        return ()
     ends = [n for n in view if n != drug_iri and view.out_degree(n) == 0]
-    found = {
-        tuple(nodes)
-        for nodes in nx.all_simple_paths(view, drug_iri, ends, cutoff=max_hops)
-        if _starts_at_a_target(graph, nodes)
-    }
+    found = {tuple(nodes) for nodes in nx.all_simple_paths(view, drug_iri, ends, cutoff=max_hops)}
     best = best_first(graph, found)
     return tuple(best[:limit] if limit is not None else best)
 

@@ -1,8 +1,10 @@
 """The frozen results of :func:`~pharmakg.paths.mechanism_paths`, and their rendering.
 
-A :class:`PathsResult` holds the drug's mechanism as a whole, the route to each indication
-through it, and each curated record's own paths; every path is :class:`MechanismPath` hops of
-:class:`PathEdge` statements. It renders as text, Markdown or JSON through the format registry.
+A :class:`PathsResult` holds the drug's mechanism as a whole (its arms), the route to each
+indication through it, each curated record's own paths, and the groups on those paths
+(:class:`Group`: its members, and whether the list is exhaustive); every path is
+:class:`MechanismPath` hops of :class:`PathEdge` statements. It renders as text, Markdown or
+JSON through the format registry, each saying the same.
 """
 
 from __future__ import annotations
@@ -147,6 +149,45 @@ class IndicationPaths:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A node of the paths that stands for a group, such as "cytokine induction".
+
+    What a path says of the group is said of the group, never of each member; the members are
+    those the source names, shown as the group's members. ``exhaustive`` is ``False`` when they
+    are not all of them ("primarily"), ``None`` when the data does not say.
+    """
+
+    node: PathNode
+    members: tuple[PathNode, ...]
+    exhaustive: bool | None
+
+    def completeness(self) -> str:
+        """``not exhaustive``, ``exhaustive`` or ``exhaustiveness not stated``."""
+        if self.exhaustive is None:
+            return "exhaustiveness not stated"
+        return "exhaustive" if self.exhaustive else "not exhaustive"
+
+    def to_text(self) -> str:
+        """``cytokine induction: members A, B, C (not exhaustive)``."""
+        members = ", ".join(m.to_text() for m in self.members)
+        return f"{self.node.to_text()}: members {members} ({self.completeness()})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the group, its members, and whether the list is exhaustive."""
+        return {
+            "group": self.node.to_dict(),
+            "members": [m.to_dict() for m in self.members],
+            "exhaustive": self.exhaustive,
+        }
+
+
+#: How a group node is marked where a path passes through it (its members are listed apart).
+_GROUP_MARK = " (group)"
+#: The heading of the groups' list, in text and in Markdown.
+_GROUPS_TITLE = "Groups on these paths (what a path says of a group is not said of each member)"
+
+
+@dataclass(frozen=True)
 class CuratedRoute:
     """One record of a curated database: its drug → disease path(s), apart from the monograph.
 
@@ -160,21 +201,32 @@ class CuratedRoute:
 
 def _summary(path: MechanismPath) -> str:
     """``3 hops, 1 uncited, 4 citations``: the path's heading, in text and in Markdown."""
-    return f"{len(path.hops)} hops, {path.uncited_hops} uncited, {path.support} citations"
+    hops, cited = len(path.hops), path.support
+    return (
+        f"{hops} hop{'s' if hops != 1 else ''}, {path.uncited_hops} uncited, "
+        f"{cited} citation{'s' if cited != 1 else ''}"
+    )
 
 
-def _text_block(title: str, paths: tuple[MechanismPath, ...]) -> list[str]:
+def _node_text(node: PathNode, groups: frozenset[str]) -> str:
+    """The node's text, marked ``(group)`` when it is one of the groups listed apart."""
+    return node.to_text() + (_GROUP_MARK if node.iri in groups else "")
+
+
+def _text_block(title: str, paths: tuple[MechanismPath, ...], groups: frozenset[str]) -> list[str]:
     lines = [f"{title}: {len(paths)} path{'s' if len(paths) != 1 else ''}"]
     for number, path in enumerate(paths, 1):
         lines.append(f"  {number}. {_summary(path)}")
-        lines.append(f"     {path.nodes[0].to_text()}")
+        lines.append(f"     {_node_text(path.nodes[0], groups)}")
         for hop in path.hops:
-            lines.append(f"       --{hop.to_text()}--> {hop.target.to_text()}")
+            lines.append(f"       --{hop.to_text()}--> {_node_text(hop.target, groups)}")
     lines.append("")
     return lines
 
 
-def _markdown_block(title: str, paths: tuple[MechanismPath, ...]) -> list[str]:
+def _markdown_block(
+    title: str, paths: tuple[MechanismPath, ...], groups: frozenset[str]
+) -> list[str]:
     lines = [f"## {title}", ""]
     for number, path in enumerate(paths, 1):
         lines += [
@@ -184,11 +236,30 @@ def _markdown_block(title: str, paths: tuple[MechanismPath, ...]) -> list[str]:
             "|---|---|---|",
         ]
         lines += [
-            f"| {_md(h.source.to_text())} | {_md(h.to_text())} | {_md(h.target.to_text())} |"
+            f"| {_md(_node_text(h.source, groups))} | {_md(h.to_text())} "
+            f"| {_md(_node_text(h.target, groups))} |"
             for h in path.hops
         ]
         lines.append("")
     return lines
+
+
+def _groups_text(groups: tuple[Group, ...]) -> list[str]:
+    if not groups:
+        return []
+    return [f"{_GROUPS_TITLE}:", *(f"  {g.to_text()}" for g in groups), ""]
+
+
+def _groups_markdown(groups: tuple[Group, ...]) -> list[str]:
+    if not groups:
+        return []
+    lines = [f"## {_GROUPS_TITLE}", "", "| group | members | exhaustive |", "|---|---|---|"]
+    lines += [
+        f"| {_md(g.node.to_text())} | {_md(', '.join(m.to_text() for m in g.members))} "
+        f"| {g.completeness()} |"
+        for g in groups
+    ]
+    return [*lines, ""]
 
 
 def _md(text: str) -> str:
@@ -204,6 +275,10 @@ class PathsResult:
     mechanism_paths: tuple[MechanismPath, ...]
     indications: tuple[IndicationPaths, ...]
     curated: tuple[CuratedRoute, ...] = ()
+    groups: tuple[Group, ...] = ()
+
+    def _group_iris(self) -> frozenset[str]:
+        return frozenset(g.node.iri for g in self.groups)
 
     def _mechanism_title(self) -> str:
         name = self.mechanism.label if self.mechanism else "no mechanism"
@@ -238,15 +313,22 @@ class PathsResult:
         return blocks
 
     def to_text(self) -> str:
-        """Plain text: the indications, the curated records, then the mechanism; a hop a line."""
-        return "\n".join(line for t, p in self._blocks() for line in _text_block(t, p))
+        """Plain text: the indications, the curated records, the mechanism, then the groups.
+
+        A hop a line; a group node is marked ``(group)`` and its members are listed at the end.
+        """
+        groups = self._group_iris()
+        lines = [line for t, p in self._blocks() for line in _text_block(t, p, groups)]
+        return "\n".join(lines + _groups_text(self.groups))
 
     def to_markdown(self) -> str:
-        """Markdown: a heading and a table per path, in the order of :meth:`to_text`."""
-        return "\n".join(line for t, p in self._blocks() for line in _markdown_block(t, p))
+        """Markdown: a heading and a table per path, then the groups, in :meth:`to_text` order."""
+        groups = self._group_iris()
+        lines = [line for t, p in self._blocks() for line in _markdown_block(t, p, groups)]
+        return "\n".join(lines + _groups_markdown(self.groups))
 
     def to_json(self) -> str:
-        """JSON: the drug, its mechanism's paths, and per indication its route."""
+        """JSON: the drug, its mechanism's paths, per indication its route, and the groups."""
         body = {
             "drug": self.drug.to_dict(),
             "mechanism": self.mechanism.to_dict() if self.mechanism else None,
@@ -267,6 +349,7 @@ class PathsResult:
                 }
                 for route in self.curated
             ],
+            "groups": [g.to_dict() for g in self.groups],
         }
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
