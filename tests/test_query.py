@@ -406,3 +406,17 @@ def test_an_unknown_name_suggests_the_closest_labels(typed: str, first: str) -> 
     with pytest.raises(UnknownEntityError) as caught:
         resolve_entity(pharmakg.load(), typed)
     assert caught.value.choices[0] == first
+
+
+def test_a_graph_of_some_bases_keeps_each_literal_as_loaded(
+    monograph_kg: pharmakg.KnowledgeGraph,
+) -> None:
+    """The copy with_bases makes keeps each literal's datatype, as load does.
+
+    Its citation numbers stay xsd:positiveInteger, so it validates without spurious results.
+    """
+    stated = pharmakg.with_bases(monograph_kg, "stated")
+    kind = b"<http://www.w3.org/2001/XMLSchema#positiveInteger>"
+    assert stated.store.dump().count(kind) == monograph_kg.store.dump().count(kind) > 0
+    report = pharmakg.validate(stated)
+    assert not [r for r in report.results if "citation number" in r.message]

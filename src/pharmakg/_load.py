@@ -36,7 +36,6 @@ from . import resources
 from .errors import InputError, ParseError, UnsafeInputError
 from .formats import Format, Kind, find, for_path
 from .store import (
-    ENGINES,
     LoadableStore,
     OxigraphStore,
     RdflibStore,
@@ -81,7 +80,8 @@ class LoadedGraph:
     ) -> Self:
         """A graph in a new in-memory store of ``engine`` holding ``graph``'s triples."""
         kg = cls(open_store(engine, graph), sources)
-        kg._rdflib = graph if engine != "rdflib" else kg._rdflib
+        if engine != "rdflib":  # rdflib's store holds a graph of its own: to_rdflib() gives it
+            kg._rdflib = graph
         return kg
 
     @property
@@ -101,8 +101,6 @@ class LoadedGraph:
         """
         if engine == self.engine:
             return self
-        if engine not in ENGINES:
-            raise InputError(f"unknown engine {engine!r}", term=engine, choices=sorted(ENGINES))
         if engine == "rdflib":
             return type(self)(RdflibStore(self.to_rdflib()), self.sources)
         store = open_store(engine)

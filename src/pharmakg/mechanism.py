@@ -40,8 +40,10 @@ from .vocab import compress, shorten
 
 __all__ = [
     "BASES",
+    "CURATED_LINKS",
     "CURATED_RECORDS",
     "DEFAULT_BASES",
+    "DRUG_MECHANISMS",
     "GraphStats",
     "PathNode",
     "bases_of",
@@ -106,9 +108,9 @@ _RECORDS_FROM = "curated-records-from"
 #: What the claims of one node say of its statements (``sparql/claims-from.rq``).
 _CLAIMS_FROM = "claims-from"
 #: A drug's mechanisms (``sparql/drug-mechanisms.rq``; the drug is bound by the store).
-_DRUG_MECHANISMS = "drug-mechanisms"
+DRUG_MECHANISMS = "drug-mechanisms"
 #: The links of each curated record of a drug (``sparql/curated-links.rq``; ``?drug`` is bound).
-_CURATED_LINKS = "curated-links"
+CURATED_LINKS = "curated-links"
 _CURATED = vocab.BASIS_TERMS["curated"]
 
 
@@ -187,8 +189,8 @@ def _seeds(kg: LoadedGraph, drug: str) -> tuple[list[str], set[str]]:
     """
     store = kg.store
     bound = {"drug": URIRef(drug)}
-    mechanisms = store.query(resources.internal_query(_DRUG_MECHANISMS), bound).column("mechanism")
-    links = store.query(resources.internal_query(_CURATED_LINKS), bound)
+    mechanisms = store.query(resources.internal_query(DRUG_MECHANISMS), bound).column("mechanism")
+    links = store.query(resources.internal_query(CURATED_LINKS), bound)
     subjects = [str(row[5]) for row in links.rows]
     own = {record_text(row[3], row[4], row[1]) for row in links.rows}
     return list(dict.fromkeys([drug, *sorted(map(str, mechanisms)), *sorted(subjects)])), own

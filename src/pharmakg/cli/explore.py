@@ -202,7 +202,7 @@ def stats(fmt: str, top: int, source: DataSource, output: str | None) -> None:
 @click.option(
     "--basis",
     "bases",
-    default=",".join(DEFAULT_BASES),
+    default=",".join(sorted(DEFAULT_BASES)),
     show_default=True,
     help=f"Draw the edges of these bases, comma-separated: {', '.join(BASES)}.",
 )

@@ -37,6 +37,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_TIMEOUT",
     "FormatChoice",
+    "INPUT_FORMAT",
     "SPARQL_ENDPOINT",
     "emit",
     "errors_to_exit",
@@ -132,6 +133,15 @@ class DataSource:
             )
 
 
+#: The RDF format of the files a command reads (every command that reads files takes it).
+INPUT_FORMAT = click.option(
+    "--input-format",
+    type=click.Choice(choices(Kind.RDF)),
+    default=None,
+    help="RDF format of the files (default: by suffix).",
+)
+
+
 def source_options(func: F) -> F:
     """Add the source options (``--data``, ``--add-data``, ``--input-format``, ``--store``).
 
@@ -167,12 +177,7 @@ def source_options(func: F) -> F:
             metavar="FILE",
             help="Read this RDF file beside the packaged graphs (repeatable).",
         ),
-        click.option(
-            "--input-format",
-            type=click.Choice(choices(Kind.RDF)),
-            default=None,
-            help="RDF format of the files (default: by suffix).",
-        ),
+        INPUT_FORMAT,
         click.option(
             "--store",
             "store",

@@ -17,6 +17,7 @@ from .options import (
     EPILOG,
     EXIT_NONCONFORMING,
     EXIT_OK,
+    INPUT_FORMAT,
     SPARQL_ENDPOINT,
     DataSource,
     emit,
@@ -163,12 +164,7 @@ def validate(
     metavar="DIR",
     help="The store directory (created if new; the files are added to it), or sparql:URL.",
 )
-@click.option(
-    "--input-format",
-    type=click.Choice(choices(Kind.RDF)),
-    default=None,
-    help="RDF format of the files (default: by suffix).",
-)
+@INPUT_FORMAT
 @errors_to_exit
 def load_command(files: tuple[str, ...], store: str, input_format: str | None) -> None:
     """Load FILES into a store once; then give --store DIR to query, validate, ..."""
@@ -193,12 +189,7 @@ def load_command(files: tuple[str, ...], store: str, input_format: str | None) -
 )
 @click.option("--add", "add", is_flag=True, help="Add to the named graphs (default: replace them).")
 @BASE_IRI
-@click.option(
-    "--input-format",
-    type=click.Choice(choices(Kind.RDF)),
-    default=None,
-    help="RDF format of the files (default: by suffix).",
-)
+@INPUT_FORMAT
 @errors_to_exit
 def publish(
     files: tuple[str, ...],

@@ -11,13 +11,10 @@ from rdflib import URIRef
 
 from .. import resources
 from .._load import LoadedGraph
-from ..mechanism import node_for, record_text
+from ..mechanism import CURATED_LINKS, node_for, record_text
 from ..vocab import compress
 from .ranking import best_first
 from .results import CuratedRoute
-
-#: The links of each curated record of a drug (``sparql/curated-links.rq``; ``?drug`` is bound).
-_CURATED_LINKS = "curated-links"
 
 
 def _record_graph(
@@ -39,7 +36,7 @@ def curated_routes(
 ) -> list[CuratedRoute]:
     """Each curated record of ``drug``: its paths from the drug to its disease, on its links."""
     records: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {}
-    answer = kg.store.query(resources.internal_query(_CURATED_LINKS), {"drug": URIRef(drug)})
+    answer = kg.store.query(resources.internal_query(CURATED_LINKS), {"drug": URIRef(drug)})
     for path, record, end, database, source, subject, predicate, obj, _ in answer.rows:
         text = record_text(database, source, record)
         entry = records.setdefault(str(path), (text, str(end), []))

@@ -20,6 +20,7 @@ from .._query import resolve_entity, select
 from ..errors import UnknownEntityError
 from ..mechanism import (
     DEFAULT_BASES,
+    DRUG_MECHANISMS,
     mechanism_graph,
     no_statements_error,
     node_for,
@@ -47,9 +48,6 @@ from .results import (
     PathEdge,
     PathsResult,
 )
-
-#: A drug's mechanisms (``sparql/drug-mechanisms.rq``; the drug is bound by the store).
-_MECHANISMS = "drug-mechanisms"
 
 
 def _statuses(kg: LoadedGraph, drug: str) -> dict[str, str]:
@@ -172,7 +170,7 @@ def mechanism_paths(
         raise error
     # The drug's mechanisms, asked of the store (not of the rdflib view, which a store of a
     # million triples would have to build first).
-    answer = kg.store.query(resources.internal_query(_MECHANISMS), {"drug": URIRef(drug_iri)})
+    answer = kg.store.query(resources.internal_query(DRUG_MECHANISMS), {"drug": URIRef(drug_iri)})
     mechanisms = sorted({str(row[0]) for row in answer.rows} & set(graph))
     reachable = sorted(
         (target, mechanism)

@@ -69,14 +69,12 @@ def connect(location: str | Path, *, read_only: bool = True) -> LoadableStore:
 def memory_copy(store: Store) -> LoadableStore:
     """A new in-memory store holding ``store``'s triples: rdflib's stays rdflib, others pyoxigraph.
 
-    Blank node labels and the original form of each literal are kept (see
-    :meth:`OxigraphStore.from_dump`).
+    The copy is loaded as ``load`` loads a file, so each literal keeps the form it was loaded
+    in (an ``xsd:positiveInteger`` stays one in the copy's dump).
     """
-    if isinstance(store, RdflibStore):
-        copy = RdflibStore()
-        copy.add_graph(store.graph)
-        return copy
-    return OxigraphStore.from_dump(store.dump())
+    copy = open_store("rdflib" if isinstance(store, RdflibStore) else "oxigraph")
+    copy.load_rdf(store.dump(), "application/n-triples")
+    return copy
 
 
 def without_triples(store: Store, triples: Collection[tuple[Node, Node, Node]]) -> LoadableStore:
